@@ -1,0 +1,29 @@
+"""Accounts: Flask-Login sessions, CSRF, the login pages and role checks."""
+
+from flask import Flask
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
+
+from grader.db import get_session
+from grader.models import User
+
+login_manager = LoginManager()
+csrf = CSRFProtect()
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    """Load the logged-in user from the session cookie."""
+    user = get_session().get(User, int(user_id))
+    return user if user is not None and user.active else None
+
+
+def init_app(app: Flask) -> None:
+    """Install login, CSRF and the auth blueprint."""
+    from grader.auth.views import bp
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    csrf.init_app(app)
+    app.register_blueprint(bp)

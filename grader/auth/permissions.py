@@ -1,0 +1,71 @@
+"""Permissions in two layers: a route decorator and object-level checks."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import abort, redirect, request, url_for
+from flask_login import current_user
+
+from grader.models import Candidate, User
+
+PII_ROLES = ("county_staff", "admin")
+
+
+def roles_required(*roles: str) -> Callable:
+    """Let only users holding one of the roles through (admin passes staff checks)."""
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                if request.accept_mimetypes.best == "application/json":
+                    abort(401)
+                return redirect(url_for("auth.login", next=request.full_path))
+            if not current_user.has_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+        return wrapped
+    return decorator
+
+
+def can_view_candidate(user: User, cand: Candidate) -> bool:
+    """Say whether the user may see the candidate's record at all."""
+    if user.role in ("county_staff", "admin"):
+        return True
+    if user.role == "township_staff":
+        return user.township_id is not None and user.township_id == cand.township_id
+    return user.role == "candidate" and cand.user_id == user.id
+
+
+def can_see_pii(user: User, cand: Candidate) -> bool:
+    """Say whether the user may see the full ID and phone number of the candidate."""
+    if user.role in PII_ROLES:
+        return True
+    return user.role == "township_staff" and user.township_id == cand.township_id
+
+
+def can_override_eligibility(user: User) -> bool:
+    """Only county staff and admins may override an eligibility rule."""
+    return user.role in ("county_staff", "admin")
+
+
+def mask_id(number: str | None) -> str:
+    """Show the first 3 and last 4 characters of an ID number."""
+    if not number:
+        return ""
+    return number[:3] + "*" * (len(number) - 7) + number[-4:]
+
+
+def mask_phone(e164: str | None) -> str:
+    """Show a mainland mobile as 138****8000."""
+    if not e164:
+        return ""
+    national = e164[3:] if e164.startswith("+86") else e164
+    return national[:3] + "****" + national[-4:] if len(national) >= 8 else "****"
+
+
+def mask_email(email: str | None) -> str:
+    """Show the first character and the domain of an email."""
+    if not email or "@" not in email:
+        return ""
+    local, domain = email.split("@", 1)
+    return local[:1] + "***@" + domain

@@ -1,0 +1,93 @@
+"""Campaign settings: one TOML file with dates, stage sizes, tasks, keywords and weights."""
+
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app
+
+DEFAULT_FILE = Path(__file__).with_name("campaign_default.toml")
+EDUCATION_ORDER = ("primary", "junior", "high", "vocational", "college", "bachelor", "master")
+
+
+class CampaignError(ValueError):
+    """The campaign file is missing a value or holds a bad one."""
+
+
+@dataclass(frozen=True)
+class Campaign:
+    """The parsed campaign file with typed accessors for what code needs."""
+
+    data: dict[str, Any]
+    source: str
+
+    @property
+    def name(self) -> str:
+        """Return the campaign's display name."""
+        return self.data.get("name", "")
+
+    @property
+    def registration_end(self) -> date:
+        """Return the day on which ages are computed."""
+        return date.fromisoformat(str(self.data["registration"]["end"]))
+
+    @property
+    def age_range(self) -> tuple[int, int]:
+        """Return the inclusive age range."""
+        reg = self.data["registration"]
+        return int(reg["min_age"]), int(reg["max_age"])
+
+    @property
+    def min_education(self) -> str:
+        """Return the lowest accepted education level."""
+        return self.data["registration"]["min_education"]
+
+    @property
+    def declarations(self) -> list[str]:
+        """Return the self-declarations a candidate must make."""
+        return list(self.data["registration"]["declarations"])
+
+    def advance(self, stage: str) -> int:
+        """Return how many advance from a stage (0 when a pass mark is used)."""
+        return int(self.data.get(stage, {}).get("advance", 0))
+
+    def section(self, name: str) -> dict[str, Any]:
+        """Return one section of the file."""
+        return self.data.get(name, {})
+
+
+def load_campaign(path: str | Path | None = None) -> Campaign:
+    """Read and check a campaign file; the 2016 default when no path is given."""
+    source = Path(path) if path else DEFAULT_FILE
+    try:
+        data = tomllib.loads(source.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise CampaignError(f"campaign file not found: {source}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise CampaignError(f"campaign file {source} is not valid TOML: {exc}") from exc
+    _check(data, source)
+    return Campaign(data, str(source))
+
+
+def _check(data: dict[str, Any], source: Path) -> None:
+    """Refuse a file that lacks what registration needs."""
+    reg = data.get("registration")
+    if not isinstance(reg, dict):
+        raise CampaignError(f"{source}: missing [registration] section")
+    for key in ("start", "end", "min_age", "max_age", "min_education", "declarations"):
+        if key not in reg:
+            raise CampaignError(f"{source}: [registration] needs '{key}'")
+    if reg["min_education"] not in EDUCATION_ORDER:
+        raise CampaignError(f"{source}: unknown min_education {reg['min_education']!r}")
+
+
+def init_app(app: Flask) -> None:
+    """Load the campaign named by CAMPAIGN_FILE into the app."""
+    app.extensions["grader.campaign"] = load_campaign(app.config.get("CAMPAIGN_FILE") or None)
+
+
+def current_campaign() -> Campaign:
+    """Return the campaign of the running app."""
+    return current_app.extensions["grader.campaign"]

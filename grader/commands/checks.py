@@ -1,0 +1,3 @@
+"""Commands that check evidence and compute rankings without the database."""
+
+COMMANDS: list = []

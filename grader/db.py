@@ -1,0 +1,68 @@
+"""Database engine and the per-request session; one commit at the boundary."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Flask, current_app, g
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every model."""
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout."""
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+    event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    """Turn on WAL and foreign keys for each SQLite connection."""
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def init_app(app: Flask) -> None:
+    """Create the engine and session factory and close sessions at teardown."""
+    engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions["grader.engine"] = engine
+    app.extensions["grader.sessionmaker"] = sessionmaker(bind=engine, expire_on_commit=False)
+    app.teardown_appcontext(_close_session)
+
+
+def get_session() -> Session:
+    """Return the session of the current app context."""
+    if "db_session" not in g:
+        g.db_session = current_app.extensions["grader.sessionmaker"]()
+    return g.db_session
+
+
+def _close_session(_exc) -> None:
+    """Roll back anything uncommitted and close (tests share one session and keep it)."""
+    session = g.pop("db_session", None)
+    if session is not None and not current_app.config.get("SHARED_SESSION"):
+        session.close()
+
+
+@contextmanager
+def session_scope(app: Flask) -> Iterator[Session]:
+    """Yield a session that commits on success, for CLI commands and jobs."""
+    session = app.extensions["grader.sessionmaker"]()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

@@ -1,0 +1,122 @@
+"""Eligibility rules of registration (报名条件); plain functions, no Flask."""
+
+import re
+from dataclasses import asdict, dataclass
+from datetime import date
+
+import phonenumbers
+from stdnum import exceptions as stdnum_errors
+from stdnum.cn import ric
+
+EDUCATION_ORDER = ("primary", "junior", "high", "vocational", "college", "bachelor", "master")
+ASCII_RIC = re.compile(r"[0-9]{17}[0-9X]")
+EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
+
+
+@dataclass(frozen=True)
+class IdCheck:
+    """The verdict on one resident ID number, as `grader check-id` prints it."""
+
+    number: str
+    valid: bool
+    reason: str | None
+    birthdate: str | None
+    age: int | None
+    sex: str | None
+    region_code: str | None
+    eligible_age: bool
+
+    def to_dict(self) -> dict:
+        """Return the JSON shape of the CLI contract."""
+        return asdict(self)
+
+
+def age_on(birthdate: date, on: date) -> int:
+    """Return the age in full years on a day (29 February turns a year older on 1 March)."""
+    return on.year - birthdate.year - ((on.month, on.day) < (birthdate.month, birthdate.day))
+
+
+def _id_error(number: str) -> str | None:
+    """Return a stable reason code why the number is no valid 18-digit RIC, or None."""
+    compact = ric.compact(number)
+    if len(compact) == 15 and compact.isascii() and compact.isdigit():
+        return "old_15_digit_number"
+    if len(compact) != 18:
+        return "invalid_length"
+    if not ASCII_RIC.fullmatch(compact):
+        return "invalid_format"
+    try:
+        ric.validate(compact)
+    except stdnum_errors.InvalidLength:
+        return "invalid_length"
+    except stdnum_errors.InvalidFormat:
+        return "invalid_format"
+    except stdnum_errors.InvalidChecksum:
+        return "invalid_check_digit"
+    except (stdnum_errors.InvalidComponent, KeyError):
+        return _component_reason(compact)
+    return None
+
+
+def _component_reason(compact: str) -> str:
+    """Tell a bad birth date from an unknown region code."""
+    try:
+        ric.get_birth_date(compact)
+    except stdnum_errors.ValidationError:
+        return "invalid_birth_date"
+    return "unknown_region"
+
+
+def check_id(number: str, on: date, min_age: int = 18, max_age: int = 45) -> IdCheck:
+    """Check a resident ID number and the age rule on the reference day."""
+    reason = _id_error(number)
+    if reason:
+        return IdCheck(number, False, reason, None, None, None, None, False)
+    compact = ric.compact(number)
+    born = ric.get_birth_date(compact)
+    age = age_on(born, on)
+    sex = "M" if int(compact[16]) % 2 else "F"
+    return IdCheck(compact, True, None, born.isoformat(), age, sex, compact[:6],
+                   min_age <= age <= max_age)
+
+
+def normalise_phone(raw: str) -> str | None:
+    """Return a mainland phone number in E.164, or None when it is not a valid one."""
+    try:
+        parsed = phonenumbers.parse(raw.strip(), "CN")
+    except phonenumbers.NumberParseException:
+        return None
+    if parsed.country_code != 86 or not phonenumbers.is_valid_number(parsed):
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def valid_email(raw: str) -> bool:
+    """Say whether the text looks like a deliverable email address."""
+    return bool(EMAIL_RE.match(raw.strip())) and len(raw) <= 120
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The campaign's eligibility settings."""
+
+    on: date
+    min_age: int
+    max_age: int
+    min_education: str
+    declarations: tuple[str, ...]
+
+
+def failed_rules(rules: Rules, id_check: IdCheck, education: str, declared: dict) -> list[str]:
+    """Return the codes of every eligibility rule the registration fails."""
+    reasons = []
+    if not id_check.valid:
+        reasons.append(f"id_invalid:{id_check.reason}")
+    elif id_check.age is not None and id_check.age < rules.min_age:
+        reasons.append("age_under")
+    elif id_check.age is not None and id_check.age > rules.max_age:
+        reasons.append("age_over")
+    if EDUCATION_ORDER.index(education) < EDUCATION_ORDER.index(rules.min_education):
+        reasons.append("education_below")
+    reasons += [f"declaration_missing:{d}" for d in rules.declarations if not declared.get(d)]
+    return reasons

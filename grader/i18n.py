@@ -1,0 +1,101 @@
+"""Languages (zh_CN first, en switchable), time zones and the texts of reason codes."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, request, session
+from flask_babel import Babel, get_locale
+from flask_babel import lazy_gettext as _l
+
+LANGUAGES = ("zh_CN", "en")
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+REASONS = {
+    "name_required": _l("请填写姓名（不超过32个字）"),
+    "invalid_length": _l("身份证号应为18位"),
+    "invalid_format": _l("身份证号格式不正确，前17位应为数字"),
+    "invalid_check_digit": _l("身份证号校验位不正确，请核对"),
+    "invalid_birth_date": _l("身份证号中的出生日期不存在"),
+    "unknown_region": _l("身份证号中的地区码不存在"),
+    "old_15_digit_number": _l("不接受15位旧身份证号，请使用18位身份证号"),
+    "duplicate_id": _l("该身份证号已经报名，不能重复报名"),
+    "invalid_phone": _l("手机号码不是有效的中国大陆号码"),
+    "invalid_email": _l("电子邮箱格式不正确"),
+    "phone_or_email_required": _l("手机号码和电子邮箱至少填写一项"),
+    "invalid_education": _l("请选择学历"),
+    "unknown_township": _l("请选择所属乡镇/街道"),
+    "reason_required": _l("请填写理由"),
+    "age_under": _l("年龄未满18周岁"),
+    "age_over": _l("年龄超过45周岁"),
+    "education_below": _l("学历低于高中"),
+    "declaration_missing": _l("未作出承诺"),
+    "id_invalid": _l("身份证号无效"),
+    "unknown_candidate": _l("找不到该考生（身份证号或报名编号不存在）"),
+    "duplicate_row": _l("同一考生在文件中出现多次"),
+    "not_at_this_stage": _l("该考生不在本考试阶段或资格未通过"),
+    "bad_score": _l("成绩应为0到100之间的数字"),
+    "missing_value": _l("缺少内容"),
+    "duplicate_name": _l("名称重复"),
+    "not_a_whole_number": _l("应为非负整数"),
+    "empty_file": _l("文件是空的"),
+    "file_too_large": _l("文件太大"),
+    "bad_xlsx": _l("无法读取该Excel文件"),
+    "wrong_type": _l("文件类型不对，请上传CSV或XLSX"),
+    "bad_encoding": _l("CSV文件编码无法识别（应为UTF-8或GBK）"),
+    "no_header": _l("文件没有表头"),
+    "missing_column": _l("缺少必需的列"),
+}
+
+DECLARATIONS = {
+    "constitution": _l("拥护宪法，遵纪守法"),
+    "conduct": _l("品行端正"),
+    "no_record": _l("无违法犯罪记录"),
+    "health": _l("身体健康，能胜任工作"),
+    "computer": _l("会使用电脑和智能手机"),
+    "online_shopping": _l("有网购经历"),
+    "training": _l("愿意接受阿里巴巴的培训和管理"),
+}
+
+EDUCATION = {"primary": _l("小学"), "junior": _l("初中"), "high": _l("高中"),
+             "vocational": _l("中专/职高"), "college": _l("大专"), "bachelor": _l("本科"),
+             "master": _l("研究生及以上")}
+
+STAGES = {"registered": _l("已报名"), "onsite_test": _l("现场测试"), "round1": _l("任务考核第一轮"),
+          "round2": _l("任务考核第二轮"), "interview": _l("面试"), "selected": _l("面试通过"),
+          "signed": _l("已签约")}
+
+CHANNELS = {"online": _l("网上报名"), "onsite": _l("现场报名"), "wechat": _l("微信链接")}
+
+ROLES = {"candidate": _l("报名者"), "township_staff": _l("乡镇工作人员"),
+         "county_staff": _l("县电商办"), "reviewer": _l("评审"), "interviewer": _l("面试官"),
+         "admin": _l("管理员")}
+
+
+def reason_text(code: str) -> str:
+    """Translate a stable reason code (`prefix:detail` keeps its detail)."""
+    head, _sep, detail = code.partition(":")
+    if head == "declaration_missing":
+        return f"{REASONS[head]}：{DECLARATIONS.get(detail, detail)}"
+    if head == "id_invalid":
+        return str(REASONS.get(detail, REASONS[head]))
+    text = REASONS.get(head)
+    return f"{text}（{detail}）" if text and detail else str(text or code)
+
+
+def select_locale() -> str:
+    """Use the language chosen in the session, else Chinese."""
+    return session.get("lang") or request.accept_languages.best_match(["zh_CN"]) or "zh_CN"
+
+
+def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """Show a UTC time in Asia/Shanghai."""
+    return value.astimezone(SHANGHAI).strftime(fmt) if value else ""
+
+
+def init_app(app: Flask) -> None:
+    """Install Babel and the template helpers."""
+    Babel(app, locale_selector=select_locale)
+    app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["reason"] = reason_text
+    app.jinja_env.globals.update(get_locale=get_locale, STAGE_NAMES=STAGES, CHANNEL_NAMES=CHANNELS, ROLE_NAMES=ROLES,
+                                 EDUCATION_NAMES=EDUCATION, DECLARATION_NAMES=DECLARATIONS)

@@ -1,0 +1,48 @@
+"""Background jobs on huey: SqliteHuey embedded, RedisHuey when QUEUE_URL is redis://."""
+
+from flask import Flask
+from huey import Huey
+from huey.consumer import Consumer
+from huey.storage import BlackHoleStorage, RedisStorage, SqliteStorage
+
+huey = Huey("grader", storage_class=BlackHoleStorage)
+_state: dict = {"app": None}
+
+
+def storage_for(url: str):
+    """Build the queue storage named by a URL (redis://… or sqlite:///path)."""
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return RedisStorage(name="grader", url=url)
+    if url.startswith("sqlite:///"):
+        return SqliteStorage(name="grader", filename=url[len("sqlite:///"):], timeout=30)
+    raise ValueError(f"QUEUE_URL must be redis://… or sqlite:///…, not {url!r}")
+
+
+def init_app(app: Flask) -> None:
+    """Point the queue at the app's QUEUE_URL and remember the app for tasks."""
+    huey.storage = storage_for(app.config["QUEUE_URL"])
+    huey.immediate = bool(app.config.get("QUEUE_IMMEDIATE", False))
+    _state["app"] = app
+
+
+def task_app() -> Flask:
+    """Return the app tasks run in (built once per worker process)."""
+    if _state["app"] is None:
+        from grader import create_app
+
+        create_app()
+    return _state["app"]
+
+
+def start_consumer(workers: int = 1) -> Consumer:
+    """Start a consumer in threads of this process (for `grader serve` and tests)."""
+    consumer = Consumer(huey, workers=workers, worker_type="thread", periodic=False,
+                        initial_delay=0.05, max_delay=1.0, check_worker_health=False)
+    consumer.start()
+    return consumer
+
+
+@huey.task(retries=3, retry_delay=2)
+def ping(value: str) -> str:
+    """Echo a value: proves that a worker runs tasks."""
+    return f"pong:{value}"

@@ -1,0 +1,50 @@
+"""Accounts and roles."""
+
+from datetime import datetime
+from typing import Optional
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from grader.db import Base
+from grader.models.base import UTCDateTime, utcnow
+from grader.models.township import Township
+
+ROLES = ("candidate", "township_staff", "county_staff", "reviewer", "interviewer", "admin")
+STAFF_ROLES = ("township_staff", "county_staff", "admin")
+
+
+class User(UserMixin, Base):
+    """A person who logs in; township staff are bound to one township."""
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(20))
+    display_name: Mapped[str] = mapped_column(String(64), default="")
+    township_id: Mapped[Optional[int]] = mapped_column(ForeignKey("township.id"))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    township: Mapped[Optional[Township]] = relationship()
+
+    def set_password(self, password: str) -> None:
+        """Hash and store the password."""
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        """Compare a password with the stored hash."""
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:
+        """Let Flask-Login refuse disabled accounts."""
+        return self.active
+
+    def has_role(self, *roles: str) -> bool:
+        """Say whether the user holds one of the roles (admin holds all staff roles)."""
+        return self.role in roles or (self.role == "admin" and "candidate" not in roles)

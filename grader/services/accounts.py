@@ -1,0 +1,34 @@
+"""Create and manage accounts."""
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from grader.models import ROLES, Township, User
+
+
+class AccountError(ValueError):
+    """An account that cannot be created as asked."""
+
+
+def create_user(session: Session, username: str, password: str, role: str,
+                township: str | None = None, display_name: str = "") -> User:
+    """Create an account; township staff must name their township."""
+    if role not in ROLES:
+        raise AccountError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
+    if len(password) < 6:
+        raise AccountError("password must be at least 6 characters")
+    if session.scalar(select(User).where(User.username == username)):
+        raise AccountError(f"user {username!r} already exists")
+    town = None
+    if role == "township_staff":
+        if not township:
+            raise AccountError("township staff need --township")
+        town = session.scalar(select(Township).where(
+            or_(Township.name == township, Township.code == township)))
+        if town is None:
+            raise AccountError(f"unknown township {township!r}")
+    user = User(username=username, role=role, township=town, display_name=display_name)
+    user.set_password(password)
+    session.add(user)
+    session.flush()
+    return user

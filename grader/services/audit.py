@@ -1,0 +1,28 @@
+"""Write the audit log: every change of a stage, eligibility or score."""
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from grader.models import AuditLog, User
+
+
+def record(session: Session, actor: User | None, action: str, entity: str, entity_id: int,
+           field: str, before: Any, after: Any, reason: str | None = None) -> AuditLog:
+    """Add one audit row (flushed with the change it describes)."""
+    row = AuditLog(user_id=actor.id if actor else None, action=action, entity=entity,
+                   entity_id=entity_id, field=field, before=before, after=after, reason=reason)
+    session.add(row)
+    return row
+
+
+def change(session: Session, actor: User | None, obj: Any, field: str, value: Any,
+           action: str, reason: str | None = None) -> bool:
+    """Set an attribute and audit it when the value really changes."""
+    before = getattr(obj, field)
+    if before == value:
+        return False
+    setattr(obj, field, value)
+    session.flush()
+    record(session, actor, action, obj.__tablename__, obj.id, field, before, value, reason)
+    return True

@@ -1,0 +1,112 @@
+"""Exam results: import score files and advance the best (自动择优)."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from grader.campaign import Campaign
+from grader.models import Candidate, ExamImport, User
+from grader.services import audit
+from grader.services.tables import TableError, read_table
+from grader.services.townships import ImportResult, RowError
+
+EXAMS = {
+    # kind: (score attribute, stage that sits it, stage reached on passing)
+    "online_exam": ("online_exam_score", "registered", "onsite_test"),
+    "onsite_test": ("onsite_test_score", "onsite_test", "round1"),
+}
+SCORE_ALIASES = {"身份证号": "id_number", "身份证号码": "id_number", "报名编号": "reg_no",
+                 "成绩": "score", "分数": "score", "得分": "score", "姓名": "name"}
+
+
+def _parse_score(raw: str) -> float | None:
+    """Read a score on 0..100, or None when it is not one."""
+    try:
+        value = float(raw)
+    except ValueError:
+        return None
+    return value if 0 <= value <= 100 else None
+
+
+def _find(session: Session, row: dict) -> Candidate | None:
+    """Find the candidate of a row by ID number or registration number."""
+    if row.get("id_number"):
+        key = Candidate.id_number == row["id_number"].upper()
+    else:
+        key = Candidate.reg_no == row.get("reg_no", "")
+    return session.scalar(select(Candidate).where(key))
+
+
+def _check_rows(session: Session, kind: str, table) -> tuple[list, list[RowError]]:
+    """Match and check every row; return (candidate, score) pairs and the errors."""
+    _, sits, _ = EXAMS[kind]
+    pairs, errors, seen = [], [], set()
+    for n, row in table.rows:
+        cand = _find(session, row)
+        score = _parse_score(row.get("score", ""))
+        if cand is None:
+            errors.append(RowError(n, "id_number", "unknown_candidate",
+                                   row.get("id_number") or row.get("reg_no", "")))
+        elif cand.id in seen:
+            errors.append(RowError(n, "id_number", "duplicate_row", cand.id_number))
+        elif not cand.eligible or cand.stage != sits:
+            errors.append(RowError(n, "id_number", "not_at_this_stage", cand.id_number))
+        if score is None:
+            errors.append(RowError(n, "score", "bad_score", row.get("score", "")))
+        if cand is not None:
+            seen.add(cand.id)
+            pairs.append((cand, score))
+    return pairs, errors
+
+
+def import_scores(session: Session, kind: str, filename: str, data: bytes, actor: User | None,
+                  max_bytes: int) -> ImportResult:
+    """Import a score file for an exam: every row applies, or none does."""
+    table = read_table(filename, data, SCORE_ALIASES, max_bytes)
+    if "score" not in table.fields or not {"id_number", "reg_no"} & set(table.fields):
+        raise TableError("missing_column", "need a score column and an ID or registration number")
+    pairs, errors = _check_rows(session, kind, table)
+    if errors:
+        return ImportResult(0, errors)
+    attr = EXAMS[kind][0]
+    for cand, score in pairs:
+        audit.change(session, actor, cand, attr, score, f"import_{kind}", filename)
+    session.add(ExamImport(kind=kind, filename=filename[:200], rows=len(pairs),
+                           user_id=actor.id if actor else None))
+    session.flush()
+    return ImportResult(len(pairs), [])
+
+
+@dataclass
+class AdvancePlan:
+    """Who would advance from an exam, and who would not, in rank order."""
+
+    kind: str
+    to_stage: str
+    ranked: list[Candidate]
+    advancing: list[Candidate]
+    rule: str
+
+
+def plan_advance(session: Session, campaign: Campaign, kind: str) -> AdvancePlan:
+    """Rank those who sat the exam and pick the best N (or those at the pass mark)."""
+    attr, sits, to_stage = EXAMS[kind]
+    score = getattr(Candidate, attr)
+    ranked = list(session.scalars(
+        select(Candidate).where(Candidate.stage == sits, Candidate.eligible, score.is_not(None))
+        .order_by(score.desc(), Candidate.registered_at, Candidate.id)))
+    n = campaign.advance(kind)
+    if n > 0:
+        return AdvancePlan(kind, to_stage, ranked, ranked[:n], f"best:{n}")
+    mark = float(campaign.section(kind).get("pass_score", 60))
+    passing = [c for c in ranked if getattr(c, attr) >= mark]
+    return AdvancePlan(kind, to_stage, ranked, passing, f"pass_score:{mark:g}")
+
+
+def apply_advance(session: Session, plan: AdvancePlan, actor: User | None) -> int:
+    """Move the advancing candidates to the next stage, auditing each move."""
+    for cand in plan.advancing:
+        audit.change(session, actor, cand, "stage", plan.to_stage, f"advance_{plan.kind}",
+                     plan.rule)
+    return len(plan.advancing)

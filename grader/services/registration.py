@@ -1,0 +1,119 @@
+"""Register candidates (online, on-site, WeChat link) and judge their eligibility."""
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from grader import eligibility
+from grader.campaign import Campaign
+from grader.models import Candidate, Township, User
+from grader.services import audit
+
+
+class RegistrationError(ValueError):
+    """A registration refused before anything was saved; `field` names the form field."""
+
+    def __init__(self, field_name: str, code: str):
+        super().__init__(f"{field_name}: {code}")
+        self.field = field_name
+        self.code = code
+
+
+@dataclass
+class RegistrationInput:
+    """What a registration form carries."""
+
+    name: str
+    id_number: str
+    education: str
+    township_id: int
+    phone: str = ""
+    email: str = ""
+    declarations: dict = field(default_factory=dict)
+    password: str | None = None
+
+
+@dataclass
+class Registered:
+    """A saved registration and, for on-site ones, the initial password to hand over."""
+
+    candidate: Candidate
+    initial_password: str | None
+
+
+def rules_of(campaign: Campaign) -> eligibility.Rules:
+    """Build the eligibility rules from the campaign file."""
+    low, high = campaign.age_range
+    return eligibility.Rules(campaign.registration_end, low, high, campaign.min_education,
+                             tuple(campaign.declarations))
+
+
+def _validated(session: Session, data: RegistrationInput, campaign: Campaign):
+    """Refuse malformed input with a specific code; return the ID check and E.164 phone."""
+    if not data.name.strip() or len(data.name.strip()) > 32:
+        raise RegistrationError("name", "name_required")
+    low, high = campaign.age_range
+    check = eligibility.check_id(data.id_number, campaign.registration_end, low, high)
+    if not check.valid:
+        raise RegistrationError("id_number", check.reason or "invalid")
+    if session.scalar(select(Candidate.id).where(Candidate.id_number == check.number)):
+        raise RegistrationError("id_number", "duplicate_id")
+    phone = eligibility.normalise_phone(data.phone) if data.phone.strip() else None
+    if data.phone.strip() and phone is None:
+        raise RegistrationError("phone", "invalid_phone")
+    if data.email.strip() and not eligibility.valid_email(data.email):
+        raise RegistrationError("email", "invalid_email")
+    if not phone and not data.email.strip():
+        raise RegistrationError("phone", "phone_or_email_required")
+    if data.education not in eligibility.EDUCATION_ORDER:
+        raise RegistrationError("education", "invalid_education")
+    if session.get(Township, data.township_id) is None:
+        raise RegistrationError("township_id", "unknown_township")
+    return check, phone
+
+
+def register(session: Session, campaign: Campaign, data: RegistrationInput, channel: str,
+             actor: User | None = None) -> Registered:
+    """Save a registration with its account and eligibility verdict, or refuse it whole."""
+    check, phone = _validated(session, data, campaign)
+    password = data.password or secrets.token_urlsafe(6)
+    user = User(username=check.number, role="candidate", display_name=data.name.strip())
+    user.set_password(password)
+    reasons = eligibility.failed_rules(rules_of(campaign), check, data.education,
+                                       data.declarations)
+    cand = Candidate(
+        reg_no=secrets.token_hex(8), user=user, township_id=data.township_id,
+        name=data.name.strip(), id_number=check.number, sex=check.sex,
+        birthdate=date.fromisoformat(check.birthdate), phone=phone,
+        email=data.email.strip() or None, education=data.education, channel=channel,
+        declarations=dict(data.declarations), eligible=not reasons,
+        eligibility_reasons=reasons, registered_by_id=actor.id if actor else None)
+    session.add(cand)
+    _flush_or_duplicate(session)
+    cand.reg_no = f"{campaign.registration_end.year}{cand.id:05d}"
+    audit.record(session, actor, "register", "candidate", cand.id, "eligible", None,
+                 cand.eligible, ",".join(reasons) or None)
+    return Registered(cand, None if data.password else password)
+
+
+def _flush_or_duplicate(session: Session) -> None:
+    """Flush, turning a race on the unique ID number into the duplicate error."""
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as exc:
+        raise RegistrationError("id_number", "duplicate_id") from exc
+
+
+def override_eligibility(session: Session, cand: Candidate, actor: User, eligible: bool,
+                         reason: str) -> None:
+    """Let county staff set eligibility against the rules, with a recorded reason."""
+    if not reason.strip():
+        raise RegistrationError("reason", "reason_required")
+    cand.override_reason = reason.strip()
+    audit.change(session, actor, cand, "eligible", eligible, "override_eligibility",
+                 reason.strip())

@@ -1,0 +1,70 @@
+"""Exam results: import score files, preview and apply the advancement; the audit log."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from grader.auth.permissions import roles_required
+from grader.campaign import current_campaign
+from grader.db import get_session
+from grader.models import AuditLog
+from grader.services import exams as service
+from grader.web.forms import ConfirmForm, UploadForm
+from grader.web.uploads import import_table
+
+bp = Blueprint("exams", __name__)
+KINDS = {"online_exam": "线上考试", "onsite_test": "现场测试"}
+
+
+def _kind(kind: str) -> str:
+    """Refuse an unknown exam kind."""
+    if kind not in service.EXAMS:
+        abort(404)
+    return kind
+
+
+@bp.route("/exams/<kind>", methods=["GET", "POST"])
+@roles_required("county_staff")
+def import_scores(kind: str):
+    """Import a score file for one exam."""
+    kind = _kind(kind)
+    form = UploadForm()
+    result = None
+    if form.validate_on_submit():
+        db = get_session()
+        result = import_table(form, lambda name, data, limit: service.import_scores(
+            db, kind, name, data, current_user, limit))
+        if result is not None and not result.errors:
+            flash(_("已导入 %(n)s 条成绩", n=result.applied), "success")
+            return redirect(url_for("exams.advance", kind=kind))
+    return render_template("exams/import.html", kind=kind, title=KINDS[kind], form=form,
+                           result=result)
+
+
+@bp.route("/exams/<kind>/advance", methods=["GET", "POST"])
+@roles_required("county_staff")
+def advance(kind: str):
+    """Preview who advances from an exam, then apply it."""
+    kind = _kind(kind)
+    db = get_session()
+    plan = service.plan_advance(db, current_campaign(), kind)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        moved = service.apply_advance(db, plan, current_user)
+        db.commit()
+        flash(_("已有 %(n)s 人晋级，记录已写入审计日志", n=moved), "success")
+        return redirect(url_for("main.dashboard"))
+    attr = service.EXAMS[kind][0]
+    return render_template("exams/advance.html", kind=kind, title=KINDS[kind], plan=plan,
+                           attr=attr, form=form, advancing={c.id for c in plan.advancing})
+
+
+@bp.route("/audit")
+@roles_required("county_staff")
+def audit_log():
+    """Show the latest audit entries, newest first."""
+    page = max(request.args.get("page", 1, type=int), 1)
+    rows = get_session().scalars(select(AuditLog).order_by(AuditLog.id.desc())
+                                 .offset((page - 1) * 100).limit(100)).all()
+    return render_template("audit.html", rows=rows, page=page)

@@ -1,0 +1,53 @@
+"""Forms shared by the registration pages."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
+
+from grader.i18n import DECLARATIONS, EDUCATION
+
+
+class RegistrationForm(FlaskForm):
+    """Self or on-site registration; the declarations are added per campaign."""
+
+    name = StringField(_l("姓名"), validators=[DataRequired(_l("请填写姓名")), Length(max=32)])
+    id_number = StringField(_l("身份证号"), validators=[DataRequired(_l("请填写身份证号"))])
+    phone = StringField(_l("手机号码"), validators=[Optional()])
+    email = StringField(_l("电子邮箱（选填）"), validators=[Optional()])
+    education = SelectField(_l("学历"), choices=list(EDUCATION.items()), default="high")
+    township_id = SelectField(_l("所属乡镇/街道"), coerce=int)
+
+
+class SelfRegistrationForm(RegistrationForm):
+    """Self-registration also sets the password of the candidate's account."""
+
+    password = PasswordField(_l("设置登录密码"), validators=[
+        DataRequired(_l("请设置密码")), Length(min=6, message=_l("密码至少6位"))])
+    confirm = PasswordField(_l("再次输入密码"), validators=[
+        EqualTo("password", message=_l("两次输入的密码不一致"))])
+
+
+def with_declarations(form_cls: type, names: list[str]) -> type:
+    """Return a form class with one checkbox per campaign declaration."""
+    attrs = {f"decl_{n}": BooleanField(DECLARATIONS.get(n, n)) for n in names}
+    return type(form_cls.__name__, (form_cls,), attrs)
+
+
+class OverrideForm(FlaskForm):
+    """County staff override of an eligibility verdict."""
+
+    eligible = SelectField(_l("资格"), choices=[("1", _l("通过")), ("0", _l("不通过"))])
+    reason = TextAreaField(_l("理由（必填，将记入审计日志）"),
+                           validators=[DataRequired(_l("请填写理由")), Length(max=500)])
+
+
+class UploadForm(FlaskForm):
+    """One CSV or XLSX file."""
+
+    file = FileField(_l("选择文件（CSV或XLSX）"), validators=[FileRequired(_l("请选择文件"))])
+
+
+class ConfirmForm(FlaskForm):
+    """A bare POST with CSRF protection."""

@@ -1,0 +1,101 @@
+"""Registration: self-registration, the WeChat link, on-site registration and status."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user
+from sqlalchemy import select
+
+from grader.auth.permissions import mask_email, mask_id, mask_phone, roles_required
+from grader.campaign import current_campaign
+from grader.db import get_session
+from grader.i18n import reason_text
+from grader.models import Candidate, Township
+from grader.services.registration import RegistrationError, RegistrationInput, register
+from grader.web.forms import RegistrationForm, SelfRegistrationForm, with_declarations
+
+bp = Blueprint("registration", __name__)
+
+
+def _township_choices(only: int | None = None) -> list[tuple[int, str]]:
+    """List townships for the select box (one when the user is bound to it)."""
+    query = select(Township.id, Township.name).order_by(Township.code)
+    if only is not None:
+        query = query.where(Township.id == only)
+    return [(tid, name) for tid, name in get_session().execute(query)]
+
+
+def _input_from(form, names: list[str]) -> RegistrationInput:
+    """Build the service input from a validated form."""
+    return RegistrationInput(
+        name=form.name.data, id_number=form.id_number.data, education=form.education.data,
+        township_id=form.township_id.data, phone=form.phone.data or "",
+        email=form.email.data or "",
+        declarations={n: bool(getattr(form, f"decl_{n}").data) for n in names},
+        password=getattr(form, "password", None) and form.password.data)
+
+
+def _submit(form, channel: str, actor=None):
+    """Run the registration service; put a refusal on the form field it concerns."""
+    names = current_campaign().declarations
+    db = get_session()
+    try:
+        result = register(db, current_campaign(), _input_from(form, names), channel, actor)
+    except RegistrationError as err:
+        db.rollback()
+        getattr(form, err.field).errors = [reason_text(err.code)]
+        return None
+    db.commit()
+    return result
+
+
+@bp.route("/join/wechat")
+def wechat_link():
+    """Record that the visitor came through the county's WeChat share link."""
+    session["channel"] = "wechat"
+    return redirect(url_for("registration.register_self"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register_self():
+    """Let a candidate register on their phone."""
+    names = current_campaign().declarations
+    form = with_declarations(SelfRegistrationForm, names)()
+    form.township_id.choices = _township_choices()
+    if form.validate_on_submit():
+        result = _submit(form, session.get("channel", "online"))
+        if result is not None:
+            login_user(result.candidate.user)
+            flash(_("报名成功，您的报名编号是 %(no)s", no=result.candidate.reg_no), "success")
+            return redirect(url_for("registration.status"))
+    return render_template("registration/register.html", form=form, names=names,
+                           campaign=current_campaign(), onsite=False)
+
+
+@bp.route("/onsite/register", methods=["GET", "POST"])
+@roles_required("township_staff", "county_staff")
+def register_onsite():
+    """Let township staff register a walk-in candidate for their township."""
+    names = current_campaign().declarations
+    form = with_declarations(RegistrationForm, names)()
+    bound = current_user.township_id if current_user.role == "township_staff" else None
+    form.township_id.choices = _township_choices(bound)
+    if form.validate_on_submit():
+        result = _submit(form, "onsite", current_user)
+        if result is not None:
+            return render_template("registration/onsite_done.html", cand=result.candidate,
+                                   password=result.initial_password)
+    return render_template("registration/register.html", form=form, names=names,
+                           campaign=current_campaign(), onsite=True)
+
+
+@bp.route("/me")
+@login_required
+def status():
+    """Show a candidate their registration, stage and eligibility reasons."""
+    if current_user.role != "candidate":
+        abort(403)
+    cand = get_session().scalar(select(Candidate).where(Candidate.user_id == current_user.id))
+    if cand is None:
+        abort(404)
+    return render_template("registration/status.html", cand=cand, id_shown=mask_id(cand.id_number),
+                           phone_shown=mask_phone(cand.phone), email_shown=mask_email(cand.email))

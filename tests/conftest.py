@@ -1,0 +1,157 @@
+"""Fixtures: app, client, auth, a savepoint-per-test session on SQLite and PostgreSQL."""
+
+import os
+import uuid
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from grader import create_app, migrate
+from grader.db import make_engine
+
+PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def _pg_engine(schema: str):
+    """Create an engine whose connections live in a schema of their own."""
+    engine = make_engine(PG_URL)
+    with engine.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
+    url = PG_URL + ("&" if "?" in PG_URL else "?") + f"options=-csearch_path%3D{schema}"
+    return make_engine(url)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def engine(request, tmp_path_factory):
+    """Migrate a fresh database per backend, once per run (tests the migrations too)."""
+    if request.param == "sqlite":
+        eng = make_engine(f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}")
+        migrate.upgrade(eng)
+        yield eng
+        eng.dispose()
+        return
+    schema = f"t_{uuid.uuid4().hex[:10]}"
+    eng = _pg_engine(schema)
+    migrate.upgrade(eng)
+    yield eng
+    eng.dispose()
+    cleanup = make_engine(PG_URL)
+    with cleanup.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    cleanup.dispose()
+
+
+@pytest.fixture
+def session(engine):
+    """A session inside a transaction that is rolled back after the test."""
+    conn = engine.connect()
+    outer = conn.begin()
+    sess = Session(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    yield sess
+    sess.close()
+    outer.rollback()
+    conn.close()
+
+
+@pytest.fixture
+def app(session, engine, tmp_path):
+    """The app, sharing the test's session so every request is rolled back too."""
+    application = create_app({
+        "TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": str(engine.url.render_as_string(
+            hide_password=False)), "STORAGE_DIR": str(tmp_path / "storage"),
+        "QUEUE_URL": f"sqlite:///{tmp_path / 'queue.db'}", "SHARED_SESSION": True,
+    })
+    application.extensions["grader.sessionmaker"] = lambda: session
+    yield application
+    application.extensions["grader.engine"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    """A test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def campaign(app):
+    """The app's campaign."""
+    return app.extensions["grader.campaign"]
+
+
+@pytest.fixture
+def make_township(session):
+    """Return a factory of townships."""
+    from grader.models import Township
+
+    def factory(name: str = "城关镇", target: int = 50, code: str | None = None):
+        town = Township(code=code or name, name=name, target=target)
+        session.add(town)
+        session.flush()
+        return town
+
+    return factory
+
+
+@pytest.fixture
+def make_user(session, make_township):
+    """Return a factory of accounts with known passwords."""
+    from grader.services.accounts import create_user
+
+    def factory(username: str, role: str, township=None, password: str = "secret123"):
+        name = township.name if township is not None else None
+        return create_user(session, username, password, role, name)
+
+    return factory
+
+
+@pytest.fixture
+def make_candidate(session, campaign):
+    """Return a factory of registered candidates (valid IDs by default)."""
+    from grader.services.demo import make_id
+    from grader.services.registration import RegistrationInput, register
+    import random
+    from datetime import date
+
+    rng = random.Random(7)
+
+    def factory(township, born=date(1990, 6, 1), education="high", channel="online", **kw):
+        data = RegistrationInput(
+            name=kw.pop("name", "测试"), id_number=kw.pop("id_number", None) or make_id(rng, born),
+            education=education, township_id=township.id, phone=kw.pop("phone", "13800138000"),
+            declarations={d: True for d in campaign.declarations}, **kw)
+        return register(session, campaign, data, channel).candidate
+
+    return factory
+
+
+class AuthActions:
+    """Log in and out through the real form."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, username: str, password: str = "secret123"):
+        """Log in (CSRF token read from the form)."""
+        token = csrf_from(self._client.get("/login"))
+        return self._client.post("/login", data={"username": username, "password": password,
+                                                 "csrf_token": token})
+
+
+def csrf_from(response) -> str:
+    """Extract the CSRF token from a rendered form."""
+    import re
+
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', response.text) or \
+        re.search(r'name="csrf_token" value="([^"]+)"', response.text)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+@pytest.fixture
+def auth(client):
+    """Login helper."""
+    return AuthActions(client)
