@@ -8,12 +8,12 @@ DEV_SECRET = "dev-secret-change-me"
 class Config:
     """Embedded defaults: SQLite and SqliteHuey inside the instance folder."""
 
-    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET)
-    DATABASE_URL = os.environ.get("DATABASE_URL", "")
-    STORAGE_DIR = os.environ.get("STORAGE_DIR", "")
-    QUEUE_URL = os.environ.get("QUEUE_URL", "")
-    CAMPAIGN_FILE = os.environ.get("CAMPAIGN_FILE", "")
-    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "200")) * 1024 * 1024
+    SECRET_KEY = DEV_SECRET
+    DATABASE_URL = ""
+    STORAGE_DIR = ""
+    QUEUE_URL = ""
+    CAMPAIGN_FILE = ""
+    MAX_CONTENT_LENGTH = 200 * 1024 * 1024
     IMPORT_MAX_BYTES = 5 * 1024 * 1024
     BABEL_DEFAULT_LOCALE = "zh_CN"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
@@ -28,7 +28,7 @@ class ProductionConfig(Config):
     """Production: refuses to start with the development secret."""
 
     PRODUCTION = True
-    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
+    SESSION_COOKIE_SECURE = True
 
 
 class TestConfig(Config):
@@ -42,3 +42,16 @@ def config_for_environment() -> type[Config]:
     """Pick the configuration class named by GRADER_ENV."""
     name = os.environ.get("GRADER_ENV", "development").lower()
     return ProductionConfig if name == "production" else Config
+
+
+ENV_KEYS = ("SECRET_KEY", "DATABASE_URL", "STORAGE_DIR", "QUEUE_URL", "CAMPAIGN_FILE")
+
+
+def environment_overrides() -> dict:
+    """Read the settings given in the environment when the app is created."""
+    values = {k: os.environ[k] for k in ENV_KEYS if os.environ.get(k)}
+    if os.environ.get("MAX_UPLOAD_MB"):
+        values["MAX_CONTENT_LENGTH"] = int(os.environ["MAX_UPLOAD_MB"]) * 1024 * 1024
+    if os.environ.get("SESSION_COOKIE_SECURE") == "0":
+        values["SESSION_COOKIE_SECURE"] = False
+    return values

@@ -17,6 +17,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
     )
     app.config.from_object(config.config_for_environment())
+    app.config.update(config.environment_overrides())
     if test_config:
         app.config.update(test_config)
     _fill_paths(app)

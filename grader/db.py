@@ -20,11 +20,18 @@ def make_engine(url: str) -> Engine:
         return create_engine(url, pool_pre_ping=True)
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
     event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+def _sqlite_begin(conn) -> None:
+    """Emit BEGIN ourselves so SAVEPOINTs and rollbacks work (pysqlite's own is lazy)."""
+    conn.exec_driver_sql("BEGIN")
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
     """Turn on WAL and foreign keys for each SQLite connection."""
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")

@@ -90,7 +90,7 @@ def make_township(session):
     def factory(name: str = "城关镇", target: int = 50, code: str | None = None):
         town = Township(code=code or name, name=name, target=target)
         session.add(town)
-        session.flush()
+        session.commit()  # releases the savepoint only; the test's transaction still rolls back
         return town
 
     return factory
@@ -103,7 +103,9 @@ def make_user(session, make_township):
 
     def factory(username: str, role: str, township=None, password: str = "secret123"):
         name = township.name if township is not None else None
-        return create_user(session, username, password, role, name)
+        user = create_user(session, username, password, role, name)
+        session.commit()
+        return user
 
     return factory
 
@@ -111,10 +113,11 @@ def make_user(session, make_township):
 @pytest.fixture
 def make_candidate(session, campaign):
     """Return a factory of registered candidates (valid IDs by default)."""
-    from grader.services.demo import make_id
-    from grader.services.registration import RegistrationInput, register
     import random
     from datetime import date
+
+    from grader.services.demo import make_id
+    from grader.services.registration import RegistrationInput, register
 
     rng = random.Random(7)
 
@@ -123,7 +126,9 @@ def make_candidate(session, campaign):
             name=kw.pop("name", "测试"), id_number=kw.pop("id_number", None) or make_id(rng, born),
             education=education, township_id=township.id, phone=kw.pop("phone", "13800138000"),
             declarations={d: True for d in campaign.declarations}, **kw)
-        return register(session, campaign, data, channel).candidate
+        cand = register(session, campaign, data, channel).candidate
+        session.commit()
+        return cand
 
     return factory
 

@@ -11,15 +11,10 @@ from stdnum.cn import ric
 
 from grader.cli import main
 from grader.eligibility import EDUCATION_ORDER, Rules, age_on, check_id, failed_rules
+from helpers import ric_for
 
 PEERS = Path(__file__).resolve().parents[1].parent / "shared" / "peers"
 REF = date(2016, 5, 18)
-
-
-def ric_for(born: date, seq: str = "001", region: str = "140121") -> str:
-    """Build a valid ID number with the right check digit."""
-    body = f"{region}{born:%Y%m%d}{seq}"
-    return body + ric.calc_check_digit(body + "0")
 
 
 def test_turning_18_on_the_reference_day_is_eligible():

@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from grader.i18n import DECLARATIONS, EDUCATION
@@ -16,7 +16,8 @@ class RegistrationForm(FlaskForm):
     id_number = StringField(_l("身份证号"), validators=[DataRequired(_l("请填写身份证号"))])
     phone = StringField(_l("手机号码"), validators=[Optional()])
     email = StringField(_l("电子邮箱（选填）"), validators=[Optional()])
-    education = SelectField(_l("学历"), choices=list(EDUCATION.items()), default="high")
+    education = SelectField(_l("学历"), choices=[SelectChoice(k, v) for k, v in EDUCATION.items()],
+                            default="high")
     township_id = SelectField(_l("所属乡镇/街道"), coerce=int)
 
 
@@ -38,7 +39,8 @@ def with_declarations(form_cls: type, names: list[str]) -> type:
 class OverrideForm(FlaskForm):
     """County staff override of an eligibility verdict."""
 
-    eligible = SelectField(_l("资格"), choices=[("1", _l("通过")), ("0", _l("不通过"))])
+    eligible = SelectField(_l("资格"), choices=[SelectChoice("1", _l("通过")),
+                                               SelectChoice("0", _l("不通过"))])
     reason = TextAreaField(_l("理由（必填，将记入审计日志）"),
                            validators=[DataRequired(_l("请填写理由")), Length(max=500)])
 

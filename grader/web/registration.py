@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, session, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from grader.auth.permissions import mask_email, mask_id, mask_phone, roles_required
 from grader.campaign import current_campaign
@@ -16,12 +17,12 @@ from grader.web.forms import RegistrationForm, SelfRegistrationForm, with_declar
 bp = Blueprint("registration", __name__)
 
 
-def _township_choices(only: int | None = None) -> list[tuple[int, str]]:
+def _township_choices(only: int | None = None) -> list[SelectChoice]:
     """List townships for the select box (one when the user is bound to it)."""
     query = select(Township.id, Township.name).order_by(Township.code)
     if only is not None:
         query = query.where(Township.id == only)
-    return [(tid, name) for tid, name in get_session().execute(query)]
+    return [SelectChoice(tid, name) for tid, name in get_session().execute(query)]
 
 
 def _input_from(form, names: list[str]) -> RegistrationInput:
