@@ -27,7 +27,8 @@ class GraderGroup(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
         except Exception as exc:  # noqa: BLE001 - the CLI contract: one line, exit 1
-            click.echo(f"error: {type(exc).__name__}: {exc}", err=True)
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            click.echo(f"error: {type(exc).__name__}: {first}", err=True)
             sys.exit(1)
 
 
