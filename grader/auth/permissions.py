@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from functools import wraps
 
+import phonenumbers
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
@@ -61,6 +62,17 @@ def mask_phone(e164: str | None) -> str:
         return ""
     national = e164[3:] if e164.startswith("+86") else e164
     return national[:3] + "****" + national[-4:] if len(national) >= 8 else "****"
+
+
+def display_phone(e164: str | None) -> str:
+    """Show a stored E.164 number the way people in China write it."""
+    if not e164:
+        return ""
+    try:
+        parsed = phonenumbers.parse(e164, "CN")
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
 
 
 def mask_email(email: str | None) -> str:

@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from grader.auth.permissions import (can_override_eligibility, can_see_pii, can_view_candidate,
-                                     mask_email, mask_id, mask_phone, roles_required)
+                                     display_phone, mask_email, mask_id, mask_phone, roles_required)
 from grader.db import get_session
 from grader.models import AuditLog, Candidate
 from grader.services.registration import override_eligibility
@@ -20,7 +20,8 @@ PAGE = 50
 def shown(cand: Candidate) -> dict:
     """Return the candidate's ID, phone and email as this user may see them."""
     if can_see_pii(current_user, cand):
-        return {"id": cand.id_number, "phone": cand.phone or "", "email": cand.email or ""}
+        return {"id": cand.id_number, "phone": display_phone(cand.phone),
+                "email": cand.email or ""}
     return {"id": mask_id(cand.id_number), "phone": mask_phone(cand.phone),
             "email": mask_email(cand.email)}
 
