@@ -44,6 +44,10 @@ REASONS = {
     "bad_encoding": _l("CSV文件编码无法识别（应为UTF-8或GBK）"),
     "no_header": _l("文件没有表头"),
     "missing_column": _l("缺少必需的列"),
+    "unknown_role": _l("角色不存在"),
+    "short_password": _l("密码至少6位"),
+    "user_exists": _l("用户名已存在"),
+    "township_required": _l("乡镇工作人员必须选择所属乡镇"),
 }
 
 DECLARATIONS = {

@@ -5,7 +5,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register every blueprint of the web UI."""
-    from grader.web import candidates, exams, main, registration, townships
+    from grader.web import admin, candidates, exams, main, registration, townships
 
-    for module in (main, registration, candidates, townships, exams):
+    for module in (main, registration, candidates, townships, exams, admin):
         app.register_blueprint(module.bp)

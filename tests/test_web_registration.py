@@ -155,3 +155,29 @@ def test_language_switch_to_english(client, make_township):
     client.get("/lang/en")
     page = client.get("/register").text
     assert 'lang="en"' in page
+
+
+def test_admin_creates_a_township_account(client, auth, make_user, make_township, session):
+    from grader.models import User
+
+    make_township("北岭乡")
+    make_user("root", "admin")
+    auth.login("root")
+    page = client.get("/admin/")
+    assert "账号与角色" in page.text and "2016-05-18" in page.text
+    res = client.post("/admin/", data={"username": "bl", "display_name": "北岭乡党政办",
+                                       "role": "township_staff", "township": "北岭乡",
+                                       "password": "pw123456", "csrf_token": csrf_from(page)},
+                      follow_redirects=True)
+    assert "账号已创建" in res.text
+    user = session.scalars(select(User).where(User.username == "bl")).one()
+    assert user.township.name == "北岭乡"
+    res = client.post("/admin/", data={"username": "bl2", "role": "township_staff", "township": "",
+                                       "password": "pw123456", "csrf_token": csrf_from(page)})
+    assert "乡镇工作人员必须选择所属乡镇" in res.text
+
+
+def test_only_admins_manage_accounts(client, auth, make_user):
+    make_user("county", "county_staff")
+    auth.login("county")
+    assert client.get("/admin/").status_code == 403

@@ -7,26 +7,30 @@ from grader.models import ROLES, Township, User
 
 
 class AccountError(ValueError):
-    """An account that cannot be created as asked."""
+    """An account that cannot be created as asked; `code` is stable, the message English."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
 
 
 def create_user(session: Session, username: str, password: str, role: str,
                 township: str | None = None, display_name: str = "") -> User:
     """Create an account; township staff must name their township."""
     if role not in ROLES:
-        raise AccountError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
+        raise AccountError("unknown_role", f"unknown role {role!r}; one of {', '.join(ROLES)}")
     if len(password) < 6:
-        raise AccountError("password must be at least 6 characters")
+        raise AccountError("short_password", "password must be at least 6 characters")
     if session.scalar(select(User).where(User.username == username)):
-        raise AccountError(f"user {username!r} already exists")
+        raise AccountError("user_exists", f"user {username!r} already exists")
     town = None
     if role == "township_staff":
         if not township:
-            raise AccountError("township staff need --township")
+            raise AccountError("township_required", "township staff need --township")
         town = session.scalar(select(Township).where(
             or_(Township.name == township, Township.code == township)))
         if town is None:
-            raise AccountError(f"unknown township {township!r}")
+            raise AccountError("unknown_township", f"unknown township {township!r}")
     user = User(username=username, role=role, township=town, display_name=display_name)
     user.set_password(password)
     session.add(user)

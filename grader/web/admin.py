@@ -1,0 +1,50 @@
+"""Admin: accounts and roles, and the campaign settings in force."""
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import PasswordField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, Length
+
+from grader.auth.permissions import roles_required
+from grader.campaign import current_campaign
+from grader.db import get_session
+from grader.i18n import ROLES, reason_text
+from grader.models import Township, User
+from grader.services.accounts import AccountError, create_user
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+class UserForm(FlaskForm):
+    """A new account."""
+
+    username = StringField(_l("用户名"), validators=[DataRequired(), Length(max=64)])
+    display_name = StringField(_l("显示名称"), validators=[Length(max=64)])
+    role = SelectField(_l("角色"), choices=[SelectChoice(k, v) for k, v in ROLES.items()])
+    township = SelectField(_l("所属乡镇（乡镇工作人员必选）"))
+    password = PasswordField(_l("初始密码"), validators=[DataRequired(), Length(min=6)])
+
+
+@bp.route("/", methods=["GET", "POST"])
+@roles_required("admin")
+def index():
+    """List accounts, create one, and show the campaign file."""
+    db = get_session()
+    form = UserForm()
+    names = db.scalars(select(Township.name).order_by(Township.code)).all()
+    form.township.choices = [SelectChoice("", "—")] + [SelectChoice(n, n) for n in names]
+    if form.validate_on_submit():
+        try:
+            create_user(db, form.username.data.strip(), form.password.data, form.role.data,
+                        form.township.data or None, form.display_name.data or "")
+            db.commit()
+            flash(_("账号已创建"), "success")
+            return redirect(url_for("admin.index"))
+        except AccountError as err:
+            db.rollback()
+            form.username.errors = [reason_text(err.code)]
+    users = db.scalars(select(User).where(User.role != "candidate").order_by(User.id)).all()
+    return render_template("admin.html", form=form, users=users, campaign=current_campaign())
