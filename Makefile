@@ -24,7 +24,7 @@ $(STAMP): pyproject.toml
 
 translations: $(STAMP)
 	@if ls grader/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
-	  $(BIN)/pybabel compile -q -d grader/translations; fi
+	  $(BIN)/pybabel compile -d grader/translations; fi
 
 run: setup
 	$(BIN)/grader db upgrade
