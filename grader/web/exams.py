@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -14,7 +15,7 @@ from grader.web.forms import ConfirmForm, UploadForm
 from grader.web.uploads import import_table
 
 bp = Blueprint("exams", __name__)
-KINDS = {"online_exam": "线上考试", "onsite_test": "现场测试"}
+KINDS = {"online_exam": _l("线上考试"), "onsite_test": _l("现场测试")}
 
 
 def _kind(kind: str) -> str:
