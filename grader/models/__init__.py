@@ -3,8 +3,12 @@
 from grader.db import Base
 from grader.models.audit import AuditLog
 from grader.models.candidate import STAGES, Candidate
+from grader.models.evidence import Appeal, EvidenceItem
 from grader.models.exam import ExamImport
+from grader.models.review import Ranking, Review
+from grader.models.survey import OUTCOMES, SpotCheck, SurveyForm
 from grader.models.township import Township
 from grader.models.user import ROLES, User
 
-__all__ = ["Base", "AuditLog", "Candidate", "ExamImport", "STAGES", "ROLES", "Township", "User"]
+__all__ = ["Base", "Appeal", "AuditLog", "Candidate", "EvidenceItem", "ExamImport", "OUTCOMES",
+           "Ranking", "Review", "STAGES", "ROLES", "SpotCheck", "SurveyForm", "Township", "User"]
