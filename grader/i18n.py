@@ -48,6 +48,13 @@ REASONS = {
     "short_password": _l("密码至少6位"),
     "user_exists": _l("用户名已存在"),
     "township_required": _l("乡镇工作人员必须选择所属乡镇"),
+    "not_in_round1": _l("进入任务考核第一轮后才能提交"),
+    "plan_text_too_short": _l("计划书识别出的文字太少，需人工核对"),
+    "not_your_item": _l("这不是您的材料"),
+    "not_rejected": _l("只能对未通过的材料申诉"),
+    "window_closed": _l("申诉期已过"),
+    "already_appealed": _l("每人只能申诉一次"),
+    "already_answered": _l("该申诉已答复"),
 }
 
 DECLARATIONS = {

@@ -5,7 +5,9 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register every blueprint of the web UI."""
-    from grader.web import admin, candidates, exams, main, registration, townships
+    from grader.web import (admin, candidate, candidates, exams, main, rankings, registration,
+                            reviews, townships)
 
-    for module in (main, registration, candidates, townships, exams, admin):
+    for module in (main, registration, candidates, townships, exams, admin, candidate, reviews,
+                   rankings):
         app.register_blueprint(module.bp)

@@ -1,0 +1,64 @@
+"""Appeals: a candidate contests one rejected item within the window; staff answer."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from grader.campaign import Campaign
+from grader.models import Appeal, Candidate, EvidenceItem, Ranking, User
+from grader.models.base import utcnow
+from grader.services import audit
+
+
+class AppealError(ValueError):
+    """An appeal that cannot be filed or answered; `code` is stable."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def window_open(session: Session, campaign: Campaign) -> bool:
+    """Say whether the latest published round-1 ranking is still open to appeals."""
+    days = int(campaign.section("round1").get("reviews", {}).get("appeal_days", 3))
+    last = session.scalar(select(Ranking.published_at).where(
+        Ranking.status == "published").order_by(Ranking.id.desc()).limit(1))
+    return last is not None and utcnow() <= last + timedelta(days=days)
+
+
+def file_appeal(session: Session, campaign: Campaign, cand: Candidate, item_id: int,
+                text: str) -> Appeal:
+    """File the candidate's one appeal against a rejected item of theirs."""
+    item = session.get(EvidenceItem, item_id)
+    if item is None or item.candidate_id != cand.id:
+        raise AppealError("not_your_item")
+    if item.status != "reject":
+        raise AppealError("not_rejected")
+    if not window_open(session, campaign):
+        raise AppealError("window_closed")
+    if session.scalar(select(Appeal.id).where(Appeal.candidate_id == cand.id)):
+        raise AppealError("already_appealed")
+    if not text.strip():
+        raise AppealError("reason_required")
+    appeal = Appeal(candidate_id=cand.id, item_id=item.id, text=text.strip()[:2000])
+    session.add(appeal)
+    session.flush()
+    return appeal
+
+
+def answer_appeal(session: Session, appeal: Appeal, actor: User, upheld: bool,
+                  answer: str) -> None:
+    """Answer an appeal; an upheld one accepts the item, audited."""
+    if appeal.status != "open":
+        raise AppealError("already_answered")
+    appeal.status = "upheld" if upheld else "rejected"
+    appeal.answer, appeal.answered_by_id, appeal.answered_at = answer.strip(), actor.id, utcnow()
+    if upheld:
+        item = appeal.item
+        item.decided_by_id, item.decided_at = actor.id, utcnow()
+        session.flush()
+        audit.record(session, actor, "appeal_upheld", "candidate", appeal.candidate_id,
+                     f"item:{item.id}", item.status, "accept", answer.strip() or None)
+        item.status = "accept"
+    session.flush()

@@ -1,0 +1,96 @@
+"""Business plans (项目计划书): upload, text extraction and reviewer assignment."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from grader.campaign import Campaign
+from grader.models import Candidate, EvidenceItem
+from grader.services import reviews
+from uploads.storage import FileStorage
+
+PLAN_TYPES = {"application/pdf": "pdf", "text/plain": "txt", "image/png": "image",
+              "image/jpeg": "image", "image/webp": "image",
+              "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx"}
+MIN_TEXT = 200  # characters; a shorter extraction goes to a person
+
+
+class PlanError(ValueError):
+    """A plan file refused before anything was saved; `code` is stable."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass
+class PlanResult:
+    """The saved plan item and how much text was extracted."""
+
+    item: EvidenceItem
+    chars: int
+
+
+def _extract(data: bytes, kind: str) -> str:
+    """Extract the plan's text with the uploads package."""
+    from uploads.documents import extract_text
+
+    return extract_text(data, kind)
+
+
+def submit_plan(session: Session, storage: FileStorage, campaign: Campaign, cand: Candidate,
+                filename: str, data: bytes, max_bytes: int = 20 * 1024 * 1024) -> PlanResult:
+    """Store a plan, extract its text, and give it to reviewers; a new plan replaces the old."""
+    if cand.stage != "round1":
+        raise PlanError("not_in_round1", "only candidates in round 1 submit a plan")
+    if not data:
+        raise PlanError("empty_file", "the file is empty")
+    if len(data) > max_bytes:
+        raise PlanError("file_too_large", "the plan is larger than 20 MB")
+    stored = storage.put(data)
+    kind = PLAN_TYPES.get(stored.mime) or ("txt" if _is_text(data) else None)
+    if kind is None:
+        raise PlanError("wrong_type", f"a plan must be PDF, DOCX, TXT or a photo, not {stored.mime}")
+    text = _extract(data, kind)
+    item = _upsert_item(session, cand, filename, stored, text)
+    sec = campaign.section("round1").get("reviews", {})
+    reviews.assign(session, "plan", [reviews.Item(item.id, cand.id, cand.township_id)],
+                   int(sec.get("per_item", 2)))
+    return PlanResult(item, len(text))
+
+
+def _is_text(data: bytes) -> bool:
+    """Say whether bytes decode as UTF-8 or GBK text."""
+    for enc in ("utf-8", "gbk"):
+        try:
+            data.decode(enc)
+            return b"\x00" not in data
+        except UnicodeDecodeError:
+            continue
+    return False
+
+
+def _upsert_item(session: Session, cand: Candidate, filename: str, stored, text: str):
+    """Add the plan item (the same file again is the same item)."""
+    item = session.scalar(select(EvidenceItem).where(
+        EvidenceItem.candidate_id == cand.id, EvidenceItem.task == "plan",
+        EvidenceItem.sha256 == stored.sha256))
+    if item is None:
+        item = EvidenceItem(candidate_id=cand.id, task="plan", filename=filename[:200],
+                            sha256=stored.sha256, size=stored.size, mime=stored.mime,
+                            storage_key=stored.key)
+        session.add(item)
+    enough = len(text.strip()) >= MIN_TEXT
+    item.text, item.status = text, "accept" if enough else "review"
+    item.machine_verdict = item.status
+    item.reasons = [] if enough else ["plan_text_too_short"]
+    session.flush()
+    return item
+
+
+def plan_texts(session: Session) -> dict[int, str]:
+    """Return the text of every plan, by item id."""
+    rows = session.execute(select(EvidenceItem.id, EvidenceItem.text).where(
+        EvidenceItem.task == "plan", EvidenceItem.text.is_not(None)))
+    return {i: t for i, t in rows}

@@ -1,0 +1,146 @@
+"""Rankings in the app: build facts from the database, preview, publish, explain."""
+
+from collections import Counter, defaultdict
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from grader.campaign import Campaign
+from grader.models import Candidate, EvidenceItem, Ranking, Review, SpotCheck, SurveyForm, User
+from grader.models.base import utcnow
+from grader.services import audit
+from scoring import rank_facts
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+NEXT_STAGE = {"1": ("round1", "round2"), "2": ("round2", "interview"),
+              "interview": ("interview", "selected")}
+
+
+def iso(value: datetime | None) -> str | None:
+    """Write a time as ISO 8601 in Asia/Shanghai."""
+    return value.astimezone(SHANGHAI).isoformat() if value else None
+
+
+def completion(times: list[datetime], required: int) -> dict:
+    """Return accepted (capped) and the time the required-th one came in."""
+    ordered = sorted(times)
+    done = ordered[required - 1] if len(ordered) >= required else None
+    return {"accepted": min(len(ordered), required), "required": required,
+            "completed_at": iso(done)}
+
+
+def _accepted_times(session: Session, ids: list[int]) -> dict:
+    """Map (candidate, task) to the submission times of accepted items."""
+    out = defaultdict(list)
+    rows = session.execute(select(EvidenceItem.candidate_id, EvidenceItem.task,
+                                  EvidenceItem.submitted_at)
+                           .where(EvidenceItem.candidate_id.in_(ids),
+                                  EvidenceItem.status == "accept"))
+    for cid, task, at in rows:
+        out[(cid, task)].append(at)
+    for cid, at in session.execute(select(SurveyForm.candidate_id, SurveyForm.created_at).where(
+            SurveyForm.candidate_id.in_(ids), SurveyForm.valid)):
+        out[(cid, "survey")].append(at)
+    return out
+
+
+def _plan_reviews(session: Session, ids: list[int]) -> dict[int, list]:
+    """Map candidate to their plan's scored reviews."""
+    out = defaultdict(list)
+    for cid, rid, score in session.execute(select(Review.candidate_id, Review.reviewer_id,
+                                                  Review.score).where(
+            Review.kind == "plan", Review.candidate_id.in_(ids), Review.score.is_not(None))):
+        out[cid].append({"reviewer": f"R{rid}", "score": score})
+    return out
+
+
+def _calls(session: Session, ids: list[int]) -> dict[int, Counter]:
+    """Map candidate to counts of call outcomes (None for calls not yet made)."""
+    out = defaultdict(Counter)
+    for cid, outcome in session.execute(select(SpotCheck.candidate_id, SpotCheck.outcome).where(
+            SpotCheck.candidate_id.in_(ids))):
+        out[cid][outcome] += 1
+    return out
+
+
+def round1_facts(session: Session, campaign: Campaign) -> tuple[dict, list[dict]]:
+    """Build the round-1 facts of everyone in round 1, and warnings on missing inputs."""
+    sec = campaign.section("round1")
+    cands = list(session.scalars(select(Candidate).where(Candidate.stage == "round1")
+                                 .order_by(Candidate.id)))
+    ids = [c.id for c in cands]
+    times, plans, calls = _accepted_times(session, ids), _plan_reviews(session, ids), \
+        _calls(session, ids)
+    rows, warnings = [], []
+    for c in cands:
+        tasks = {t: completion(times[(c.id, t)], int(spec["required"]))
+                 for t, spec in sec["tasks"].items()}
+        spot = {k: calls[c.id][k] for k in ("confirmed", "denied", "wrong_number",
+                                            "unreachable", "refused")}
+        rows.append({"id": c.reg_no, "registered_at": iso(c.registered_at), "tasks": tasks,
+                     "plan_reviews": plans[c.id], "survey_valid": len(times[(c.id, "survey")]),
+                     "spot_checks": spot})
+        warnings += _warn(c, plans[c.id], calls[c.id], tasks)
+    facts = {"round": 1, "window": {"start": sec["start"], "end": sec["end"]},
+             "advance": int(sec.get("advance", 400)), "candidates": rows}
+    return facts, warnings
+
+
+def _warn(c: Candidate, reviews: list, calls: Counter, tasks: dict) -> list[dict]:
+    """List what is missing for one candidate before a fair ranking."""
+    out = []
+    if tasks.get("plan", {}).get("accepted") and len(reviews) < 2:
+        out.append({"candidate": c.reg_no, "code": "plan_reviews_missing", "n": len(reviews)})
+    if calls[None]:
+        out.append({"candidate": c.reg_no, "code": "calls_not_made", "n": calls[None]})
+    return out
+
+
+def preview(session: Session, campaign: Campaign, round_name: str, actor: User | None,
+            facts: dict | None = None, warnings: list | None = None) -> Ranking:
+    """Compute a draft ranking and keep it with its facts and policy."""
+    if facts is None:
+        facts, warnings = round1_facts(session, campaign)
+    result = rank_facts(facts)
+    ranking = Ranking(round=round_name, status="draft", policy=result["policy"], facts=facts,
+                      result=result, warnings=warnings or [],
+                      created_by_id=actor.id if actor else None)
+    session.add(ranking)
+    session.flush()
+    return ranking
+
+
+def publish(session: Session, ranking: Ranking, actor: User | None) -> int:
+    """Freeze a draft, advance its best N, audit every score and stage; return advanced."""
+    if ranking.status != "draft":
+        raise ValueError("only a draft ranking can be published")
+    ranking.status, ranking.published_at = "published", utcnow()
+    ranking.published_by_id = actor.id if actor else None
+    audit.record(session, actor, "publish_ranking", "ranking", ranking.id, "status", "draft",
+                 "published", f"round {ranking.round}")
+    from_stage, to_stage = NEXT_STAGE[ranking.round]
+    by_reg = {c.reg_no: c for c in session.scalars(select(Candidate).where(
+        Candidate.reg_no.in_([r["id"] for r in ranking.result["ranking"]])))}
+    moved = 0
+    for row in ranking.result["ranking"]:
+        cand = by_reg[row["id"]]
+        audit.record(session, actor, "publish_ranking", "candidate", cand.id,
+                     f"round{ranking.round}_score", None, row["score"], f"rank {row['rank']}")
+        if row["advance"] and cand.stage == from_stage:
+            audit.change(session, actor, cand, "stage", to_stage, "advance_ranking",
+                         f"ranking #{ranking.id}")
+            moved += 1
+    return moved
+
+
+def published_entry(session: Session, cand: Candidate) -> list[tuple[Ranking, dict]]:
+    """Return the candidate's rows in every published ranking, newest first."""
+    out = []
+    for ranking in session.scalars(select(Ranking).where(Ranking.status == "published")
+                                   .order_by(Ranking.id.desc())):
+        row = next((r for r in ranking.result["ranking"] if r["id"] == cand.reg_no), None)
+        if row is not None:
+            out.append((ranking, row))
+    return out

@@ -1,0 +1,127 @@
+"""Reviewer assignment, rubric scoring and third reviews, for plans and daily reports."""
+
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from grader.campaign import Campaign
+from grader.models import Candidate, Review, User
+from grader.models.base import utcnow
+from grader.services import audit
+from scoring import needs_third_review
+
+RUBRICS = {"plan": ("round1", "plan_rubric"), "report": ("round2", "report_rubric")}
+
+
+class ReviewError(ValueError):
+    """A review that cannot be saved as given; `code` is stable."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Item:
+    """Something to review: its id, its candidate and the candidate's township."""
+
+    item_id: int
+    candidate_id: int
+    township_id: int
+
+
+def rubric(campaign: Campaign, kind: str) -> list[dict]:
+    """Return the criteria (key, name, weight) of a kind of review."""
+    section, key = RUBRICS[kind]
+    return list(campaign.section(section).get(key, []))
+
+
+def plan_assignments(items: list[Item], reviewers: list[User], per_item: int,
+                     load: Counter, taken: set[tuple[int, int]]) -> list[tuple[Item, User]]:
+    """Pair each item with the least-loaded reviewers not from its township."""
+    pairs = []
+    for item in items:
+        fits = [r for r in reviewers if r.township_id != item.township_id
+                and (item.item_id, r.id) not in taken]
+        have = sum(1 for (i, _r) in taken if i == item.item_id)
+        for reviewer in sorted(fits, key=lambda r: (load[r.id], r.id))[:max(per_item - have, 0)]:
+            load[reviewer.id] += 1
+            taken.add((item.item_id, reviewer.id))
+            pairs.append((item, reviewer))
+    return pairs
+
+
+def _reviewers(session: Session) -> list[User]:
+    """Return the active reviewers."""
+    return list(session.scalars(select(User).where(User.role == "reviewer", User.active)))
+
+
+def _state(session: Session, kind: str) -> tuple[Counter, set]:
+    """Return the current load per reviewer and the (item, reviewer) pairs already made."""
+    rows = session.execute(select(Review.item_id, Review.reviewer_id).where(Review.kind == kind))
+    taken = {(i, r) for i, r in rows}
+    return Counter(r for _i, r in taken), taken
+
+
+def assign(session: Session, kind: str, items: list[Item], per_item: int) -> int:
+    """Give every item at least `per_item` reviewers with balanced load; return new ones."""
+    load, taken = _state(session, kind)
+    pairs = plan_assignments(items, _reviewers(session), per_item, load, taken)
+    for item, reviewer in pairs:
+        session.add(Review(kind=kind, item_id=item.item_id, candidate_id=item.candidate_id,
+                           reviewer_id=reviewer.id))
+    session.flush()
+    return len(pairs)
+
+
+def next_review(session: Session, reviewer: User, kind: str) -> Review | None:
+    """Return the reviewer's oldest unscored assignment of a kind."""
+    return session.scalar(select(Review).where(
+        Review.reviewer_id == reviewer.id, Review.kind == kind, Review.score.is_(None))
+        .order_by(Review.id).limit(1))
+
+
+def queue_size(session: Session, reviewer: User, kind: str) -> tuple[int, int]:
+    """Return (open, done) counts of a reviewer's assignments."""
+    rows = dict(session.execute(select(Review.score.is_(None), func.count()).where(
+        Review.reviewer_id == reviewer.id, Review.kind == kind).group_by(Review.score.is_(None))
+    ).all())
+    return rows.get(True, 0), rows.get(False, 0)
+
+
+def weighted(criteria: list[dict], scores: dict[str, float]) -> float:
+    """Combine criterion scores (0..100) with the rubric's weights."""
+    total = sum(float(c["weight"]) for c in criteria)
+    return round(sum(float(c["weight"]) * scores[c["key"]] for c in criteria) / total, 2)
+
+
+def score_review(session: Session, campaign: Campaign, review: Review, reviewer: User,
+                 scores: dict[str, float], note: str = "") -> Review:
+    """Save a reviewer's rubric scores, audit it, and ask for a third review if needed."""
+    if review.reviewer_id != reviewer.id:
+        raise ReviewError("not_yours", "this review is assigned to another reviewer")
+    criteria = rubric(campaign, review.kind)
+    bad = [c["key"] for c in criteria if not 0 <= scores.get(c["key"], -1) <= 100]
+    if bad:
+        raise ReviewError("bad_score", f"scores must be 0..100: {', '.join(bad)}")
+    before = review.score
+    review.criteria = {c["key"]: scores[c["key"]] for c in criteria}
+    review.score, review.note, review.scored_at = weighted(criteria, scores), note, utcnow()
+    session.flush()
+    audit.record(session, reviewer, f"review_{review.kind}", "candidate", review.candidate_id,
+                 "review_score", before, review.score, f"{review.kind}#{review.item_id}")
+    _maybe_third(session, campaign, review)
+    return review
+
+
+def _maybe_third(session: Session, campaign: Campaign, review: Review) -> None:
+    """Assign one more reviewer when the scores so far differ by more than the gap."""
+    scores = session.scalars(select(Review.score).where(
+        Review.kind == review.kind, Review.item_id == review.item_id)).all()
+    done = [s for s in scores if s is not None]
+    gap = float(campaign.section("round1").get("reviews", {}).get("third_review_gap", 20))
+    if len(scores) == 2 and len(done) == 2 and needs_third_review(done, gap):
+        cand = session.get(Candidate, review.candidate_id)
+        assign(session, review.kind, [Item(review.item_id, cand.id, cand.township_id)], 3)

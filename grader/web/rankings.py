@@ -1,0 +1,80 @@
+"""Staff rankings: preview with cut-off and warnings, publish, export; the plagiarism report."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from grader.auth.permissions import roles_required
+from grader.campaign import current_campaign
+from grader.db import get_session
+from grader.models import Candidate, Ranking
+from grader.services import rankings as service
+from grader.services.similarity import all_pairs
+from grader.web.forms import ConfirmForm
+from grader.web.uploads import send_table
+
+bp = Blueprint("rankings", __name__, url_prefix="/rankings")
+ROUND_NAMES = {"1": "任务考核第一轮", "2": "任务考核第二轮", "interview": "面试"}
+
+
+def _get(ranking_id: int) -> Ranking:
+    """Load a ranking or 404."""
+    ranking = get_session().get(Ranking, ranking_id)
+    if ranking is None:
+        abort(404)
+    return ranking
+
+
+@bp.route("/", methods=["GET", "POST"])
+@roles_required("county_staff")
+def index():
+    """List rankings; build a new round-1 preview."""
+    db = get_session()
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        ranking = service.preview(db, current_campaign(), "1", current_user)
+        db.commit()
+        return redirect(url_for("rankings.view", ranking_id=ranking.id))
+    rows = db.scalars(select(Ranking).order_by(Ranking.id.desc())).all()
+    return render_template("rankings/index.html", rows=rows, form=form, names=ROUND_NAMES)
+
+
+@bp.route("/<int:ranking_id>", methods=["GET", "POST"])
+@roles_required("county_staff")
+def view(ranking_id: int):
+    """Show a ranking with every component and the cut-off; publish a draft."""
+    db = get_session()
+    ranking = _get(ranking_id)
+    form = ConfirmForm()
+    if form.validate_on_submit() and ranking.status == "draft":
+        moved = service.publish(db, ranking, current_user)
+        db.commit()
+        flash(_("排名已发布，%(n)s 人晋级", n=moved), "success")
+        return redirect(url_for("rankings.view", ranking_id=ranking.id))
+    names = dict(db.execute(select(Candidate.reg_no, Candidate.name).where(
+        Candidate.reg_no.in_([r["id"] for r in ranking.result["ranking"]]))).all())
+    return render_template("rankings/view.html", ranking=ranking, form=form, names=names,
+                           round_name=ROUND_NAMES.get(ranking.round, ranking.round))
+
+
+@bp.route("/<int:ranking_id>.<fmt>")
+@roles_required("county_staff")
+def export(ranking_id: int, fmt: str):
+    """Export a ranking with its components as XLSX or CSV."""
+    ranking = _get(ranking_id)
+    rows = ranking.result["ranking"]
+    keys = sorted({k for r in rows for k, v in r["components"].items()
+                   if not isinstance(v, (dict, list))})
+    header = ["名次", "报名编号", "得分", "是否晋级", *keys]
+    cells = [[r["rank"], r["id"], r["score"], "是" if r["advance"] else "否",
+              *[r["components"].get(k) for k in keys]] for r in rows]
+    return send_table(fmt, f"排名_{ranking.round}_{ranking.id}", header, cells)
+
+
+@bp.route("/similarity")
+@roles_required("county_staff", "reviewer")
+def similarity():
+    """List plan pairs above the similarity threshold."""
+    pairs = all_pairs(get_session())
+    return render_template("rankings/similarity.html", pairs=pairs)

@@ -1,0 +1,59 @@
+"""Reviewers' queue: one item at a time, blind, rubric scores, keyboard shortcuts."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from grader.auth.permissions import roles_required
+from grader.campaign import current_campaign
+from grader.db import get_session
+from grader.models import EvidenceItem, Review
+from grader.services import reviews as service
+from grader.services.similarity import similar_to
+from grader.web.forms import ConfirmForm
+
+bp = Blueprint("reviews", __name__, url_prefix="/review")
+
+
+def _scores(criteria: list[dict]) -> dict[str, float] | None:
+    """Read one number per criterion from the form, or None when any is missing."""
+    out = {}
+    for c in criteria:
+        try:
+            out[c["key"]] = float(request.form.get(c["key"], ""))
+        except ValueError:
+            return None
+    return out
+
+
+@bp.route("/<kind>", methods=["GET", "POST"])
+@roles_required("reviewer")
+def queue(kind: str):
+    """Show the reviewer's next item of a kind and save its scores."""
+    if kind not in service.RUBRICS:
+        abort(404)
+    db, campaign = get_session(), current_campaign()
+    criteria = service.rubric(campaign, kind)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        review = db.get(Review, request.form.get("review_id", type=int) or 0)
+        scores = _scores(criteria)
+        if review is None or scores is None:
+            flash(_("请为每一项打分（0到100）"), "error")
+        else:
+            try:
+                service.score_review(db, campaign, review, current_user, scores,
+                                     request.form.get("note", "")[:1000])
+                db.commit()
+                flash(_("评分已保存"), "success")
+            except service.ReviewError as err:
+                db.rollback()
+                flash(_("评分无效：%(e)s", e=str(err)), "error")
+        return redirect(url_for("reviews.queue", kind=kind))
+    review = service.next_review(db, current_user, kind)
+    item = db.get(EvidenceItem, review.item_id) if review and kind == "plan" else None
+    open_n, done_n = service.queue_size(db, current_user, kind)
+    similar = similar_to(db, item.id) if item is not None else []
+    return render_template("reviews/queue.html", kind=kind, review=review, item=item,
+                           criteria=criteria, form=form, open_n=open_n, done_n=done_n,
+                           similar=similar)

@@ -1,0 +1,169 @@
+"""Plans, reviewer assignment, rankings built from the database, publishing and appeals."""
+
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from conftest import csrf_from
+from grader.models import AuditLog, EvidenceItem, Review, SpotCheck, SurveyForm
+from grader.services import appeals, plans, rankings, reviews
+from uploads.storage import FileStorage
+
+PLAN = ("我的农村淘宝项目计划书。本村共有三百二十户，外出务工人员多，留守老人和儿童需要代购服务。"
+        "我计划在村委会旁开设服务站，第一个月走访全部农户，教会五十户使用手机淘宝。") * 4
+
+
+@pytest.fixture
+def storage(tmp_path):
+    return FileStorage(tmp_path / "files")
+
+
+@pytest.fixture
+def round1(session, make_township, make_candidate):
+    town = make_township("城关镇")
+    people = [make_candidate(town, name=f"候选{i}") for i in range(3)]
+    for p in people:
+        p.stage = "round1"
+    session.commit()
+    return town, people
+
+
+def test_reviewer_assignment_is_balanced_and_never_local():
+    class R:
+        def __init__(self, rid, town):
+            self.id, self.township_id = rid, town
+
+    revs = [R(1, 10), R(2, None), R(3, None), R(4, 11)]
+    items = [reviews.Item(i, i, 10 if i % 2 else 11) for i in range(1, 9)]
+    pairs = reviews.plan_assignments(items, revs, 2, Counter(), set())
+    assert len(pairs) == 16
+    for item, rev in pairs:
+        assert rev.township_id != item.township_id
+    per_item = Counter(item.item_id for item, _r in pairs)
+    assert set(per_item.values()) == {2}
+    load = Counter(r.id for _i, r in pairs)
+    assert max(load.values()) - min(load.values()) <= 2
+
+
+def test_plan_upload_extracts_text_and_assigns_two_reviewers(session, campaign, storage, round1,
+                                                             make_user):
+    _town, people = round1
+    make_user("r1", "reviewer"), make_user("r2", "reviewer"), make_user("r3", "reviewer")
+    result = plans.submit_plan(session, storage, campaign, people[0], "计划书.txt",
+                               PLAN.encode("utf-8"))
+    assert result.item.status == "accept" and result.chars >= 200
+    assert len(session.scalars(select(Review).where(Review.item_id == result.item.id)).all()) == 2
+    again = plans.submit_plan(session, storage, campaign, people[0], "计划书.txt",
+                              PLAN.encode("utf-8"))
+    assert again.item.id == result.item.id  # the same file is the same item
+    with pytest.raises(plans.PlanError) as err:
+        plans.submit_plan(session, storage, campaign, people[1], "x.exe", b"MZ\x00\x00\x01")
+    assert err.value.code == "wrong_type"
+
+
+def test_third_review_when_two_differ_by_more_than_20(session, campaign, storage, round1,
+                                                      make_user):
+    _town, people = round1
+    revs = [make_user(f"r{i}", "reviewer") for i in range(3)]
+    item = plans.submit_plan(session, storage, campaign, people[0], "p.txt",
+                             PLAN.encode()).item
+    assigned = session.scalars(select(Review).where(Review.item_id == item.id)).all()
+    who = {r.id: r for r in revs}
+    low = {k["key"]: 50 for k in reviews.rubric(campaign, "plan")}
+    high = {k["key"]: 80 for k in reviews.rubric(campaign, "plan")}
+    reviews.score_review(session, campaign, assigned[0], who[assigned[0].reviewer_id], low)
+    reviews.score_review(session, campaign, assigned[1], who[assigned[1].reviewer_id], high)
+    all_reviews = session.scalars(select(Review).where(Review.item_id == item.id)).all()
+    assert len(all_reviews) == 3 and [r.score for r in all_reviews].count(None) == 1
+    with pytest.raises(reviews.ReviewError):
+        reviews.score_review(session, campaign, all_reviews[2], who[assigned[0].reviewer_id], low)
+
+
+def add_items(session, cand, task, n, start):
+    for i in range(n):
+        session.add(EvidenceItem(candidate_id=cand.id, task=task, filename=f"{i}.png",
+                                 sha256=f"{cand.id:04d}{task[:4]}{i:056d}"[:64], size=1,
+                                 mime="image/png", storage_key="k", status="accept",
+                                 submitted_at=start + timedelta(minutes=i)))
+
+
+def test_round1_facts_rank_and_publish(session, campaign, round1, make_user):
+    _town, (a, b, c) = round1
+    county = make_user("county", "county_staff")
+    start = datetime(2016, 5, 26, 2, tzinfo=UTC)
+    for cand, delay in ((a, 0), (b, 600)):
+        for task, n in (("wechat_share", 100), ("app_download", 100), ("plan", 1)):
+            add_items(session, cand, task, n, start + timedelta(minutes=delay))
+        for i in range(100):
+            session.add(SurveyForm(candidate_id=cand.id, phone_e164=f"+86138{cand.id:03d}{i:05d}",
+                                   valid=True, created_at=start))
+    session.flush()
+    form = session.scalars(select(SurveyForm).where(SurveyForm.candidate_id == a.id)).first()
+    session.add(SpotCheck(candidate_id=a.id, survey_form_id=form.id, draw_rank=0, seed="s"))
+    session.commit()
+    campaign.data["round1"]["advance"] = 1
+    try:
+        facts, warnings = rankings.round1_facts(session, campaign)
+    finally:
+        campaign.data["round1"]["advance"] = 400
+    by_id = {row["id"]: row for row in facts["candidates"]}
+    assert by_id[a.reg_no]["tasks"]["wechat_share"]["accepted"] == 100
+    assert by_id[a.reg_no]["tasks"]["app_download"]["completed_at"] == "2016-05-26T11:39:00+08:00"
+    assert by_id[c.reg_no]["tasks"]["survey"]["accepted"] == 0
+    assert {w["code"] for w in warnings} == {"plan_reviews_missing", "calls_not_made"}
+    ranking = rankings.preview(session, campaign, "1", county, facts, warnings)
+    order = [r["id"] for r in ranking.result["ranking"]]
+    assert order == [a.reg_no, b.reg_no, c.reg_no]  # a finished first; c did nothing
+    assert rankings.publish(session, ranking, county) == 1
+    assert (a.stage, b.stage) == ("round2", "round1")
+    logged = session.scalars(select(AuditLog.field).where(AuditLog.action.in_(
+        ["publish_ranking", "advance_ranking"]))).all()
+    assert logged.count("round1_score") == 3 and "stage" in logged
+    with pytest.raises(ValueError):
+        rankings.publish(session, ranking, county)
+
+
+def test_appeal_within_the_window(session, campaign, round1, make_user):
+    _town, (a, _b, _c) = round1
+    county = make_user("county", "county_staff")
+    item = EvidenceItem(candidate_id=a.id, task="wechat_share", filename="x.png", sha256="f" * 64,
+                        size=1, mime="image/png", storage_key="k", status="reject",
+                        reasons=["missing_keyword:农村淘宝"])
+    session.add(item)
+    session.commit()
+    with pytest.raises(appeals.AppealError, match="window_closed"):
+        appeals.file_appeal(session, campaign, a, item.id, "截图里有关键词")
+    ranking = rankings.preview(session, campaign, "1", county)
+    rankings.publish(session, ranking, county)
+    appeal = appeals.file_appeal(session, campaign, a, item.id, "截图里有关键词")
+    with pytest.raises(appeals.AppealError, match="already_appealed"):
+        appeals.file_appeal(session, campaign, a, item.id, "再来一次")
+    appeals.answer_appeal(session, appeal, county, True, "复核后确认有关键词")
+    assert item.status == "accept" and appeal.status == "upheld"
+
+
+def test_reviewer_scores_a_plan_blind_through_the_page(client, auth, session, campaign, storage,
+                                                      round1, make_user, app):
+    _town, people = round1
+    app.extensions["grader.storage"] = storage
+    make_user("r1", "reviewer"), make_user("r2", "reviewer")
+    item = plans.submit_plan(session, storage, campaign, people[0], "p.txt", PLAN.encode()).item
+    session.commit()
+    auth.login("r1")
+    page = client.get("/review/plan")
+    assert "本村共有三百二十户" in page.text
+    assert people[0].name not in page.text and people[0].id_number not in page.text
+    data = {k["key"]: "80" for k in reviews.rubric(campaign, "plan")}
+    res = client.post("/review/plan", data={**data, "review_id": _review_id(session, item),
+                                            "csrf_token": csrf_from(page)}, follow_redirects=True)
+    assert "评分已保存" in res.text
+
+
+def _review_id(session, item):
+    from grader.models import User
+
+    r1 = session.scalars(select(User).where(User.username == "r1")).one()
+    return session.scalars(select(Review.id).where(Review.item_id == item.id,
+                                                   Review.reviewer_id == r1.id)).one()
