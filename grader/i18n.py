@@ -55,6 +55,17 @@ REASONS = {
     "window_closed": _l("申诉期已过"),
     "already_appealed": _l("每人只能申诉一次"),
     "already_answered": _l("该申诉已答复"),
+    "not_in_round2": _l("进入任务考核第二轮后才能提交日报"),
+    "bad_day": _l("请选择试运营的第几天"),
+    "text_required": _l("请填写今日工作总结"),
+    "bad_figure": _l("数据应为0到1000000之间的数字"),
+    "no_messages": _l("文件中没有试运营期间的群消息"),
+    "bad_row": _l("有一行数据不正确"),
+    "no_panels": _l("请先创建面试组"),
+    "not_in_interview": _l("该考生不在面试阶段"),
+    "not_on_panel": _l("您不在该考生的面试组"),
+    "not_selected": _l("只有面试通过的人员才能签约"),
+    "bad_date": _l("日期或数字格式不正确"),
 }
 
 DECLARATIONS = {

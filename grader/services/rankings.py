@@ -98,11 +98,75 @@ def _warn(c: Candidate, reviews: list, calls: Counter, tasks: dict) -> list[dict
     return out
 
 
+def round2_facts(session: Session, campaign: Campaign) -> tuple[dict, list[dict]]:
+    """Build the round-2 facts: reports, operations figures, group messages, report reviews."""
+    from grader.services.activity import messages_of
+    from grader.services.trial import FIGURES, reports_of
+
+    sec = campaign.section("round2")
+    cands = list(session.scalars(select(Candidate).where(Candidate.stage == "round2")
+                                 .order_by(Candidate.id)))
+    ids = [c.id for c in cands]
+    reports, msgs = reports_of(session, ids), messages_of(session, ids)
+    reviews_by = _report_reviews(session, ids)
+    rows, warnings = [], []
+    for c in cands:
+        reps = reports[c.id].values()
+        rows.append({"id": c.reg_no, "registered_at": iso(c.registered_at),
+                     "reports": [{"day": r.day, "submitted_at": iso(r.submitted_at)} for r in reps],
+                     "metrics": {f: sum(getattr(r, f) for r in reps) for f in FIGURES},
+                     "messages": [{"day": d, "count": n} for d, n in sorted(msgs[c.id].items())],
+                     "report_reviews": reviews_by[c.id]})
+        if len(reviews_by[c.id]) < len(reps):
+            warnings.append({"candidate": c.reg_no, "code": "report_reviews_missing",
+                             "n": len(reviews_by[c.id])})
+    facts = {"round": 2, "window": {"start": sec["start"]},
+             "advance": int(sec.get("advance", 240)), "candidates": rows}
+    return facts, warnings
+
+
+def _report_reviews(session: Session, ids: list[int]) -> dict[int, list]:
+    """Map candidate to their daily reports' scored reviews."""
+    out = defaultdict(list)
+    for cid, rid, score in session.execute(select(Review.candidate_id, Review.reviewer_id,
+                                                  Review.score).where(
+            Review.kind == "report", Review.candidate_id.in_(ids), Review.score.is_not(None))):
+        out[cid].append({"reviewer": f"R{rid}", "score": score})
+    return out
+
+
+def interview_facts(session: Session, campaign: Campaign) -> tuple[dict, list[dict]]:
+    """Build the interview facts: each interviewer's score and the reassignment answer."""
+    from grader.models import InterviewScore, Signing
+
+    cands = list(session.scalars(select(Candidate).where(Candidate.stage == "interview")
+                                 .order_by(Candidate.id)))
+    ids = [c.id for c in cands]
+    scores = defaultdict(list)
+    for cid, uid, score in session.execute(select(InterviewScore.candidate_id,
+                                                  InterviewScore.interviewer_id,
+                                                  InterviewScore.score).where(
+            InterviewScore.candidate_id.in_(ids))):
+        scores[cid].append({"interviewer": f"I{uid}", "score": score})
+    accepts = dict(session.execute(select(Signing.candidate_id, Signing.accepts_reassignment)
+                                   .where(Signing.candidate_id.in_(ids))).all())
+    rows = [{"id": c.reg_no, "registered_at": iso(c.registered_at),
+             "interview_scores": scores[c.id], "accepts_reassignment": bool(accepts.get(c.id))}
+            for c in cands]
+    warnings = [{"candidate": c.reg_no, "code": "interview_scores_missing", "n": 0}
+                for c in cands if not scores[c.id]]
+    facts = {"round": "interview", "advance": campaign.advance("interview"), "candidates": rows}
+    return facts, warnings
+
+
+FACTS = {"1": round1_facts, "2": round2_facts, "interview": interview_facts}
+
+
 def preview(session: Session, campaign: Campaign, round_name: str, actor: User | None,
             facts: dict | None = None, warnings: list | None = None) -> Ranking:
     """Compute a draft ranking and keep it with its facts and policy."""
     if facts is None:
-        facts, warnings = round1_facts(session, campaign)
+        facts, warnings = FACTS[round_name](session, campaign)
     result = rank_facts(facts)
     ranking = Ranking(round=round_name, status="draft", policy=result["policy"], facts=facts,
                       result=result, warnings=warnings or [],

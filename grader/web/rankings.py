@@ -1,6 +1,6 @@
 """Staff rankings: preview with cut-off and warnings, publish, export; the plagiarism report."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -33,7 +33,10 @@ def index():
     db = get_session()
     form = ConfirmForm()
     if form.validate_on_submit():
-        ranking = service.preview(db, current_campaign(), "1", current_user)
+        which = request.form.get("round", "1")
+        if which not in service.FACTS:
+            abort(400)
+        ranking = service.preview(db, current_campaign(), which, current_user)
         db.commit()
         return redirect(url_for("rankings.view", ranking_id=ranking.id))
     rows = db.scalars(select(Ranking).order_by(Ranking.id.desc())).all()

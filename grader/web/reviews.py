@@ -7,7 +7,7 @@ from flask_login import current_user
 from grader.auth.permissions import roles_required
 from grader.campaign import current_campaign
 from grader.db import get_session
-from grader.models import EvidenceItem, Review
+from grader.models import DailyReport, EvidenceItem, Review
 from grader.services import reviews as service
 from grader.services.similarity import similar_to
 from grader.web.forms import ConfirmForm
@@ -51,9 +51,16 @@ def queue(kind: str):
                 flash(_("评分无效：%(e)s", e=str(err)), "error")
         return redirect(url_for("reviews.queue", kind=kind))
     review = service.next_review(db, current_user, kind)
-    item = db.get(EvidenceItem, review.item_id) if review and kind == "plan" else None
+    item = _item(db, kind, review)
     open_n, done_n = service.queue_size(db, current_user, kind)
-    similar = similar_to(db, item.id) if item is not None else []
+    similar = similar_to(db, item.id) if item is not None and kind == "plan" else []
     return render_template("reviews/queue.html", kind=kind, review=review, item=item,
                            criteria=criteria, form=form, open_n=open_n, done_n=done_n,
                            similar=similar)
+
+
+def _item(db, kind: str, review: Review | None):
+    """Load what the review is about: a plan item or a daily report."""
+    if review is None:
+        return None
+    return db.get(EvidenceItem if kind == "plan" else DailyReport, review.item_id)

@@ -1,0 +1,102 @@
+"""Group activity: import chat exports and CSVs, match members to candidates, the 7-day grid."""
+
+import uuid
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from grader.campaign import Campaign
+from grader.eligibility import normalise_phone
+from grader.models import Candidate, GroupActivity
+from grader.services import chatlog
+from grader.services.tables import TableError, read_table
+from grader.services.trial import reports_of, trial_start
+
+CSV_ALIASES = {"成员": "member", "群成员": "member", "姓名": "member", "日期": "day", "天": "day",
+               "消息数": "count", "发言数": "count", "手机": "phone", "手机号": "phone"}
+
+
+@dataclass
+class ImportSummary:
+    """What an activity import stored and whom it could not match."""
+
+    batch: str
+    rows: int
+    unmatched: list[str] = field(default_factory=list)
+
+
+def _matcher(session: Session):
+    """Return a function mapping a Sender to a round-2 candidate id, by phone then name."""
+    cands = session.scalars(select(Candidate).where(Candidate.stage == "round2")).all()
+    by_phone = {c.phone: c.id for c in cands if c.phone}
+    names = Counter(c.name for c in cands)
+    by_name = {c.name: c.id for c in cands if names[c.name] == 1}
+
+    def match(sender: chatlog.Sender) -> int | None:
+        phone = normalise_phone(sender.phone) if sender.phone else None
+        return by_phone.get(phone) or by_name.get(sender.name)
+
+    return match
+
+
+def _store(session: Session, counts: Counter, source: str) -> ImportSummary:
+    """Store (sender, day) counts, matched where possible."""
+    match, batch = _matcher(session), uuid.uuid4().hex[:12]
+    unmatched = set()
+    for (sender, day), n in counts.items():
+        cid = match(sender)
+        if cid is None:
+            unmatched.add(sender.name)
+        session.add(GroupActivity(candidate_id=cid, member=sender.name[:64], day=day, count=n,
+                                  source=source, batch=batch))
+    session.flush()
+    return ImportSummary(batch, len(counts), sorted(unmatched))
+
+
+def import_chat(session: Session, campaign: Campaign, text: str, source: str) -> ImportSummary:
+    """Import a plain-text chat export of a WeChat or DingTalk group."""
+    days = int(campaign.section("round2").get("days", 7))
+    counts = chatlog.parse_chat(text, trial_start(campaign).date(), days)
+    if not counts:
+        raise TableError("no_messages", "no messages of the trial days found in the export")
+    return _store(session, counts, source)
+
+
+def import_csv(session: Session, campaign: Campaign, filename: str, data: bytes,
+               max_bytes: int) -> ImportSummary:
+    """Import a CSV/XLSX of member, day, message count."""
+    days = int(campaign.section("round2").get("days", 7))
+    table = read_table(filename, data, CSV_ALIASES, max_bytes)
+    if not {"member", "day", "count"} <= set(table.fields):
+        raise TableError("missing_column", "need columns member, day, count")
+    counts: Counter = Counter()
+    for n, row in table.rows:
+        day = chatlog.day_of(row["day"], trial_start(campaign).date(), days)
+        if day is None or not row["count"].isdigit():
+            raise TableError("bad_row", f"row {n}: day must be 1..{days} or a trial date, "
+                                        "count a whole number")
+        sender = chatlog.Sender(row["member"], row.get("phone") or None)
+        counts[(sender, day)] += int(row["count"])
+    return _store(session, counts, "csv")
+
+
+def messages_of(session: Session, cand_ids: list[int]) -> dict[int, Counter]:
+    """Map candidate to messages per day (all sources added up)."""
+    out: dict[int, Counter] = defaultdict(Counter)
+    for cid, day, n in session.execute(select(GroupActivity.candidate_id, GroupActivity.day,
+                                              GroupActivity.count).where(
+            GroupActivity.candidate_id.in_(cand_ids))):
+        out[cid][day] += n
+    return out
+
+
+def grid(session: Session, campaign: Campaign, cands: list[Candidate]) -> list[dict]:
+    """Return per candidate and day: report filed, its lateness, messages sent."""
+    days = int(campaign.section("round2").get("days", 7))
+    ids = [c.id for c in cands]
+    reports, msgs = reports_of(session, ids), messages_of(session, ids)
+    return [{"candidate": c, "days": [{"day": d, "report": reports[c.id].get(d),
+                                        "messages": msgs[c.id][d]} for d in range(1, days + 1)]}
+            for c in cands]

@@ -1,0 +1,122 @@
+"""Interview panels, slots and scores; signing and each partner's support schedule."""
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from grader.campaign import Campaign
+from grader.models import (Candidate, InterviewPanel, InterviewScore, InterviewSlot, Signing,
+                           Township, User)
+from grader.models.base import utcnow
+from grader.services import audit
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+class InterviewError(ValueError):
+    """An interview action refused; `code` is stable."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+def schedule(session: Session, campaign: Campaign, panels: list[InterviewPanel],
+             minutes: int = 20) -> int:
+    """Give every interview-stage candidate without a slot one, panels taking turns."""
+    if not panels:
+        raise InterviewError("no_panels", "create at least one interview panel first")
+    start = datetime.combine(date.fromisoformat(str(campaign.section("interview")["start"])),
+                             datetime.min.time(), SHANGHAI) + timedelta(hours=8, minutes=30)
+    taken = set(session.scalars(select(InterviewSlot.candidate_id)))
+    todo = [c for c in session.scalars(select(Candidate).where(Candidate.stage == "interview")
+                                       .order_by(Candidate.id)) if c.id not in taken]
+    counts = defaultdict(int, {p.id: 0 for p in panels})
+    for slot in session.scalars(select(InterviewSlot)):
+        counts[slot.panel_id] += 1
+    for cand in todo:
+        panel = min(panels, key=lambda p: (counts[p.id], p.id))
+        at = start + timedelta(minutes=minutes * counts[panel.id])
+        session.add(InterviewSlot(panel_id=panel.id, candidate_id=cand.id, starts_at=at))
+        counts[panel.id] += 1
+    session.flush()
+    return len(todo)
+
+
+def can_score(session: Session, interviewer: User, cand: Candidate) -> bool:
+    """Say whether the interviewer sits on the candidate's panel (any panel when unscheduled)."""
+    slot = session.scalar(select(InterviewSlot).where(InterviewSlot.candidate_id == cand.id))
+    return slot is None or interviewer.id in (slot.panel.members or [])
+
+
+def score(session: Session, interviewer: User, cand: Candidate, value: float,
+          note: str = "") -> InterviewScore:
+    """Enter or correct one interviewer's score, audited."""
+    if cand.stage != "interview":
+        raise InterviewError("not_in_interview", "the candidate is not at the interview stage")
+    if not 0 <= value <= 100:
+        raise InterviewError("bad_score", "an interview score is 0..100")
+    if not can_score(session, interviewer, cand):
+        raise InterviewError("not_on_panel", "the interviewer is not on this candidate's panel")
+    row = session.scalar(select(InterviewScore).where(
+        InterviewScore.candidate_id == cand.id, InterviewScore.interviewer_id == interviewer.id))
+    before = row.score if row else None
+    if row is None:
+        row = InterviewScore(candidate_id=cand.id, interviewer_id=interviewer.id, score=value)
+        session.add(row)
+    row.score, row.note, row.scored_at = value, note.strip() or None, utcnow()
+    session.flush()
+    audit.record(session, interviewer, "interview_score", "candidate", cand.id,
+                 "interview_score", before, value)
+    return row
+
+
+def record_signing(session: Session, actor: User, cand: Candidate, accepts: bool | None,
+                   signed_on: date | None, site: str = "") -> Signing:
+    """Record reassignment and signing; a signing moves a selected candidate to signed."""
+    row = session.scalar(select(Signing).where(Signing.candidate_id == cand.id))
+    if row is None:
+        row = Signing(candidate_id=cand.id)
+        session.add(row)
+    row.accepts_reassignment, row.site = accepts, site.strip()[:64]
+    if signed_on is not None:
+        if cand.stage != "selected":
+            raise InterviewError("not_selected", "only candidates selected at interview sign")
+        row.status, row.signed_on = "signed", signed_on
+        session.flush()
+        audit.change(session, actor, cand, "stage", "signed", "sign", signed_on.isoformat())
+    session.flush()
+    return row
+
+
+def support_schedule(campaign: Campaign) -> list[dict]:
+    """Return the county's support for one partner, year by year (PROCESS.md)."""
+    sup = campaign.section("support")
+    training = int(sup.get("training_cost_per_year", 400))
+    years = []
+    for i, monthly in enumerate(sup.get("living_subsidy_by_year", [])):
+        first = i == 0
+        row = {"year": i + 1, "fitout": int(sup.get("fitout_subsidy", 0)) if first else 0,
+               "living": int(monthly) * 12,
+               "goods": int(sup.get("opening_goods", 0)) if first else 0, "training": training}
+        row["total"] = row["fitout"] + row["living"] + row["goods"] + row["training"]
+        years.append(row)
+    return years
+
+
+def support_totals(session: Session, campaign: Campaign) -> dict:
+    """Return the support owed to signed partners per township and for the county."""
+    per_partner = sum(y["total"] for y in support_schedule(campaign))
+    rows = session.execute(select(Township.name, Candidate.id).join(
+        Candidate, Candidate.township_id == Township.id).where(Candidate.stage == "signed"))
+    partners = defaultdict(int)
+    for name, _cid in rows:
+        partners[name] += 1
+    towns = [{"township": t, "partners": n, "total": n * per_partner}
+             for t, n in sorted(partners.items())]
+    return {"per_partner": per_partner, "townships": towns,
+            "county": {"partners": sum(partners.values()),
+                       "total": per_partner * sum(partners.values())}}

@@ -1,0 +1,86 @@
+"""Round 2: daily reports of the 7-day trial operation and their deadlines."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from grader.campaign import Campaign
+from grader.models import Candidate, DailyReport
+from grader.models.base import utcnow
+
+FIGURES = ("orders", "sales_yuan", "villagers_served", "app_activations")
+
+
+class ReportError(ValueError):
+    """A daily report refused before anything was saved; `code` is stable."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+def trial_start(campaign: Campaign) -> datetime:
+    """Return when day 1 of the trial starts."""
+    return datetime.fromisoformat(str(campaign.section("round2")["start"]))
+
+
+def lateness(day: int, submitted: datetime, start: datetime) -> str:
+    """Say whether day d's report is on time (by start + d days), late (24 h more) or missed."""
+    due = start + timedelta(days=day)
+    if submitted <= due:
+        return "on_time"
+    return "late" if submitted <= due + timedelta(hours=24) else "missed"
+
+
+@dataclass
+class Figures:
+    """One day's operations data."""
+
+    orders: int = 0
+    sales_yuan: float = 0.0
+    villagers_served: int = 0
+    app_activations: int = 0
+
+    def check(self) -> None:
+        """Refuse negative or absurd figures."""
+        for name in FIGURES:
+            value = getattr(self, name)
+            if value < 0 or value > 1_000_000:
+                raise ReportError("bad_figure", f"{name} must be between 0 and 1,000,000")
+
+
+def file_report(session: Session, campaign: Campaign, cand: Candidate, day: int, text: str,
+                figures: Figures, photos: list[str] = (), now: datetime | None = None
+                ) -> DailyReport:
+    """File or correct a day's report; the first filing time is what counts."""
+    days = int(campaign.section("round2").get("days", 7))
+    if cand.stage != "round2":
+        raise ReportError("not_in_round2", "only candidates in round 2 file daily reports")
+    if not 1 <= day <= days:
+        raise ReportError("bad_day", f"day must be 1..{days}")
+    if not text.strip():
+        raise ReportError("text_required", "the report needs some text")
+    figures.check()
+    now = now or utcnow()
+    report = session.scalar(select(DailyReport).where(DailyReport.candidate_id == cand.id,
+                                                      DailyReport.day == day))
+    if report is None:
+        report = DailyReport(candidate_id=cand.id, day=day, submitted_at=now,
+                             lateness=lateness(day, now, trial_start(campaign)))
+        session.add(report)
+    report.text = text.strip()[:5000]
+    for name in FIGURES:
+        setattr(report, name, getattr(figures, name))
+    report.photos = list(report.photos or []) + list(photos)
+    session.flush()
+    return report
+
+
+def reports_of(session: Session, cand_ids: list[int]) -> dict[int, dict[int, DailyReport]]:
+    """Map candidate to their reports by day."""
+    out: dict[int, dict[int, DailyReport]] = {c: {} for c in cand_ids}
+    for rep in session.scalars(select(DailyReport).where(DailyReport.candidate_id.in_(cand_ids))):
+        out[rep.candidate_id][rep.day] = rep
+    return out

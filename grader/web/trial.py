@@ -1,0 +1,106 @@
+"""Round 2 pages: a candidate's daily reports; staff's activity import and 7-day grid."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from grader.auth.permissions import roles_required
+from grader.campaign import current_campaign
+from grader.db import get_session
+from grader.i18n import reason_text
+from grader.models import Candidate, GroupActivity
+from grader.services import activity, reviews, trial
+from grader.services.tables import TableError
+from grader.storage import get_storage
+from grader.web.candidate import own_candidate
+from grader.web.forms import ConfirmForm
+
+bp = Blueprint("trial", __name__)
+
+
+def _figures(form) -> trial.Figures:
+    """Read the day's figures from the form (blank counts as 0)."""
+    def num(name, cast):
+        raw = (form.get(name) or "0").strip()
+        try:
+            return cast(raw)
+        except ValueError as exc:
+            raise trial.ReportError("bad_figure", f"{name} is not a number") from exc
+
+    return trial.Figures(num("orders", int), num("sales_yuan", float),
+                         num("villagers_served", int), num("app_activations", int))
+
+
+def _photos() -> list[str]:
+    """Store the attached photos; return their storage keys (non-images are skipped)."""
+    keys = []
+    for upload in request.files.getlist("photos")[:9]:
+        stored = get_storage().put(upload.read())
+        if stored.mime.startswith("image/"):
+            keys.append(stored.key)
+    return keys
+
+
+@bp.route("/me/reports", methods=["GET", "POST"])
+@roles_required("candidate")
+def reports():
+    """Let a candidate file each trial day's report from their phone."""
+    cand, db, campaign = own_candidate(), get_session(), current_campaign()
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            rep = trial.file_report(db, campaign, cand, request.form.get("day", type=int) or 0,
+                                    request.form.get("text", ""), _figures(request.form),
+                                    _photos())
+            per = int(campaign.section("round2").get("reviews_per_report", 1))
+            reviews.assign(db, "report", [reviews.Item(rep.id, cand.id, cand.township_id)], per)
+            db.commit()
+            flash(_("第%(d)s天日报已提交", d=rep.day), "success")
+            return redirect(url_for("trial.reports"))
+        except trial.ReportError as err:
+            db.rollback()
+            flash(reason_text(err.code), "error")
+    filed = trial.reports_of(db, [cand.id])[cand.id]
+    days = int(campaign.section("round2").get("days", 7))
+    return render_template("trial/reports.html", cand=cand, filed=filed, days=days, form=form,
+                           start=trial.trial_start(campaign))
+
+
+@bp.route("/trial/activity", methods=["GET", "POST"])
+@roles_required("county_staff", "township_staff")
+def activity_page():
+    """Import group activity and show the 7-day grid per candidate."""
+    db, campaign = get_session(), current_campaign()
+    form, summary = ConfirmForm(), None
+    from flask_login import current_user
+
+    if form.validate_on_submit() and current_user.has_role("county_staff"):
+        summary = _import(db, campaign)
+    query = select(Candidate).where(Candidate.stage == "round2").order_by(Candidate.id)
+    if current_user.role == "township_staff":
+        query = query.where(Candidate.township_id == current_user.township_id)
+    rows = activity.grid(db, campaign, list(db.scalars(query)))
+    unmatched = db.scalars(select(GroupActivity.member).where(
+        GroupActivity.candidate_id.is_(None)).distinct()).all()
+    return render_template("trial/activity.html", rows=rows, form=form, summary=summary,
+                           unmatched=unmatched)
+
+
+def _import(db, campaign):
+    """Run the activity import the form asked for."""
+    upload = request.files.get("file")
+    data = upload.read() if upload else b""
+    try:
+        if request.form.get("kind") == "csv":
+            summary = activity.import_csv(db, campaign, upload.filename or "a.csv", data,
+                                          5 * 1024 * 1024)
+        else:
+            text = data.decode("utf-8-sig", errors="replace")
+            summary = activity.import_chat(db, campaign, text, request.form.get("kind", "wechat"))
+        db.commit()
+        flash(_("已导入 %(n)s 条记录", n=summary.rows), "success")
+        return summary
+    except TableError as err:
+        db.rollback()
+        flash(f"{reason_text(err.code)}：{err}", "error")
+        return None
