@@ -1,0 +1,150 @@
+"""Round 2 reports and deadlines, chat-export parsing, activity grid, interview and signing."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from grader.models import AuditLog, InterviewPanel, InterviewSlot
+from grader.services import activity, chatlog, interview, rankings, trial
+from grader.services.tables import write_csv
+
+START = datetime(2016, 6, 1, 16, 0, tzinfo=UTC)  # 2016-06-02 00:00 in Shanghai
+
+WECHAT_EXPORT = """\
+2016-06-02 09:15:32 张三(13800138000)
+大家好，今天在村里推广了农村淘宝APP
+2016-06-02 09:20:01 李四
+收到
+2016-06-02 21:03:44 张三(13800138000)
+[图片]
+2016-06-03 08:00:00 王五
+王五 撤回了一条消息
+2016-06-09 10:00:00 张三(13800138000)
+第八天不算
+2016-06-01 23:59:00 李四
+开始前不算
+"""
+
+DINGTALK_EXPORT = """\
+张三 2016/6/4 10:01
+今天帮五户村民下单
+李四 2016/6/4 10:02:59
+点赞
+"""
+
+
+def test_wechat_export_counts_per_member_and_day():
+    counts = chatlog.parse_chat(WECHAT_EXPORT, date(2016, 6, 2))
+    zhang = chatlog.Sender("张三", "13800138000")
+    assert counts[(zhang, 1)] == 2
+    assert counts[(chatlog.Sender("李四", None), 1)] == 1
+    assert sum(counts.values()) == 3  # recall notice, day 8 and the day before are not counted
+
+
+def test_dingtalk_export_with_name_first():
+    counts = chatlog.parse_chat(DINGTALK_EXPORT, date(2016, 6, 2))
+    assert counts[(chatlog.Sender("张三", None), 3)] == 1
+    assert counts[(chatlog.Sender("李四", None), 3)] == 1
+
+
+def test_lateness_by_the_deadline_rules():
+    assert trial.lateness(1, START + timedelta(hours=23, minutes=59), START) == "on_time"
+    assert trial.lateness(1, START + timedelta(days=1), START) == "on_time"
+    assert trial.lateness(1, START + timedelta(days=1, seconds=1), START) == "late"
+    assert trial.lateness(1, START + timedelta(days=2), START) == "late"
+    assert trial.lateness(1, START + timedelta(days=2, minutes=1), START) == "missed"
+    assert trial.lateness(7, START + timedelta(days=6, hours=3), START) == "on_time"
+
+
+@pytest.fixture
+def round2(session, make_township, make_candidate):
+    town = make_township("城关镇")
+    zhang = make_candidate(town, name="张三", phone="13800138000")
+    li = make_candidate(town, name="李四", phone="13900139000")
+    for c in (zhang, li):
+        c.stage = "round2"
+    session.commit()
+    return zhang, li
+
+
+def test_reports_late_missing_and_refusals(session, campaign, round2):
+    zhang, li = round2
+    figs = trial.Figures(orders=3, sales_yuan=120.5, villagers_served=10, app_activations=2)
+    trial.file_report(session, campaign, zhang, 1, "走访十户", figs, now=START + timedelta(hours=5))
+    late = trial.file_report(session, campaign, zhang, 2, "补交", figs,
+                             now=START + timedelta(days=2, hours=3))
+    assert late.lateness == "late"
+    again = trial.file_report(session, campaign, zhang, 2, "更正", figs,
+                              now=START + timedelta(days=5))
+    assert again.id == late.id and again.lateness == "late" and again.text == "更正"
+    for day, text, f, code in ((8, "x", figs, "bad_day"), (3, " ", figs, "text_required"),
+                               (3, "x", trial.Figures(orders=-1), "bad_figure")):
+        with pytest.raises(trial.ReportError) as err:
+            trial.file_report(session, campaign, zhang, day, text, f, now=START)
+        assert err.value.code == code
+    facts, _w = rankings.round2_facts(session, campaign)
+    by_id = {r["id"]: r for r in facts["candidates"]}
+    assert by_id[zhang.reg_no]["metrics"]["orders"] == 6 and by_id[li.reg_no]["reports"] == []
+
+
+def test_activity_import_matches_by_phone_then_name(session, campaign, round2):
+    zhang, li = round2
+    summary = activity.import_chat(session, campaign, WECHAT_EXPORT + DINGTALK_EXPORT, "wechat")
+    assert summary.unmatched == []
+    grid = {row["candidate"].id: row["days"] for row in activity.grid(session, campaign,
+                                                                       [zhang, li])}
+    assert [d["messages"] for d in grid[zhang.id]][:3] == [2, 0, 1]
+    assert grid[li.id][0]["messages"] == 1
+    csv_data = write_csv(["成员", "日期", "消息数"], [["赵六", "2016-06-05", "4"], ["李四", "2", "3"]])
+    summary = activity.import_csv(session, campaign, "a.csv", csv_data, 10**6)
+    assert summary.unmatched == ["赵六"]
+    assert activity.messages_of(session, [li.id])[li.id][2] == 3
+
+
+def test_interview_scores_ranking_and_signing(session, campaign, make_township, make_candidate,
+                                              make_user):
+    town = make_township()
+    county = make_user("county", "county_staff")
+    i1, i2, outsider = (make_user(n, "interviewer") for n in ("i1", "i2", "i3"))
+    a, b = make_candidate(town), make_candidate(town)
+    a.stage = b.stage = "interview"
+    session.add(InterviewPanel(name="一组", members=[i1.id, i2.id]))
+    session.commit()
+    panels = session.scalars(select(InterviewPanel)).all()
+    assert interview.schedule(session, campaign, panels) == 2
+    assert len(session.scalars(select(InterviewSlot)).all()) == 2
+    interview.score(session, i1, a, 90)
+    interview.score(session, i2, a, 70)
+    interview.score(session, i1, b, 85)
+    with pytest.raises(interview.InterviewError, match="panel"):
+        interview.score(session, outsider, b, 99)
+    interview.record_signing(session, county, a, True, None)
+    campaign.data["interview"]["advance"] = 1
+    try:
+        ranking = rankings.preview(session, campaign, "interview", county)
+    finally:
+        campaign.data["interview"]["advance"] = 160
+    rows = ranking.result["ranking"]
+    assert [(r["id"], r["score"]) for r in rows] == [(b.reg_no, 85.0), (a.reg_no, 80.0)]
+    rankings.publish(session, ranking, county)
+    assert (b.stage, a.stage) == ("selected", "interview")
+    with pytest.raises(interview.InterviewError, match="selected"):
+        interview.record_signing(session, county, a, True, date(2016, 6, 15))
+    interview.record_signing(session, county, b, False, date(2016, 6, 15), "东山村")
+    assert b.stage == "signed"
+    assert session.scalars(select(AuditLog).where(AuditLog.action == "sign")).one().after == "signed"
+
+
+def test_support_schedule_arithmetic(session, campaign, make_township, make_candidate):
+    years = interview.support_schedule(campaign)
+    assert [y["total"] for y in years] == [10000 + 7200 + 2000 + 400, 4800 + 400, 2400 + 400]
+    town, other = make_township("城关镇"), make_township("东山镇")
+    for t in (town, town, other):
+        make_candidate(t).stage = "signed"
+    session.commit()
+    totals = interview.support_totals(session, campaign)
+    assert totals["per_partner"] == 27600
+    assert totals["county"] == {"partners": 3, "total": 82800}
+    assert {t["township"]: t["total"] for t in totals["townships"]} == {"城关镇": 55200,
+                                                                        "东山镇": 27600}
