@@ -1,7 +1,7 @@
 """Background jobs on huey: SqliteHuey embedded, RedisHuey when QUEUE_URL is redis://."""
 
 from flask import Flask
-from huey import Huey
+from huey import Huey, crontab
 from huey.consumer import Consumer
 from huey.storage import BlackHoleStorage, RedisStorage, SqliteStorage
 
@@ -34,9 +34,9 @@ def task_app() -> Flask:
     return _state["app"]
 
 
-def start_consumer(workers: int = 1) -> Consumer:
+def start_consumer(workers: int = 1, periodic: bool = True) -> Consumer:
     """Start a consumer in threads of this process (for `grader serve` and tests)."""
-    consumer = Consumer(huey, workers=workers, worker_type="thread", periodic=False,
+    consumer = Consumer(huey, workers=workers, worker_type="thread", periodic=periodic,
                         initial_delay=0.05, max_delay=1.0, check_worker_health=False)
     consumer.start()
     return consumer
@@ -46,3 +46,35 @@ def start_consumer(workers: int = 1) -> Consumer:
 def ping(value: str) -> str:
     """Echo a value: proves that a worker runs tasks."""
     return f"pong:{value}"
+
+
+@huey.task(retries=3, retry_delay=5)
+def check_item(item_id: int) -> str:
+    """Check one uploaded screenshot (retried on failure; idempotent)."""
+    from grader.checking import run_check
+    from grader.db import session_scope
+
+    app = task_app()
+    with app.app_context(), session_scope(app) as session:
+        return run_check(session, _storage(app), app.extensions["grader.campaign"], item_id)
+
+
+@huey.periodic_task(crontab(minute="*"))
+def requeue_stale() -> int:
+    """Queue again the items a dead worker left pending, so no upload is ever lost."""
+    from grader.db import session_scope
+    from grader.services.evidence import stale_items
+
+    app = task_app()
+    with app.app_context(), session_scope(app) as session:
+        ids = stale_items(session)
+    for item_id in ids:
+        check_item(item_id)
+    return len(ids)
+
+
+def _storage(app: Flask):
+    """Return the app's file storage."""
+    from uploads.storage import FileStorage
+
+    return FileStorage(app.config["STORAGE_DIR"])

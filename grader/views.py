@@ -5,9 +5,9 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register every blueprint of the web UI."""
-    from grader.web import (admin, candidate, candidates, exams, interview, main, rankings,
-                            registration, reviews, townships, trial)
+    from grader.web import (admin, candidate, candidates, evidence, exams, interview, main,
+                            rankings, registration, reviews, townships, trial)
 
     for module in (main, registration, candidates, townships, exams, admin, candidate, reviews,
-                   rankings, trial, interview):
+                   rankings, trial, interview, evidence):
         app.register_blueprint(module.bp)

@@ -15,7 +15,7 @@ def all_pairs(session: Session, threshold: float = THRESHOLD) -> list:
     """Return the similar plan pairs, recomputed only when the plans change."""
     stamp = session.execute(select(func.count(), func.max(EvidenceItem.id)).where(
         EvidenceItem.task == "plan")).one()
-    key = (tuple(stamp), threshold, str(session.get_bind().url))
+    key = (tuple(stamp), threshold, str(session.get_bind().engine.url))
     if key not in _cache:
         texts = {str(k): v for k, v in plan_texts(session).items()}
         _cache.clear()

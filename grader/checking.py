@@ -1,0 +1,77 @@
+"""The screenshot-checking job body: one item at a time, idempotent, safe to retry."""
+
+import threading
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from grader.campaign import Campaign
+from grader.models import EvidenceItem
+from grader.services import evidence
+from uploads.checker import BatchState, check_screenshot
+from uploads.dupindex import DupIndex
+from uploads.storage import FileStorage
+
+_lock = threading.Lock()
+_indexes: dict[tuple[str, str], tuple[DupIndex, int]] = {}
+
+
+def shared_index(session: Session, task: str) -> DupIndex:
+    """Return this process's duplicate index of a task, topped up from the database."""
+    key = (str(session.get_bind().engine.url), task)
+    with _lock:
+        index, last = _indexes.get(key, (DupIndex(), 0))
+        rows = evidence.index_rows(session, task, last)
+        for row in rows:
+            index.add(*row)
+        _indexes[key] = (index, int(rows[-1][0]) if rows else last)
+        return index
+
+
+def forget_indexes() -> None:
+    """Drop the cached indexes (tests start from a clean slate)."""
+    with _lock:
+        _indexes.clear()
+
+
+def _batch_of(session: Session, item: EvidenceItem) -> BatchState:
+    """Return the people already seen in the candidate's other items of the task."""
+    batch = BatchState()
+    for other in session.scalars(select(EvidenceItem).where(
+            EvidenceItem.candidate_id == item.candidate_id, EvidenceItem.task == item.task,
+            EvidenceItem.id != item.id, EvidenceItem.checked_at.is_not(None))):
+        person = (other.detail or {}).get("nickname" if item.task == "wechat_share" else "phone")
+        if person and not any(r.startswith("duplicate_of") for r in other.reasons):
+            batch.people.setdefault(person, []).append(str(other.id))
+    return batch
+
+
+def run_check(session: Session, storage: FileStorage, campaign: Campaign, item_id: int) -> str:
+    """Check one pending item and store the verdict; return it (or 'skipped')."""
+    item = session.get(EvidenceItem, item_id)
+    if item is None or item.status != "pending":
+        return "skipped"
+    item.attempts += 1
+    session.commit()  # a crash below still counts the attempt
+    batch = _batch_of(session, item)
+    verdict = check_screenshot(storage.read(item.storage_key), item.task,
+                               evidence.rules_for(campaign, item.task), item.submitted_at,
+                               shared_index(session, item.task), batch, str(item.id))
+    evidence.record_verdict(session, item, verdict.to_dict())
+    _flag_first_repeat(session, item, batch)
+    session.commit()
+    return item.status
+
+
+def _flag_first_repeat(session: Session, item: EvidenceItem, batch: BatchState) -> None:
+    """Send the earlier item of a repeated person to review as well, unless decided."""
+    code = "repeated_nickname" if item.task == "wechat_share" else "repeated_phone"
+    if code not in item.reasons:
+        return
+    person = item.detail.get("nickname" if item.task == "wechat_share" else "phone")
+    for other_id in batch.people.get(person, [])[:1]:
+        other = session.get(EvidenceItem, int(other_id))
+        if other.decided_by_id is None and code not in other.reasons:
+            other.reasons = [*other.reasons, code]
+            if other.status == "accept":
+                other.status = "review"

@@ -1,0 +1,147 @@
+"""Screenshot evidence: intake, storage, the checking job, human decisions, counters."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from grader.campaign import Campaign
+from grader.models import Candidate, EvidenceItem, User
+from grader.models.base import utcnow
+from grader.services import audit
+from uploads.storage import FileStorage
+from uploads.validate import DEFAULT_LIMITS, UploadRefused, iter_zip, sniff, validate_image
+
+SCREENSHOT_TASKS = ("wechat_share", "app_download")
+
+
+class EvidenceError(ValueError):
+    """A whole submission refused; `code` is stable."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass
+class Submission:
+    """What became of each file in one upload."""
+
+    items: list[EvidenceItem] = field(default_factory=list)
+    known: list[EvidenceItem] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _expand(files: list[tuple[str, bytes]]) -> list[tuple[str, bytes | None, str | None]]:
+    """Open ZIP uploads into their members; a bad member or archive is refused alone."""
+    out = []
+    for name, data in files:
+        if sniff(data) != "zip":
+            out.append((name, data, None))
+            continue
+        try:
+            out += [(f"{name}/{m.name}", m.data, m.refusal) for m in iter_zip(data)]
+        except UploadRefused as refusal:
+            out.append((name, None, refusal.code))
+    return out
+
+
+def submit_screenshots(session: Session, storage: FileStorage, cand: Candidate, task: str,
+                       files: list[tuple[str, bytes]], now: datetime | None = None
+                       ) -> Submission:
+    """Validate and store screenshots as pending items; the checking job decides them."""
+    if task not in SCREENSHOT_TASKS:
+        raise EvidenceError("unknown_task", f"unknown task {task!r}")
+    if cand.stage != "round1":
+        raise EvidenceError("not_in_round1", "only candidates in round 1 submit evidence")
+    result, now = Submission(), now or utcnow()
+    for name, data, refusal in _expand(files):
+        if refusal is None:
+            try:
+                validate_image(data, DEFAULT_LIMITS)
+            except UploadRefused as exc:
+                refusal = exc.code
+        if refusal:
+            result.refused.append((name, refusal))
+            continue
+        _store_one(session, storage, cand, task, name, data, now, result)
+    session.flush()
+    return result
+
+
+def _store_one(session, storage, cand, task, name, data, now, result: Submission) -> None:
+    """Store one valid image; the same file again for the task is the known item."""
+    stored = storage.put(data)
+    item = session.scalar(select(EvidenceItem).where(
+        EvidenceItem.candidate_id == cand.id, EvidenceItem.task == task,
+        EvidenceItem.sha256 == stored.sha256))
+    if item is not None:
+        result.known.append(item)
+        return
+    item = EvidenceItem(candidate_id=cand.id, task=task, filename=name[-200:],
+                        sha256=stored.sha256, size=stored.size, mime=stored.mime,
+                        storage_key=stored.key, status="pending", submitted_at=now)
+    session.add(item)
+    result.items.append(item)
+
+
+def record_verdict(session: Session, item: EvidenceItem, verdict: dict) -> None:
+    """Store the checker's verdict on an item that nobody has decided yet."""
+    if item.decided_by_id is not None:
+        return
+    item.status = item.machine_verdict = verdict["verdict"]
+    item.reasons = list(verdict["reasons"])
+    item.phash, item.content_key = verdict.get("phash"), verdict.get("content_key")
+    item.text = verdict.get("ocr_text") or ""
+    item.detail = {k: verdict.get(k) for k in ("keywords", "timestamp", "nickname", "phone",
+                                                "tier")}
+    item.checked_at = utcnow()
+    session.flush()
+
+
+def decide(session: Session, item: EvidenceItem, actor: User, verdict: str,
+           note: str = "") -> None:
+    """Record a person's decision on an item (overturning the machine if need be), audited."""
+    if verdict not in ("accept", "reject"):
+        raise EvidenceError("bad_verdict", "a decision is accept or reject")
+    before = item.status
+    item.status, item.decided_by_id, item.decided_at = verdict, actor.id, utcnow()
+    item.note = note.strip() or None
+    session.flush()
+    audit.record(session, actor, "decide_evidence", "candidate", item.candidate_id,
+                 f"item:{item.id}", before, verdict, item.note)
+
+
+def counters(session: Session, cand: Candidate, task: str) -> dict[str, int]:
+    """Count a candidate's items of a task by status."""
+    rows = session.execute(select(EvidenceItem.status, func.count()).where(
+        EvidenceItem.candidate_id == cand.id, EvidenceItem.task == task)
+        .group_by(EvidenceItem.status)).all()
+    counts = Counter(dict(rows))
+    return {s: counts[s] for s in ("accept", "pending", "review", "reject")}
+
+
+def stale_items(session: Session, older_than: timedelta = timedelta(minutes=5),
+                max_attempts: int = 5) -> list[int]:
+    """Return ids of items still pending long after upload (a worker died on them)."""
+    cutoff = utcnow() - older_than
+    return list(session.scalars(select(EvidenceItem.id).where(
+        EvidenceItem.status == "pending", EvidenceItem.submitted_at < cutoff,
+        EvidenceItem.attempts < max_attempts, EvidenceItem.task.in_(SCREENSHOT_TASKS))))
+
+
+def index_rows(session: Session, task: str, after_id: int = 0) -> list[tuple]:
+    """Return (item_id, sha256, phash, content_key) of checked items of a task after an id."""
+    return [(str(i), s, p, k) for i, s, p, k in session.execute(
+        select(EvidenceItem.id, EvidenceItem.sha256, EvidenceItem.phash, EvidenceItem.content_key)
+        .where(EvidenceItem.task == task, EvidenceItem.id > after_id,
+               EvidenceItem.phash.is_not(None)).order_by(EvidenceItem.id))]
+
+
+def rules_for(campaign: Campaign, task: str):
+    """Build the checker's rules for a task from the campaign file."""
+    from uploads.rules import rules_from_campaign
+
+    return rules_from_campaign(campaign.data, task)

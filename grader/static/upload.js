@@ -1,0 +1,56 @@
+// Upload screenshots one request per file (per-file progress on a weak connection), then
+// poll for the checker's verdicts until nothing is pending.
+(function () {
+  var form = document.getElementById("upload-form");
+  if (!form) return;
+  var V = window.VERDICTS, list = document.getElementById("progress");
+  var token = form.querySelector("[name=csrf_token]").value;
+
+  function row(text) { var li = document.createElement("li"); li.textContent = text; list.appendChild(li); return li; }
+
+  function send(file) {
+    return new Promise(function (resolve) {
+      var li = row(file.name + " — " + V.uploading + " 0%");
+      var fd = new FormData(); fd.append("files", file);
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", form.dataset.url);
+      xhr.setRequestHeader("X-CSRFToken", token);
+      xhr.upload.onprogress = function (e) { if (e.lengthComputable) li.textContent = file.name + " — " + V.uploading + " " + Math.round(100 * e.loaded / e.total) + "%"; };
+      xhr.onload = function () {
+        var data = {}; try { data = JSON.parse(xhr.responseText); } catch (err) {}
+        if (xhr.status !== 200) { li.textContent = file.name + " — " + V.failed + " " + (data.error || xhr.status); li.className = "item-reject"; return resolve(); }
+        (data.refused || []).forEach(function (r) { li.textContent = r.file + " — " + V.reject + "：" + r.reasons.join("；"); li.className = "item-reject"; });
+        (data.items || []).concat(data.known || []).forEach(function (it) { li.textContent = it.file + " — " + V[it.status]; li.dataset.id = it.id; li.className = "item-" + it.status; });
+        if (data.counts) counter(data.counts);
+        resolve();
+      };
+      xhr.onerror = function () { li.textContent = file.name + " — " + V.failed; resolve(); };
+      xhr.send(fd);
+    });
+  }
+
+  function counter(c) {
+    document.querySelector("[data-k=accept]").textContent = c.accept;
+    document.querySelector("[data-k=pending]").textContent = c.pending + c.review;
+    document.querySelector("[data-k=reject]").textContent = c.reject;
+  }
+
+  function poll() {
+    fetch(form.dataset.status, {credentials: "same-origin"}).then(function (r) { return r.json(); }).then(function (data) {
+      counter(data.counts);
+      data.items.forEach(function (it) {
+        var li = list.querySelector("li[data-id='" + it.id + "']");
+        if (li) { li.textContent = it.file + " — " + V[it.status] + (it.reasons.length ? "：" + it.reasons.join("；") : ""); li.className = "item-" + it.status; }
+      });
+      if (data.counts.pending > 0) setTimeout(poll, 2000);
+    });
+  }
+
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    var files = Array.prototype.slice.call(document.getElementById("files").files);
+    var chain = Promise.resolve();
+    files.forEach(function (f) { chain = chain.then(function () { return send(f); }); });
+    chain.then(poll);
+  });
+})();

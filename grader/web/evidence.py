@@ -1,0 +1,118 @@
+"""Screenshot evidence pages: the candidate's upload page and the review queue."""
+
+from flask import (Blueprint, Response, abort, flash, jsonify, redirect, render_template, request)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from grader import jobs
+from grader.auth.permissions import can_view_candidate, roles_required
+from grader.campaign import current_campaign
+from grader.db import get_session
+from grader.i18n import reason_text
+from grader.models import EvidenceItem
+from grader.services import evidence as service
+from grader.storage import get_storage
+from grader.web.candidate import own_candidate
+from grader.web.forms import ConfirmForm
+
+bp = Blueprint("evidence", __name__)
+TASK_NAMES = {"wechat_share": "微信转发截图", "app_download": "农村淘宝APP下载截图"}
+
+
+def _task(task: str) -> str:
+    """Refuse an unknown task."""
+    if task not in service.SCREENSHOT_TASKS:
+        abort(404)
+    return task
+
+
+def _item_json(item: EvidenceItem) -> dict:
+    """Describe an item for the upload page, reasons in the user's language."""
+    return {"id": item.id, "file": item.filename, "status": item.status,
+            "reasons": [reason_text(r) for r in item.reasons or []]}
+
+
+@bp.route("/me/evidence/<task>")
+@roles_required("candidate")
+def upload_page(task: str):
+    """Show the upload page with the counter and every item's verdict."""
+    cand, db = own_candidate(), get_session()
+    task = _task(task)
+    items = db.scalars(select(EvidenceItem).where(EvidenceItem.candidate_id == cand.id,
+                                                  EvidenceItem.task == task)
+                       .order_by(EvidenceItem.id.desc())).all()
+    required = current_campaign().section("round1")["tasks"][task]["required"]
+    return render_template("evidence/upload.html", cand=cand, task=task, name=TASK_NAMES[task],
+                           items=items, counts=service.counters(db, cand, task),
+                           required=required, form=ConfirmForm())
+
+
+@bp.route("/me/evidence/<task>/upload", methods=["POST"])
+@roles_required("candidate")
+def upload(task: str):
+    """Take one or more files (or a ZIP); answer JSON with what became of each."""
+    cand, db = own_candidate(), get_session()
+    files = [(f.filename or "file", f.read()) for f in request.files.getlist("files")]
+    if not files:
+        return jsonify(error=_("请选择文件")), 400
+    try:
+        result = service.submit_screenshots(db, get_storage(), cand, _task(task), files)
+    except service.EvidenceError as err:
+        db.rollback()
+        return jsonify(error=reason_text(err.code)), 400
+    db.commit()
+    for item in result.items:
+        jobs.check_item(item.id)
+    return jsonify(items=[_item_json(i) for i in result.items],
+                   known=[_item_json(i) for i in result.known],
+                   refused=[{"file": n, "reasons": [reason_text(c)]} for n, c in result.refused],
+                   counts=service.counters(db, cand, task))
+
+
+@bp.route("/me/evidence/<task>/status.json")
+@roles_required("candidate")
+def status(task: str):
+    """Return the counter and the latest verdicts, for the page to poll."""
+    cand, db = own_candidate(), get_session()
+    items = db.scalars(select(EvidenceItem).where(EvidenceItem.candidate_id == cand.id,
+                                                  EvidenceItem.task == _task(task))
+                       .order_by(EvidenceItem.id.desc()).limit(300)).all()
+    return jsonify(counts=service.counters(db, cand, task), items=[_item_json(i) for i in items])
+
+
+@bp.route("/evidence/file/<int:item_id>")
+@roles_required("candidate", "reviewer", "county_staff", "township_staff")
+def file(item_id: int) -> Response:
+    """Send an item's image to its owner and to staff who may see it."""
+    db = get_session()
+    item = db.get(EvidenceItem, item_id)
+    if item is None:
+        abort(404)
+    if current_user.role != "reviewer" and not can_view_candidate(current_user, item.candidate):
+        abort(403)
+    return Response(get_storage().read(item.storage_key), mimetype=item.mime,
+                    headers={"Cache-Control": "private, max-age=86400"})
+
+
+@bp.route("/evidence/review", methods=["GET", "POST"])
+@roles_required("reviewer", "county_staff")
+def review():
+    """List items the machine could not decide (or any status), and decide them."""
+    db = get_session()
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        item = db.get(EvidenceItem, request.form.get("item_id", type=int) or 0)
+        if item is None:
+            abort(404)
+        service.decide(db, item, current_user, request.form.get("verdict", ""),
+                       request.form.get("note", "")[:500])
+        db.commit()
+        flash(_("已处理 #%(id)s", id=item.id), "success")
+        return redirect(request.full_path)
+    status = request.args.get("status", "review")
+    items = db.scalars(select(EvidenceItem).where(
+        EvidenceItem.status == status, EvidenceItem.task.in_(service.SCREENSHOT_TASKS))
+        .order_by(EvidenceItem.id).limit(30)).all()
+    return render_template("evidence/review.html", items=items, form=form, status=status,
+                           names=TASK_NAMES)
