@@ -67,3 +67,7 @@ def check_id_cmd(numbers, on, campaign_file, as_json) -> None:
 
 _register_commands()
 __all__ = ["main", "create_app"]
+
+
+if __name__ == "__main__":
+    main()

@@ -1,5 +1,7 @@
 """Background jobs on huey: SqliteHuey embedded, RedisHuey when QUEUE_URL is redis://."""
 
+from datetime import timedelta
+
 from flask import Flask
 from huey import Huey, crontab
 from huey.consumer import Consumer
@@ -62,12 +64,16 @@ def check_item(item_id: int) -> str:
 @huey.periodic_task(crontab(minute="*"))
 def requeue_stale() -> int:
     """Queue again the items a dead worker left pending, so no upload is ever lost."""
+    return requeue(task_app())
+
+
+def requeue(app: Flask, older_than: timedelta = timedelta(minutes=5)) -> int:
+    """Queue a check for every item left pending longer than `older_than`."""
     from grader.db import session_scope
     from grader.services.evidence import stale_items
 
-    app = task_app()
     with app.app_context(), session_scope(app) as session:
-        ids = stale_items(session)
+        ids = stale_items(session, older_than)
     for item_id in ids:
         check_item(item_id)
     return len(ids)
