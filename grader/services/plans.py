@@ -8,11 +8,10 @@ from sqlalchemy.orm import Session
 from grader.campaign import Campaign
 from grader.models import Candidate, EvidenceItem
 from grader.services import reviews
+from uploads.documents import extract_text
 from uploads.storage import FileStorage
+from uploads.validate import UploadRefused
 
-PLAN_TYPES = {"application/pdf": "pdf", "text/plain": "txt", "image/png": "image",
-              "image/jpeg": "image", "image/webp": "image",
-              "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx"}
 MIN_TEXT = 200  # characters; a shorter extraction goes to a person
 
 
@@ -32,11 +31,14 @@ class PlanResult:
     chars: int
 
 
-def _extract(data: bytes, kind: str) -> str:
-    """Extract the plan's text with the uploads package."""
-    from uploads.documents import extract_text
-
-    return extract_text(data, kind)
+def _extract(data: bytes) -> str:
+    """Extract the plan's text with the uploads package, or refuse the file."""
+    try:
+        return extract_text(data).text
+    except UploadRefused as refusal:
+        code = "wrong_type" if refusal.code in ("not_an_image", "unsupported_type") \
+            else refusal.code
+        raise PlanError(code, f"the plan cannot be read: {refusal.code}") from refusal
 
 
 def submit_plan(session: Session, storage: FileStorage, campaign: Campaign, cand: Candidate,
@@ -48,27 +50,13 @@ def submit_plan(session: Session, storage: FileStorage, campaign: Campaign, cand
         raise PlanError("empty_file", "the file is empty")
     if len(data) > max_bytes:
         raise PlanError("file_too_large", "the plan is larger than 20 MB")
+    text = _extract(data)
     stored = storage.put(data)
-    kind = PLAN_TYPES.get(stored.mime) or ("txt" if _is_text(data) else None)
-    if kind is None:
-        raise PlanError("wrong_type", f"a plan must be PDF, DOCX, TXT or a photo, not {stored.mime}")
-    text = _extract(data, kind)
     item = _upsert_item(session, cand, filename, stored, text)
     sec = campaign.section("round1").get("reviews", {})
     reviews.assign(session, "plan", [reviews.Item(item.id, cand.id, cand.township_id)],
                    int(sec.get("per_item", 2)))
     return PlanResult(item, len(text))
-
-
-def _is_text(data: bytes) -> bool:
-    """Say whether bytes decode as UTF-8 or GBK text."""
-    for enc in ("utf-8", "gbk"):
-        try:
-            data.decode(enc)
-            return b"\x00" not in data
-        except UnicodeDecodeError:
-            continue
-    return False
 
 
 def _upsert_item(session: Session, cand: Candidate, filename: str, stored, text: str):
