@@ -93,6 +93,13 @@ REASONS = {
     "zip_nested": _l("压缩包里不能再套压缩包"),
     "zip_encrypted": _l("压缩包有密码，无法打开"),
     "zip_too_many_files": _l("压缩包中的文件太多"),
+    "duplicate_phone_same_candidate": _l("本人已用过这个电话号码"),
+    "duplicate_phone_other_candidate": _l("其他报名者也提交了这个电话号码"),
+    "missing_field": _l("缺少必填项"),
+    "too_fast": _l("短时间内填写过多，需核实"),
+    "implausible": _l("答案不合常理，需核实"),
+    "no_callers": _l("请选择电话员"),
+    "bad_outcome": _l("请选择通话结果"),
 }
 
 DECLARATIONS = {

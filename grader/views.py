@@ -6,8 +6,8 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Register every blueprint of the web UI."""
     from grader.web import (admin, candidate, candidates, evidence, exams, interview, main,
-                            rankings, registration, reviews, townships, trial)
+                            rankings, registration, reviews, surveys, townships, trial)
 
     for module in (main, registration, candidates, townships, exams, admin, candidate, reviews,
-                   rankings, trial, interview, evidence):
+                   rankings, trial, interview, evidence, surveys):
         app.register_blueprint(module.bp)

@@ -1,0 +1,159 @@
+"""Phone spot-checks: call lists, outcomes, replacements, extra calls and the reports."""
+
+from collections import Counter, defaultdict
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from grader.campaign import Campaign
+from grader.models import Candidate, SpotCheck, SurveyForm, User
+from grader.models.base import utcnow
+from grader.services import audit
+from grader.services.surveys import SurveyError, _values, all_results
+from surveys import (OUTCOMES, CallTally, Tolerance, compare_answers, extra_calls_needed,
+                     next_replacement, survey_qualities)
+
+ASKED = ("household_size", "shops_online", "village")
+
+
+def tolerances(campaign: Campaign) -> dict[str, Tolerance]:
+    """Return per-question tolerances from the campaign (household size ±1 by default)."""
+    spec = campaign.section("round1").get("spot_check", {}).get("tolerances",
+                                                                 {"household_size": 1})
+    return {q: Tolerance(absolute=float(v)) for q, v in spec.items()}
+
+
+def assign(session: Session, callers: list[User]) -> int:
+    """Share unassigned calls among callers, fewest open calls first."""
+    if not callers:
+        raise SurveyError("no_callers", "choose at least one caller")
+    load = Counter(dict(session.execute(select(SpotCheck.caller_id, func.count()).where(
+        SpotCheck.outcome.is_(None), SpotCheck.caller_id.is_not(None))
+        .group_by(SpotCheck.caller_id)).all()))
+    todo = session.scalars(select(SpotCheck).where(SpotCheck.caller_id.is_(None))
+                           .order_by(SpotCheck.candidate_id, SpotCheck.draw_rank)).all()
+    for call in todo:
+        caller = min(callers, key=lambda u: (load[u.id], u.id))
+        call.caller_id = caller.id
+        load[caller.id] += 1
+    session.flush()
+    return len(todo)
+
+
+def next_call(session: Session, caller: User) -> SpotCheck | None:
+    """Return the caller's next call not yet made."""
+    return session.scalar(select(SpotCheck).where(SpotCheck.caller_id == caller.id,
+                                                  SpotCheck.outcome.is_(None))
+                          .order_by(SpotCheck.id).limit(1))
+
+
+def record(session: Session, campaign: Campaign, call: SpotCheck, caller: User, outcome: str,
+           answers: dict[str, Any], note: str = "") -> SpotCheck:
+    """Record a call's outcome and answers; replace unreachable villagers; add extra calls."""
+    if outcome not in OUTCOMES:
+        raise SurveyError("bad_outcome", f"outcome must be one of {', '.join(OUTCOMES)}")
+    before = call.outcome
+    survey = _values(call.form, call.candidate.reg_no)
+    checks = compare_answers(survey, {k: v for k, v in answers.items() if v not in (None, "")},
+                             tolerances(campaign)) if outcome == "confirmed" else []
+    call.outcome, call.answers, call.called_at = outcome, answers, utcnow()
+    call.mismatches = [c.question for c in checks if not c.match]
+    call.note, call.caller_id = note.strip() or None, call.caller_id or caller.id
+    session.flush()
+    audit.record(session, caller, "spot_check", "candidate", call.candidate_id,
+                 f"call:{call.id}", before, outcome, note.strip() or None)
+    if outcome in ("unreachable", "refused") and before is None:
+        _draw_more(session, campaign, call, 1, "replace")
+    _maybe_extra(session, campaign, call)
+    return call
+
+
+def _taken(session: Session, cand_id: int) -> list[str]:
+    """Return the numbers already drawn for a candidate."""
+    return list(session.scalars(select(SurveyForm.phone_e164).join(
+        SpotCheck, SpotCheck.survey_form_id == SurveyForm.id).where(
+        SpotCheck.candidate_id == cand_id)))
+
+
+def _draw_more(session: Session, campaign: Campaign, call: SpotCheck, n: int,
+               reason: str) -> int:
+    """Add up to n more calls for the candidate from the same seeded draw order."""
+    results = all_results(session, campaign)
+    added = 0
+    for _ in range(n):
+        pick = next_replacement(results, call.candidate.reg_no, call.seed,
+                                _taken(session, call.candidate_id))
+        if pick is None:
+            break
+        session.add(SpotCheck(candidate_id=call.candidate_id, survey_form_id=pick.row,
+                              draw_rank=pick.draw, seed=call.seed, reason=reason,
+                              caller_id=call.caller_id))
+        session.flush()
+        added += 1
+    return added
+
+
+def _maybe_extra(session: Session, campaign: Campaign, call: SpotCheck) -> None:
+    """Give a candidate extra calls once when the share of denials passes the threshold."""
+    spec = campaign.section("round1").get("spot_check", {})
+    rows = session.execute(select(SpotCheck.outcome, SpotCheck.reason).where(
+        SpotCheck.candidate_id == call.candidate_id)).all()
+    if any(reason == "extra" for _o, reason in rows):
+        return
+    outcomes = {call.candidate.reg_no: [o for o, _r in rows if o]}
+    needed = extra_calls_needed(outcomes, float(spec.get("extra_threshold", 0.4)),
+                                int(spec.get("extra_calls", 5)))
+    if needed:
+        _draw_more(session, campaign, call, needed[call.candidate.reg_no], "extra")
+
+
+def candidate_report(session: Session, campaign: Campaign) -> list[dict]:
+    """Return per candidate: forms, valid, calls by outcome, mismatch rate and S."""
+    required = int(campaign.section("round1")["tasks"]["survey"]["required"])
+    forms = dict(session.execute(select(SurveyForm.candidate_id, func.count()).group_by(
+        SurveyForm.candidate_id)).all())
+    valid = dict(session.execute(select(SurveyForm.candidate_id, func.count()).where(
+        SurveyForm.valid).group_by(SurveyForm.candidate_id)).all())
+    calls = defaultdict(list)
+    for call in session.scalars(select(SpotCheck)):
+        calls[call.candidate_id].append(call)
+    ids = sorted(set(forms) | set(calls))
+    tallies = {i: CallTally.of(c.outcome for c in calls[i] if c.outcome) for i in ids}
+    quality = survey_qualities({i: (valid.get(i, 0), tallies[i]) for i in ids}, required)
+    names = {c.id: c for c in session.scalars(select(Candidate).where(Candidate.id.in_(ids)))}
+    return [_report_row(names[i], forms.get(i, 0), valid.get(i, 0), tallies[i], calls[i],
+                        quality[i]) for i in ids]
+
+
+def _report_row(cand, forms, valid, tally, calls, quality) -> dict:
+    """Build one candidate's report line."""
+    asked = [c for c in calls if c.outcome == "confirmed"]
+    wrong = sum(1 for c in asked if c.mismatches)
+    return {"candidate": cand, "forms": forms, "valid": valid, "tally": tally,
+            "open": sum(1 for c in calls if c.outcome is None),
+            "mismatch_rate": round(wrong / len(asked), 3) if asked else None,
+            "survey_quality": round(quality, 2)}
+
+
+def question_report(session: Session) -> list[dict]:
+    """Return per question how often the villager's answer differed from the survey's."""
+    asked, wrong = Counter(), Counter()
+    for call in session.scalars(select(SpotCheck).where(SpotCheck.outcome == "confirmed")):
+        for q, v in (call.answers or {}).items():
+            if v not in (None, ""):
+                asked[q] += 1
+        wrong.update(call.mismatches or [])
+    return [{"question": q, "asked": n, "differences": wrong[q],
+             "error_rate": round(wrong[q] / n, 3)} for q, n in sorted(asked.items())]
+
+
+def caller_report(session: Session) -> list[dict]:
+    """Return per caller the calls assigned, made and still open."""
+    rows = session.execute(select(User.username, SpotCheck.outcome.is_(None), func.count())
+                           .join(User, User.id == SpotCheck.caller_id)
+                           .group_by(User.username, SpotCheck.outcome.is_(None))).all()
+    out: dict[str, dict] = defaultdict(lambda: {"open": 0, "done": 0})
+    for name, is_open, n in rows:
+        out[name]["open" if is_open else "done"] += n
+    return [{"caller": k, **v, "assigned": v["open"] + v["done"]} for k, v in sorted(out.items())]

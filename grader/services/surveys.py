@@ -1,0 +1,183 @@
+"""Survey forms in the app: entry, import, checks across everyone, and the call sample."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from grader.campaign import Campaign
+from grader.models import Candidate, SpotCheck, SurveyForm
+from surveys import (CellError, CheckConfig, SurveyRow, all_questions, check_rows,
+                     import_sheet, parse_record, sample_spot_checks)
+
+FIELDS = ("name", "phone", "village", "household_size", "shops_online", "surveyed_at")
+
+
+class SurveyError(ValueError):
+    """A survey action refused; `code` is stable."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+def extra_questions(campaign: Campaign) -> tuple[dict, ...]:
+    """Return the campaign's extra survey questions."""
+    return tuple(campaign.section("round1").get("survey_questions", []))
+
+
+def questions(campaign: Campaign):
+    """Return every question of the form, base ones first."""
+    return all_questions(extra_questions(campaign))
+
+
+def _values(form: SurveyForm, reg_no: str) -> dict:
+    """Return a stored form as the survey package's raw values."""
+    values = {"candidate": reg_no, "name": form.name, "phone": form.phone_raw,
+              "village": form.village, "household_size": form.household_size,
+              "shops_online": form.shops_online, "surveyed_at": form.surveyed_at}
+    values.update(form.answers or {})
+    return values
+
+
+def _apply(form: SurveyForm, values: dict) -> None:
+    """Copy parsed values onto a form row."""
+    form.name = str(values.get("name") or "")[:64]
+    form.phone_raw = str(values.get("phone") or "")[:40]
+    form.village = str(values.get("village") or "")[:64]
+    form.household_size = values.get("household_size")
+    form.shops_online = values.get("shops_online")
+    when = values.get("surveyed_at")
+    form.surveyed_at = when.date() if isinstance(when, datetime) else when
+    form.answers = {k: _plain(v) for k, v in values.items()
+                    if k not in FIELDS and k != "candidate"}
+
+
+def _plain(value):
+    """Make a parsed value JSON-friendly."""
+    return value.isoformat() if isinstance(value, (date, datetime)) else value
+
+
+def save_form(session: Session, campaign: Campaign, cand: Candidate, raw: dict,
+              client_key: str | None = None) -> tuple[SurveyForm | None, list[CellError]]:
+    """Save one household's form from the phone page; a retried post is saved once."""
+    if cand.stage != "round1":
+        raise SurveyError("not_in_round1", "only candidates in round 1 submit surveys")
+    if client_key:
+        known = session.scalar(select(SurveyForm).where(SurveyForm.client_key == client_key))
+        if known is not None:
+            return known, []
+    parsed = parse_record(2, {**raw, "candidate": cand.reg_no}, questions(campaign))
+    if parsed.errors:
+        return None, list(parsed.errors)
+    form = SurveyForm(candidate_id=cand.id, client_key=client_key, source="form")
+    _apply(form, parsed.values)
+    session.add(form)
+    session.flush()
+    recheck(session, campaign, touching=[form])
+    return form, []
+
+
+@dataclass
+class SheetImport:
+    """How an import went: forms saved and every cell error."""
+
+    saved: int
+    errors: list[CellError] = field(default_factory=list)
+
+
+def import_forms(session: Session, campaign: Campaign, data: bytes, keep_valid: bool,
+                 only: Candidate | None = None) -> SheetImport:
+    """Import a sheet of forms; all or nothing unless keep_valid; a candidate imports own."""
+    result = import_sheet(data, extra_questions(campaign), keep_valid=keep_valid)
+    errors = list(result.errors)
+    by_reg = _candidates(session, {r.candidate for r in result.rows if r.candidate})
+    rows = []
+    for row in result.rows:
+        cand = by_reg.get(row.candidate)
+        if cand is None or (only is not None and cand.id != only.id) or cand.stage != "round1":
+            errors.append(_unknown(row))
+        elif row.valid:
+            rows.append((cand, row))
+    if errors and not keep_valid:
+        return SheetImport(0, sorted(errors, key=lambda e: e.row))
+    forms = [_new_form(cand, row) for cand, row in rows]
+    session.add_all(forms)
+    session.flush()
+    recheck(session, campaign, touching=forms)
+    return SheetImport(len(forms), sorted(errors, key=lambda e: e.row))
+
+
+def _new_form(cand: Candidate, row: SurveyRow) -> SurveyForm:
+    """Build a form row from a parsed sheet row."""
+    form = SurveyForm(candidate_id=cand.id, source="import")
+    _apply(form, row.values)
+    return form
+
+
+def _unknown(row: SurveyRow) -> CellError:
+    """Return the error for a row whose candidate is unknown or not in round 1."""
+    return CellError(row.row, "candidate", "unknown_candidate",
+                     f"第{row.row}行「报名编号」：找不到该报名编号，或其不在第一轮",
+                     f"row {row.row}, candidate: unknown or not in round 1")
+
+
+def _candidates(session: Session, reg_nos: set) -> dict[str, Candidate]:
+    """Load candidates by registration number."""
+    return {c.reg_no: c for c in session.scalars(select(Candidate).where(
+        Candidate.reg_no.in_(reg_nos)))}
+
+
+def recheck(session: Session, campaign: Campaign, touching: list[SurveyForm] | None = None
+            ) -> int:
+    """Re-run the checks; with `touching`, only on forms sharing their candidates or numbers."""
+    from grader.models.survey import SurveyForm as F
+
+    query = select(F, Candidate.reg_no).join(Candidate, Candidate.id == F.candidate_id)
+    if touching is not None:
+        phones = _phones_of(touching)
+        cands = {f.candidate_id for f in touching}
+        query = query.where(or_(F.candidate_id.in_(cands), F.phone_e164.in_(phones)
+                                if phones else False))
+    pairs = list(session.execute(query.order_by(F.id)))
+    rows = [SurveyRow(f.id, _values(f, reg)) for f, reg in pairs]
+    results = check_rows(rows, CheckConfig(extra_questions=extra_questions(campaign)))
+    for (form, _reg), res in zip(pairs, results, strict=True):
+        form.phone_e164, form.valid = res.phone_e164, res.valid
+        form.flags, form.hints = list(res.flags), list(res.hints)
+    session.flush()
+    return len(rows)
+
+
+def _phones_of(forms: list[SurveyForm]) -> set[str]:
+    """Return the E.164 numbers of freshly saved forms (normalised on the way)."""
+    from surveys import normalise_phone
+
+    return {p for p in (normalise_phone(f.phone_raw) for f in forms) if p}
+
+
+def all_results(session: Session, campaign: Campaign):
+    """Re-check every form and return the package's results (row = form id)."""
+    pairs = list(session.execute(select(SurveyForm, Candidate.reg_no).join(
+        Candidate, Candidate.id == SurveyForm.candidate_id).order_by(SurveyForm.id)))
+    rows = [SurveyRow(f.id, _values(f, reg)) for f, reg in pairs]
+    return check_rows(rows, CheckConfig(extra_questions=extra_questions(campaign)))
+
+
+def draw_sample(session: Session, campaign: Campaign, seed: str, per_candidate: int) -> int:
+    """Draw the spot-check sample for candidates without one yet; return calls added."""
+    recheck(session, campaign)
+    results = all_results(session, campaign)
+    have = set(session.scalars(select(Candidate.reg_no).join(
+        SpotCheck, SpotCheck.candidate_id == Candidate.id)))
+    by_reg = _candidates(session, {r.candidate for r in results})
+    added = 0
+    for pick in sample_spot_checks(results, per_candidate, seed):
+        if pick.candidate in have:
+            continue
+        session.add(SpotCheck(candidate_id=by_reg[pick.candidate].id, survey_form_id=pick.row,
+                              draw_rank=pick.draw, seed=str(seed), reason="sample"))
+        added += 1
+    session.flush()
+    return added

@@ -1,0 +1,179 @@
+"""Survey pages: household forms on the phone, sheet import, the sample and the calls."""
+
+import io
+import secrets
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from grader.auth.permissions import display_phone, roles_required
+from grader.campaign import current_campaign
+from grader.db import get_session
+from grader.i18n import reason_text
+from grader.models import SpotCheck, SurveyForm, User
+from grader.services import calls, surveys
+from grader.web.candidate import own_candidate
+from grader.web.forms import ConfirmForm
+from grader.web.uploads import XLSX, send_table
+from surveys import OUTCOMES, SheetError, write_template_xlsx
+
+bp = Blueprint("surveys", __name__)
+CALL_HEADER = ["抽查编号", "报名编号", "户主姓名", "联系电话", "村组", "结果", "家庭人口", "是否网购",
+               "备注"]
+OUTCOME_ZH = {"confirmed": "属实", "denied": "否认", "wrong_number": "号码错误",
+              "unreachable": "无人接听", "refused": "拒绝回答"}
+
+
+@bp.route("/surveys/template.xlsx")
+def template() -> Response:
+    """Download the county's survey template with Chinese headers."""
+    out = io.BytesIO()
+    write_template_xlsx(out, surveys.extra_questions(current_campaign()))
+    return Response(out.getvalue(), mimetype=XLSX, headers={
+        "Content-Disposition": "attachment; filename*=UTF-8''%E6%9D%91%E6%B0%91%E4%BF%A1%E6%81"
+                               "%AF%E8%B0%83%E7%A0%94%E8%A1%A8.xlsx"})
+
+
+@bp.route("/me/surveys", methods=["GET", "POST"])
+@roles_required("candidate")
+def mine():
+    """Enter one household at a time, or import a sheet; see each form's flags."""
+    cand, db, campaign = own_candidate(), get_session(), current_campaign()
+    form, errors = ConfirmForm(), []
+    if form.validate_on_submit():
+        try:
+            errors = _submit(db, campaign, cand)
+        except (surveys.SurveyError, SheetError) as err:
+            db.rollback()
+            flash(reason_text(getattr(err, "code", "")) if hasattr(err, "code") else err.zh,
+                  "error")
+        if not errors and not request.is_json:
+            return redirect(url_for("surveys.mine"))
+    rows = db.scalars(select(SurveyForm).where(SurveyForm.candidate_id == cand.id)
+                      .order_by(SurveyForm.id.desc())).all()
+    return render_template("surveys/mine.html", cand=cand, rows=rows, form=form, errors=errors,
+                           key=secrets.token_hex(16), valid=sum(r.valid for r in rows),
+                           required=campaign.section("round1")["tasks"]["survey"]["required"],
+                           questions=surveys.questions(campaign))
+
+
+def _submit(db, campaign, cand) -> list:
+    """Save the posted household or import the posted sheet; return cell errors."""
+    upload = request.files.get("file")
+    if upload and upload.filename:
+        result = surveys.import_forms(db, campaign, upload.read(),
+                                      request.form.get("keep_valid") == "1", only=cand)
+        if result.errors and not result.saved:
+            db.rollback()
+            return result.errors
+        db.commit()
+        flash(_("已导入 %(n)s 份调研表", n=result.saved), "success")
+        return result.errors
+    raw = {q.name: request.form.get(q.name, "") for q in surveys.questions(campaign)}
+    saved, errors = surveys.save_form(db, campaign, cand, raw, request.form.get("client_key"))
+    if errors:
+        db.rollback()
+        return errors
+    db.commit()
+    flash(_("已保存第 %(n)s 份", n=saved.id), "success")
+    return []
+
+
+@bp.route("/surveys/", methods=["GET", "POST"])
+@roles_required("county_staff")
+def overview():
+    """Draw the sample, assign callers, and see the back-check reports."""
+    db, campaign = get_session(), current_campaign()
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        _staff_action(db, campaign)
+        return redirect(url_for("surveys.overview"))
+    callers = db.scalars(select(User).where(User.role == "county_staff", User.active)).all()
+    return render_template("surveys/overview.html", form=form, callers=callers,
+                           by_candidate=calls.candidate_report(db, campaign),
+                           by_question=calls.question_report(db),
+                           by_caller=calls.caller_report(db), outcome_zh=OUTCOME_ZH,
+                           seed=secrets.token_hex(4))
+
+
+def _staff_action(db, campaign) -> None:
+    """Carry out the overview's action: draw, assign or import call results."""
+    action = request.form.get("action")
+    try:
+        if action == "draw":
+            n = surveys.draw_sample(db, campaign, request.form.get("seed") or "0",
+                                    request.form.get("per_candidate", 5, type=int))
+            flash(_("已抽取 %(n)s 个电话（随机种子已记录）", n=n), "success")
+        elif action == "assign":
+            ids = [int(i) for i in request.form.getlist("callers")]
+            users = db.scalars(select(User).where(User.id.in_(ids))).all()
+            flash(_("已分配 %(n)s 个电话", n=calls.assign(db, list(users))), "success")
+        elif action == "import":
+            flash(_("已导入 %(n)s 条通话结果", n=_import_calls(db, campaign)), "success")
+        db.commit()
+    except (surveys.SurveyError, SheetError, ValueError) as err:
+        db.rollback()
+        flash(reason_text(getattr(err, "code", "bad_row")), "error")
+
+
+@bp.route("/calls/next", methods=["GET", "POST"])
+@roles_required("county_staff")
+def next_call():
+    """One call at a time: the number, what to ask, then the survey's answers."""
+    db, campaign = get_session(), current_campaign()
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        call = db.get(SpotCheck, request.form.get("call_id", type=int) or 0)
+        if call is None:
+            abort(404)
+        answers = {q: request.form.get(q, "") for q in calls.ASKED}
+        try:
+            calls.record(db, campaign, call, current_user, request.form.get("outcome", ""),
+                         answers, request.form.get("note", ""))
+            db.commit()
+        except surveys.SurveyError as err:
+            db.rollback()
+            flash(reason_text(err.code), "error")
+            return redirect(url_for("surveys.next_call"))
+        return render_template("surveys/call_done.html", call=call, outcome_zh=OUTCOME_ZH)
+    call = calls.next_call(db, current_user)
+    return render_template("surveys/call.html", call=call, form=form, outcomes=OUTCOMES,
+                           outcome_zh=OUTCOME_ZH, phone=display_phone(call.form.phone_e164)
+                           if call else "")
+
+
+@bp.route("/calls/list.xlsx")
+@roles_required("county_staff")
+def call_list() -> Response:
+    """Export the calls not yet made, for calling offline; re-import the filled sheet."""
+    db = get_session()
+    rows = [[c.id, c.candidate.reg_no, c.form.name, display_phone(c.form.phone_e164),
+             c.form.village, "", "", "", ""] for c in db.scalars(
+        select(SpotCheck).where(SpotCheck.outcome.is_(None)).order_by(SpotCheck.id))]
+    return send_table("xlsx", "电话抽查名单", CALL_HEADER, rows)
+
+
+def _import_calls(db, campaign) -> int:
+    """Record outcomes from a filled call list; all rows must be readable."""
+    from grader.services.tables import read_table
+
+    upload = request.files.get("file")
+    aliases = {"抽查编号": "id", "结果": "outcome", "家庭人口": "household_size",
+               "是否网购": "shops_online", "村组": "village", "备注": "note"}
+    table = read_table(upload.filename or "calls.xlsx", upload.read(), aliases, 5 << 20)
+    by_zh = {v: k for k, v in OUTCOME_ZH.items()}
+    todo = []
+    for n, row in table.rows:
+        outcome = by_zh.get(row.get("outcome", ""), row.get("outcome", ""))
+        if not outcome:
+            continue
+        call = db.get(SpotCheck, int(row["id"])) if row.get("id", "").isdigit() else None
+        if call is None or outcome not in OUTCOMES:
+            raise surveys.SurveyError("bad_row", f"row {n}: unknown call id or outcome")
+        todo.append((call, outcome, row))
+    for call, outcome, row in todo:
+        answers = {q: row.get(q, "") for q in calls.ASKED}
+        calls.record(db, campaign, call, current_user, outcome, answers, row.get("note", ""))
+    return len(todo)
