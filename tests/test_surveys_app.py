@@ -78,7 +78,8 @@ def test_sample_calls_replacements_and_quality(session, campaign, people, make_u
     fill(session, campaign, b, 3, "02")
     assert surveys.draw_sample(session, campaign, "2016", 5) == 8  # 5 for a, all 3 for b
     assert surveys.draw_sample(session, campaign, "2016", 5) == 0  # once per candidate
-    first = [(c.candidate_id, c.survey_form_id) for c in session.scalars(select(SpotCheck))]
+    first = [(c.candidate_id, c.survey_form_id)
+             for c in session.scalars(select(SpotCheck).order_by(SpotCheck.id))]
     caller = make_user("caller", "county_staff")
     assert calls.assign(session, [caller]) == 8
     call = calls.next_call(session, caller)
@@ -96,7 +97,7 @@ def test_sample_calls_replacements_and_quality(session, campaign, people, make_u
     expected = {a.id: 8.0, b.id: 3.0}[confirmed.candidate_id]
     assert row["tally"].confirmed == 1 and row["survey_quality"] == expected
     assert first == [(c.candidate_id, c.survey_form_id) for c in session.scalars(
-        select(SpotCheck).where(SpotCheck.reason == "sample"))]
+        select(SpotCheck).where(SpotCheck.reason == "sample").order_by(SpotCheck.id))]
     facts, _w = rankings.round1_facts(session, campaign)
     by_id = {r["id"]: r for r in facts["candidates"]}
     assert by_id[a.reg_no]["survey_valid"] == 8
