@@ -3,6 +3,7 @@
   var form = document.getElementById("survey-form");
   if (!form || !window.localStorage) return;
   var KEY = "grader-survey-draft";
+  if (document.querySelector(".flash.success")) localStorage.removeItem(KEY);  // the draft was saved
   var saved = {};
   try { saved = JSON.parse(localStorage.getItem(KEY) || "{}"); } catch (e) {}
   Array.prototype.forEach.call(form.elements, function (el) {
@@ -13,5 +14,4 @@
   if (saved.client_key) form.elements.client_key.value = saved.client_key;
   saved.client_key = form.elements.client_key.value;
   localStorage.setItem(KEY, JSON.stringify(saved));
-  if (document.querySelector(".flash.success")) localStorage.removeItem(KEY);
 })();
