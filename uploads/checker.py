@@ -1,0 +1,185 @@
+"""Check task screenshots: validate, read in two OCR tiers, apply rules, find duplicates."""
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+import imagehash
+from PIL import Image
+
+from uploads import fields as F
+from uploads.dupindex import DupIndex, Match, content_key
+from uploads.ocr import OcrError, OcrResult, read_tier1, read_tier2, reread_line
+from uploads.rules import TaskRules, local_now, order_reasons, time_reasons, verdict_of
+from uploads.storage import sha256_of
+from uploads.validate import DEFAULT_LIMITS, Limits, UploadRefused, validate_image
+
+DESIGN_FIELDS = ("file", "task", "verdict", "reasons", "keywords", "timestamp", "nickname",
+                 "sha256", "phash")
+
+
+@dataclass
+class Verdict:
+    """The checker's answer for one file (the CLI contract's fields, then extras)."""
+
+    file: str
+    task: str
+    verdict: str
+    reasons: list[str]
+    keywords: list[str] = field(default_factory=list)
+    timestamp: str | None = None
+    nickname: str | None = None
+    sha256: str | None = None
+    phash: str | None = None
+    ocr_text: str = ""
+    tier: int = 0
+    phone: str | None = None
+    content_key: str | None = None
+
+    def to_dict(self) -> dict:
+        """Return the verdict as a plain dict, contract fields first."""
+        return asdict(self)
+
+    def to_json(self) -> str:
+        """Return the verdict as one line of JSON."""
+        return json.dumps(self.to_dict(), ensure_ascii=False)
+
+
+@dataclass
+class BatchState:
+    """One candidate's set seen so far: for duplicates and repeated people within it."""
+
+    index: DupIndex = field(default_factory=DupIndex)
+    people: dict[str, list[str]] = field(default_factory=dict)
+
+
+def read_screenshot(img: Image.Image, rules: TaskRules, now: datetime,
+                    key: str | None = None) -> tuple[OcrResult, F.Findings]:
+    """Read with tier 1; read again with tier 2 when a required field is unfound or failing."""
+    first = read_tier1(img, key)
+    # tesseract garbles names beside avatars; the recogniser re-reads that one line
+    found = _find(first, img, rules, now, lambda line: reread_line(img, line))
+    if not _needs_second_look(found, rules, now):
+        return first, found
+    second = read_tier2(img, key)
+    return second, _merge(_find(second, img, rules, now), found, rules)
+
+
+def _find(result: OcrResult, img: Image.Image, rules: TaskRules, now: datetime,
+          reread=None) -> F.Findings:
+    """Apply the task's field finders to OCR lines."""
+    if rules.task == "app_download":
+        return F.read_app(result.lines, rules)
+    return F.read_share(result.lines, img, rules, now, reread)
+
+
+def _needs_second_look(found: F.Findings, rules: TaskRules, now: datetime) -> bool:
+    """Tell whether tier 1 left a required field unfound or would reject on a reading."""
+    if rules.task == "app_download":
+        return found.app_name is None or found.success is None
+    if found.missing or (rules.require_nickname and not found.nickname):
+        return True
+    return bool(time_reasons(found.post_time, rules, now))
+
+
+def _merge(second: F.Findings, first: F.Findings, rules: TaskRules) -> F.Findings:
+    """Prefer the second tier's readings, keeping the first tier's where it found none."""
+    words = tuple(dict.fromkeys(second.keywords + first.keywords))
+    values = {k: getattr(second, k) or getattr(first, k) for k in (
+        "post_time", "nickname", "clock", "phone", "app_name", "success", "lines")}
+    missing = tuple(k for k in rules.keywords if k not in words)
+    return F.Findings(keywords=words, missing=missing, **values)
+
+
+def rule_reasons(found: F.Findings, rules: TaskRules, now: datetime) -> list[str]:
+    """Return the reasons the task's rules give on what was found."""
+    if rules.task == "app_download":
+        return (["missing_app_name"] * (found.app_name is None)
+                + ["missing_success_state"] * (found.success is None))
+    reasons = [f"missing_keyword:{k}" for k in found.missing]
+    reasons += time_reasons(found.post_time, rules, now)
+    if rules.require_nickname and not found.nickname:
+        reasons.append("nickname_not_found")
+    return reasons
+
+
+def _dup_reason(match: Match | None) -> list[str]:
+    """Turn an index match into a reason code."""
+    if match is None:
+        return []
+    prefix = "possible_duplicate_of" if match.kind == "possible" else "duplicate_of"
+    return [f"{prefix}:{match.item_id}"]
+
+
+def _find_exact(sha: str, index: DupIndex | None) -> Match | None:
+    """Return the entry holding the very same bytes, if any."""
+    return index.find(sha, "0", None) if index is not None else None
+
+
+def _refused(name: str, task: str, code: str, sha: str | None = None) -> Verdict:
+    """Return the verdict for a file refused before OCR."""
+    return Verdict(name, task, "reject", [code], sha256=sha)
+
+
+def check_screenshot(data: bytes, task: str, rules: TaskRules, now: datetime,
+                     index: DupIndex | None = None, seen_in_batch: BatchState | None = None,
+                     name: str = "", limits: Limits = DEFAULT_LIMITS) -> Verdict:
+    """Check one screenshot; `seen_in_batch` holds the rest of the candidate's set."""
+    if task != rules.task:
+        raise ValueError(f"rules are for {rules.task!r}, not {task!r}")
+    sha = sha256_of(data)
+    try:
+        img = validate_image(data, limits).image
+    except UploadRefused as refusal:
+        return _refused(name, task, refusal.code, sha if data else None)
+    batch = seen_in_batch if seen_in_batch is not None else BatchState()
+    exact = _find_exact(sha, index) or _find_exact(sha, batch.index)
+    if exact:
+        return _refused(name, task, _dup_reason(exact)[0], sha)
+    return _check_image(img, sha, name, rules, local_now(now, rules), index, batch)
+
+
+def _check_image(img: Image.Image, sha: str, name: str, rules: TaskRules, now: datetime,
+                 index: DupIndex | None, batch: BatchState) -> Verdict:
+    """Read a decoded image, apply rules and duplicate checks, and remember it."""
+    phash = str(imagehash.phash(img))
+    try:
+        result, found = read_screenshot(img, rules, now, sha)
+    except OcrError:
+        return Verdict(name, rules.task, "review", ["ocr_failed"], sha256=sha, phash=phash)
+    key = content_key(found.content())
+    reasons = rule_reasons(found, rules, now)
+    dup = _dup_reason((index.find(sha, phash, key) if index is not None else None)
+                      or batch.index.find(sha, phash, key))
+    person = found.nickname if rules.task == "wechat_share" else found.phone
+    if person and not dup and batch.people.get(person):
+        reasons.append("repeated_nickname" if rules.task == "wechat_share" else "repeated_phone")
+    batch.index.add(name, sha, phash, key)
+    if person and not dup:
+        batch.people.setdefault(person, []).append(name)
+    reasons = order_reasons(reasons + dup)
+    return Verdict(
+        name, rules.task, verdict_of(reasons), reasons, list(found.keywords),
+        found.post_time.iso() if found.post_time else None, found.nickname, sha, phash,
+        result.text, result.tier, found.phone, key)
+
+
+def check_batch(files: list[tuple[str, bytes]], task: str, rules: TaskRules, now: datetime,
+                index: DupIndex | None = None, limits: Limits = DEFAULT_LIMITS) -> list[Verdict]:
+    """Check one candidate's set: against each other and against the stored index."""
+    batch = BatchState()
+    verdicts = [check_screenshot(data, task, rules, now, index, batch, name, limits)
+                for name, data in files]
+    return _flag_first_of_repeats(verdicts, batch, task)
+
+
+def _flag_first_of_repeats(verdicts: list[Verdict], batch: BatchState,
+                           task: str) -> list[Verdict]:
+    """Send the first file of each repeated person to review as well."""
+    code = "repeated_nickname" if task == "wechat_share" else "repeated_phone"
+    firsts = {names[0] for names in batch.people.values() if len(names) > 1}
+    for v in verdicts:
+        if v.file in firsts and code not in v.reasons:
+            v.reasons = order_reasons(v.reasons + [code])
+            v.verdict = verdict_of(v.reasons)
+    return verdicts

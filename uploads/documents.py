@@ -1,0 +1,120 @@
+"""Extract text from business plans and reports: PDF, DOCX, plain text and images."""
+
+import io
+import logging
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+
+from uploads.ocr import OcrError, read_tier1, read_tier2
+from uploads.validate import (DEFAULT_LIMITS, IMAGE_KINDS, Limits, UploadRefused,
+                              validate_document, validate_image)
+
+MAX_PAGES = 200
+MAX_OCR_PAGES = 20  # scanned PDFs: pages without a text layer that are OCRed
+MAX_DOCX_XML = 50 * 1024 * 1024
+TEXT_ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+@dataclass(frozen=True)
+class DocumentText:
+    """The text of one document and how it was obtained."""
+
+    kind: str
+    text: str
+    pages: int = 1
+    ocr: bool = False
+
+
+def _pdf_text(data: bytes) -> DocumentText:
+    """Return the text layer of a PDF (scanned pages without one yield nothing)."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # malformed files log noisily
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise UploadRefused("encrypted_document")
+        pages = reader.pages[:MAX_PAGES]
+        texts = [page.extract_text() or "" for page in pages]
+        scanned = [page for page, text in zip(pages, texts, strict=True) if not text.strip()]
+        ocr_texts = [_scanned_page_text(page) for page in scanned[:MAX_OCR_PAGES]]
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise UploadRefused("unreadable", str(exc)) from exc
+    text = "\n".join(t for t in texts + ocr_texts if t.strip())
+    return DocumentText("pdf", text.strip(), len(pages), ocr=any(ocr_texts))
+
+
+def _scanned_page_text(page) -> str:
+    """OCR the images of a PDF page that has no text layer."""
+    texts = []
+    for image in page.images[:3]:
+        try:
+            texts.append(_image_text(image.data, DEFAULT_LIMITS).text)
+        except UploadRefused:
+            continue  # an undecodable or tiny embedded image holds no text we can use
+    return "\n".join(texts)
+
+
+def _check_docx_sizes(data: bytes) -> None:
+    """Refuse a DOCX whose inner XML would inflate beyond reason (a ZIP bomb)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            total = sum(info.file_size for info in zf.infolist())
+    except zipfile.BadZipFile as exc:
+        raise UploadRefused("unreadable", str(exc)) from exc
+    if total > MAX_DOCX_XML:
+        raise UploadRefused("zip_bomb", f"{total} bytes inside the DOCX")
+
+
+def _docx_text(data: bytes) -> DocumentText:
+    """Return the paragraphs and table cells of a DOCX."""
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    _check_docx_sizes(data)
+    try:
+        doc = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+        raise UploadRefused("unreadable", str(exc)) from exc
+    parts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        parts += ["\t".join(cell.text for cell in row.cells) for row in table.rows]
+    return DocumentText("docx", "\n".join(p for p in parts if p.strip()))
+
+
+def decode_text(data: bytes) -> str:
+    """Decode plain text as UTF-8 (with or without BOM) or GB18030 (a superset of GBK)."""
+    for encoding in TEXT_ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UploadRefused("unreadable", "text is neither UTF-8 nor GBK")
+
+
+def _image_text(data: bytes, limits: Limits) -> DocumentText:
+    """OCR a photographed or scanned page, with the second tier when the first reads little."""
+    img = validate_image(data, limits).image
+    try:
+        result = read_tier1(img)
+        if len(result.text) < 10:
+            result = read_tier2(img)
+    except OcrError as exc:
+        raise UploadRefused("ocr_failed", str(exc)) from exc
+    return DocumentText("image", result.text, ocr=True)
+
+
+def extract_text(data: bytes, limits: Limits = DEFAULT_LIMITS) -> DocumentText:
+    """Return a document's text, or raise UploadRefused with a stable code."""
+    kind = validate_document(data, limits)
+    if kind == "pdf":
+        doc = _pdf_text(data)
+    elif kind == "docx":
+        doc = _docx_text(data)
+    elif kind in IMAGE_KINDS:
+        doc = _image_text(data, limits)
+    else:
+        doc = DocumentText("txt", decode_text(data))
+    return DocumentText(doc.kind, unicodedata.normalize("NFKC", doc.text), doc.pages, doc.ocr)
