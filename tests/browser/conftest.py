@@ -1,5 +1,6 @@
 """A live server on a fresh database and Debian's chromium driven by Playwright."""
 
+import logging
 import threading
 
 import pytest
@@ -31,6 +32,7 @@ def live_app(tmp_path_factory):
 @pytest.fixture(scope="module")
 def live_server(live_app):
     """Serve the app on a free local port in a thread."""
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
