@@ -10,7 +10,7 @@ from grader.campaign import Campaign
 from grader.models import Candidate, SpotCheck, SurveyForm, User
 from grader.models.base import utcnow
 from grader.services import audit
-from grader.services.surveys import SurveyError, _values, all_results
+from grader.services.surveys import SurveyError, _values, stored_results
 from surveys import (OUTCOMES, CallTally, Tolerance, compare_answers, extra_calls_needed,
                      next_replacement, survey_qualities)
 
@@ -79,7 +79,7 @@ def _taken(session: Session, cand_id: int) -> list[str]:
 def _draw_more(session: Session, campaign: Campaign, call: SpotCheck, n: int,
                reason: str) -> int:
     """Add up to n more calls for the candidate from the same seeded draw order."""
-    results = all_results(session, campaign)
+    results = stored_results(session, [call.candidate_id])
     added = 0
     for _ in range(n):
         pick = next_replacement(results, call.candidate.reg_no, call.seed,

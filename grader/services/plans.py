@@ -1,12 +1,14 @@
 """Business plans (项目计划书): upload, text extraction and reviewer assignment."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from grader.campaign import Campaign
 from grader.models import Candidate, EvidenceItem
+from grader.models.base import utcnow
 from grader.services import reviews
 from uploads.documents import extract_text
 from uploads.storage import FileStorage
@@ -42,7 +44,8 @@ def _extract(data: bytes) -> str:
 
 
 def submit_plan(session: Session, storage: FileStorage, campaign: Campaign, cand: Candidate,
-                filename: str, data: bytes, max_bytes: int = 20 * 1024 * 1024) -> PlanResult:
+                filename: str, data: bytes, max_bytes: int = 20 * 1024 * 1024,
+                now: datetime | None = None) -> PlanResult:
     """Store a plan, extract its text, and give it to reviewers; a new plan replaces the old."""
     if cand.stage != "round1":
         raise PlanError("not_in_round1", "only candidates in round 1 submit a plan")
@@ -52,14 +55,15 @@ def submit_plan(session: Session, storage: FileStorage, campaign: Campaign, cand
         raise PlanError("file_too_large", "the plan is larger than 20 MB")
     text = _extract(data)
     stored = storage.put(data)
-    item = _upsert_item(session, cand, filename, stored, text)
+    item = _upsert_item(session, cand, filename, stored, text, now or utcnow())
     sec = campaign.section("round1").get("reviews", {})
     reviews.assign(session, "plan", [reviews.Item(item.id, cand.id, cand.township_id)],
                    int(sec.get("per_item", 2)))
     return PlanResult(item, len(text))
 
 
-def _upsert_item(session: Session, cand: Candidate, filename: str, stored, text: str):
+def _upsert_item(session: Session, cand: Candidate, filename: str, stored, text: str,
+                 now: datetime):
     """Add the plan item (the same file again is the same item)."""
     item = session.scalar(select(EvidenceItem).where(
         EvidenceItem.candidate_id == cand.id, EvidenceItem.task == "plan",
@@ -67,7 +71,7 @@ def _upsert_item(session: Session, cand: Candidate, filename: str, stored, text:
     if item is None:
         item = EvidenceItem(candidate_id=cand.id, task="plan", filename=filename[:200],
                             sha256=stored.sha256, size=stored.size, mime=stored.mime,
-                            storage_key=stored.key)
+                            storage_key=stored.key, submitted_at=now)
         session.add(item)
     enough = len(text.strip()) >= MIN_TEXT
     item.text, item.status = text, "accept" if enough else "review"

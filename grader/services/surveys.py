@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from grader.campaign import Campaign
 from grader.models import Candidate, SpotCheck, SurveyForm
-from surveys import (CellError, CheckConfig, SurveyRow, all_questions, check_rows,
+from surveys import (CellError, CheckConfig, RowResult, SurveyRow, all_questions, check_rows,
                      import_sheet, parse_record, sample_spot_checks)
 
 FIELDS = ("name", "phone", "village", "household_size", "shops_online", "surveyed_at")
@@ -60,7 +60,8 @@ def _plain(value):
 
 
 def save_form(session: Session, campaign: Campaign, cand: Candidate, raw: dict,
-              client_key: str | None = None) -> tuple[SurveyForm | None, list[CellError]]:
+              client_key: str | None = None, now: datetime | None = None
+              ) -> tuple[SurveyForm | None, list[CellError]]:
     """Save one household's form from the phone page; a retried post is saved once."""
     if cand.stage != "round1":
         raise SurveyError("not_in_round1", "only candidates in round 1 submit surveys")
@@ -72,6 +73,8 @@ def save_form(session: Session, campaign: Campaign, cand: Candidate, raw: dict,
     if parsed.errors:
         return None, list(parsed.errors)
     form = SurveyForm(candidate_id=cand.id, client_key=client_key, source="form")
+    if now is not None:
+        form.created_at = now
     _apply(form, parsed.values)
     session.add(form)
     session.flush()
@@ -88,7 +91,7 @@ class SheetImport:
 
 
 def import_forms(session: Session, campaign: Campaign, data: bytes, keep_valid: bool,
-                 only: Candidate | None = None) -> SheetImport:
+                 only: Candidate | None = None, now: datetime | None = None) -> SheetImport:
     """Import a sheet of forms; all or nothing unless keep_valid; a candidate imports own."""
     result = import_sheet(data, extra_questions(campaign), keep_valid=keep_valid)
     errors = list(result.errors)
@@ -102,16 +105,18 @@ def import_forms(session: Session, campaign: Campaign, data: bytes, keep_valid: 
             rows.append((cand, row))
     if errors and not keep_valid:
         return SheetImport(0, sorted(errors, key=lambda e: e.row))
-    forms = [_new_form(cand, row) for cand, row in rows]
+    forms = [_new_form(cand, row, now) for cand, row in rows]
     session.add_all(forms)
     session.flush()
     recheck(session, campaign, touching=forms)
     return SheetImport(len(forms), sorted(errors, key=lambda e: e.row))
 
 
-def _new_form(cand: Candidate, row: SurveyRow) -> SurveyForm:
+def _new_form(cand: Candidate, row: SurveyRow, now: datetime | None) -> SurveyForm:
     """Build a form row from a parsed sheet row."""
     form = SurveyForm(candidate_id=cand.id, source="import")
+    if now is not None:
+        form.created_at = now
     _apply(form, row.values)
     return form
 
@@ -157,18 +162,20 @@ def _phones_of(forms: list[SurveyForm]) -> set[str]:
     return {p for p in (normalise_phone(f.phone_raw) for f in forms) if p}
 
 
-def all_results(session: Session, campaign: Campaign):
-    """Re-check every form and return the package's results (row = form id)."""
-    pairs = list(session.execute(select(SurveyForm, Candidate.reg_no).join(
-        Candidate, Candidate.id == SurveyForm.candidate_id).order_by(SurveyForm.id)))
-    rows = [SurveyRow(f.id, _values(f, reg)) for f, reg in pairs]
-    return check_rows(rows, CheckConfig(extra_questions=extra_questions(campaign)))
+def stored_results(session: Session, cand_ids: list[int] | None = None) -> list[RowResult]:
+    """Return the stored verdicts of forms as the package's results (row = form id)."""
+    query = select(SurveyForm.id, Candidate.reg_no, SurveyForm.phone_e164, SurveyForm.valid,
+                   SurveyForm.flags).join(Candidate, Candidate.id == SurveyForm.candidate_id)
+    if cand_ids is not None:
+        query = query.where(SurveyForm.candidate_id.in_(cand_ids))
+    return [RowResult(i, reg, phone, valid, tuple(flags or ()))
+            for i, reg, phone, valid, flags in session.execute(query.order_by(SurveyForm.id))]
 
 
 def draw_sample(session: Session, campaign: Campaign, seed: str, per_candidate: int) -> int:
     """Draw the spot-check sample for candidates without one yet; return calls added."""
     recheck(session, campaign)
-    results = all_results(session, campaign)
+    results = stored_results(session)
     have = set(session.scalars(select(Candidate.reg_no).join(
         SpotCheck, SpotCheck.candidate_id == Candidate.id)))
     by_reg = _candidates(session, {r.candidate for r in results})
