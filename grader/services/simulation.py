@@ -1,0 +1,289 @@
+"""A whole synthetic campaign through every stage, using the services the pages use."""
+
+import hashlib
+import random
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from grader.campaign import Campaign
+from grader.models import Candidate, InterviewPanel, Review, Township, User
+from grader.models import user as user_model
+from grader.services import (activity, calls, evidence, exams, interview, plans, rankings,
+                             reviews, surveys, trial)
+from grader.services.accounts import create_user
+from grader.services.demo import TOWNSHIPS, _registration
+from grader.services.registration import RegistrationError, register
+from grader.services.tables import write_csv
+from uploads.storage import FileStorage
+
+OUTCOME_WEIGHTS = {"confirmed": 80, "denied": 5, "wrong_number": 3, "unreachable": 10,
+                   "refused": 2}
+
+
+@dataclass
+class Rehearsal:
+    """What a simulation needs: the database session, files, campaign and a seeded RNG."""
+
+    session: Session
+    storage: FileStorage
+    campaign: Campaign
+    rng: random.Random
+    log: list[str] = field(default_factory=list)
+    staff: dict[str, list[User]] = field(default_factory=dict)
+    echo: Callable[[str], None] | None = None
+
+    def step(self, text: str) -> None:
+        """Note progress and show it at once when someone is watching."""
+        self.log.append(text)
+        if self.echo is not None:
+            self.echo(text)
+
+
+@contextmanager
+def cheap_hashing():
+    """Use a cheap password hash for synthetic accounts while the rehearsal runs."""
+    before = user_model.HASHING["method"]
+    user_model.HASHING["method"] = "pbkdf2:sha256:1000"
+    try:
+        yield
+    finally:
+        user_model.HASHING["method"] = before
+
+
+def moment(r: Rehearsal, section: str, spread_hours: float) -> datetime:
+    """Return a random time within the first hours of a stage."""
+    start = datetime.fromisoformat(str(r.campaign.section(section)["start"]))
+    return start + timedelta(minutes=r.rng.uniform(0, spread_hours * 60))
+
+
+def setup(r: Rehearsal, n: int) -> list[Township]:
+    """Create townships with targets and the staff accounts."""
+    towns = [Township(code=c, name=nm, target=max(1, t * n // 550)) for c, nm, t in TOWNSHIPS]
+    r.session.add_all(towns)
+    r.session.flush()
+    roles = {"county_staff": 3, "reviewer": 8, "interviewer": 6}
+    for role, count in roles.items():
+        r.staff[role] = [create_user(r.session, f"sim-{role}-{i}", "rehearsal", role)
+                         for i in range(count)]
+    for i, rev in enumerate(r.staff["reviewer"][:4]):
+        rev.township_id = towns[i].id  # some reviewers are local: never their own township
+    return towns
+
+
+def registrations(r: Rehearsal, towns: list[Township], n: int) -> None:
+    """Register n synthetic people through the registration service."""
+    start = datetime.fromisoformat(f"{r.campaign.section('registration')['start']}T08:00+08:00")
+    done = 0
+    while done < n:
+        data = _registration(r.rng, r.campaign, towns)
+        data.password = "rehearsal"
+        try:
+            cand = register(r.session, r.campaign, data, r.rng.choice(("online", "onsite",
+                                                                        "wechat"))).candidate
+        except RegistrationError:
+            continue
+        cand.registered_at = start + timedelta(minutes=done * 7 + r.rng.randint(0, 6))
+        done += 1
+    r.session.flush()
+    r.step(f"registered {n}")
+
+
+def exam(r: Rehearsal, kind: str, sits: float, mean: float) -> None:
+    """Import a score file for everyone at the exam's stage, then advance the best."""
+    attr, stage, _to = exams.EXAMS[kind]
+    people = r.session.scalars(select(Candidate).where(Candidate.stage == stage,
+                                                       Candidate.eligible)).all()
+    rows = [[c.id_number, f"{min(100, max(0, r.rng.gauss(mean, 15))):.1f}"]
+            for c in people if r.rng.random() < sits]
+    result = exams.import_scores(r.session, kind, f"{kind}.csv", write_csv(["身份证号", "成绩"], rows),
+                                 None, 50 << 20)
+    assert not result.errors, result.errors[:3]
+    plan = exams.plan_advance(r.session, r.campaign, kind)
+    moved = exams.apply_advance(r.session, plan, None)
+    r.step(f"{kind}: {len(rows)} sat, {moved} advanced")
+
+
+def _digest(*parts) -> str:
+    """Return a stable fake sha256 for a synthetic file."""
+    return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()
+
+
+def _shots(r: Rehearsal, cand: Candidate, task: str, finish: datetime, count: int) -> list:
+    """Draw a candidate's screenshot set: mostly good, a few rejected, times up to finish."""
+    start = datetime.fromisoformat(str(r.campaign.section("round1")["start"]))
+    files = []
+    for i in range(count + r.rng.randint(0, 4)):
+        bad = i >= count
+        at = start + (finish - start) * ((i + 1) / (count + 4))
+        reasons = (r.rng.choice(("missing_keyword:农村淘宝", "timestamp_outside_window")),) \
+            if bad else ()
+        files.append(evidence.CheckedFile(f"{task}-{i}.png", _digest(cand.id, task, i),
+                                          "reject" if bad else "accept", reasons, at))
+    return files
+
+
+def _survey_sheet(r: Rehearsal, cand: Candidate, count: int) -> bytes:
+    """Write a candidate's survey sheet with a few bad numbers, as villagers' forms come."""
+    rows = []
+    for i in range(count):
+        phone = f"1{r.rng.choice('358')}{r.rng.randint(0, 9)}{cand.id:04d}{i:04d}"
+        if r.rng.random() < 0.02:
+            phone = phone[:7]
+        rows.append([cand.reg_no, f"户主{i}", phone, f"{cand.township.name}第{i % 9 + 1}组",
+                     r.rng.randint(1, 8), r.rng.choice(("是", "否")), "2016-05-26"])
+    return write_csv(["报名编号", "户主姓名", "联系电话", "村组", "家庭人口", "是否网购", "调研日期"],
+                     rows)
+
+
+def _evidence(r: Rehearsal, cands: list[Candidate], ocr: int) -> None:
+    """Submit screenshots, surveys and plans for everyone in round 1."""
+    end = datetime.fromisoformat(str(r.campaign.section("round1")["end"]))
+    for cand in cands:
+        diligence = r.rng.random()
+        finish = end - timedelta(hours=2 + 130 * diligence)
+        full = 100 if diligence > 0.1 else r.rng.randint(70, 99)
+        for task in evidence.SCREENSHOT_TASKS:
+            evidence.submit_checked(r.session, cand, task,
+                                    _shots(r, cand, task, finish, full - ocr))
+        surveys.import_forms(r.session, r.campaign, _survey_sheet(r, cand, full), True,
+                             now=finish - timedelta(hours=1))
+        text = f"{cand.township.name}项目计划书。" + "本村电商服务站计划：代购、代收、培训村民。" * \
+            r.rng.randint(8, 30) + f"编号{cand.reg_no}"
+        plans.submit_plan(r.session, r.storage, r.campaign, cand, "plan.txt", text.encode(),
+                          now=finish - timedelta(hours=3))
+    if ocr:
+        _real_screenshots(r, cands, ocr)
+    r.step(f"round 1: evidence from {len(cands)} candidates")
+
+
+def _real_screenshots(r: Rehearsal, cands: list[Candidate], k: int) -> None:
+    """Check k generated screenshots per candidate for real (OCR) through the job's code."""
+    from grader.checking import run_check
+    from uploads import synth
+
+    when = datetime.fromisoformat(str(r.campaign.section("round1")["start"])) + timedelta(days=2)
+    for cand in cands:
+        files = [(f"real-{i}.png", synth.to_png(synth.render_share(synth.random_share(
+            r.rng, when, size=(720, 1280))))) for i in range(k)]
+        items = evidence.submit_screenshots(r.session, r.storage, cand, "wechat_share", files,
+                                            when).items
+        r.session.commit()
+        for item in items:
+            run_check(r.session, r.storage, r.campaign, item.id)
+
+
+def score_all(r: Rehearsal, kind: str) -> int:
+    """Let every reviewer work through their queue (third reviews included)."""
+    criteria = reviews.rubric(r.campaign, kind)
+    done = 0
+    while True:
+        open_reviews = r.session.scalars(select(Review).where(
+            Review.kind == kind, Review.score.is_(None)).order_by(Review.id)).all()
+        if not open_reviews:
+            return done
+        by_id = {u.id: u for u in r.staff["reviewer"]}
+        for rev in open_reviews:
+            base = 55 + (rev.candidate_id * 7919 % 40)
+            scores = {c["key"]: min(100, max(0, r.rng.gauss(base, 10))) for c in criteria}
+            reviews.score_review(r.session, r.campaign, rev, by_id[rev.reviewer_id], scores)
+            done += 1
+
+
+def _calls(r: Rehearsal) -> None:
+    """Draw the spot-check sample, share it out and make every call."""
+    surveys.draw_sample(r.session, r.campaign, f"sim-{r.rng.random():.6f}", 5)
+    callers = r.staff["county_staff"]
+    calls.assign(r.session, callers)
+    names, weights = list(OUTCOME_WEIGHTS), list(OUTCOME_WEIGHTS.values())
+    for caller in callers:
+        while (call := calls.next_call(r.session, caller)) is not None:
+            outcome = r.rng.choices(names, weights)[0]
+            size = call.form.household_size or 3
+            heard = {"household_size": str(size if r.rng.random() < 0.9 else size + 2)}
+            calls.record(r.session, r.campaign, call, caller, outcome, heard)
+            calls.assign(r.session, callers)  # replacements and extra calls join the lists
+
+
+def publish(r: Rehearsal, round_name: str) -> int:
+    """Preview and publish a round's ranking; return how many advanced."""
+    ranking = rankings.preview(r.session, r.campaign, round_name, r.staff["county_staff"][0])
+    moved = rankings.publish(r.session, ranking, r.staff["county_staff"][0])
+    r.step(f"ranking {round_name}: {len(ranking.result['ranking'])} ranked, {moved} advanced")
+    return moved
+
+
+def round1(r: Rehearsal, ocr: int) -> None:
+    """Run task assessment round 1 end to end."""
+    cands = list(r.session.scalars(select(Candidate).where(Candidate.stage == "round1")
+                                   .order_by(Candidate.id)))
+    _evidence(r, cands, ocr)
+    score_all(r, "plan")
+    _calls(r)
+    publish(r, "1")
+
+
+def round2(r: Rehearsal) -> None:
+    """Run the 7-day trial: reports, group activity, report reviews, ranking."""
+    cands = list(r.session.scalars(select(Candidate).where(Candidate.stage == "round2")
+                                   .order_by(Candidate.id)))
+    start = trial.trial_start(r.campaign)
+    days = int(r.campaign.section("round2").get("days", 7))
+    per = int(r.campaign.section("round2").get("reviews_per_report", 1))
+    rows = []
+    for cand in cands:
+        zeal = r.rng.random()
+        for day in range(1, days + 1):
+            if r.rng.random() > 0.6 + 0.4 * zeal:
+                continue
+            late = timedelta(hours=r.rng.choice((10, 20, 30, 50)) if r.rng.random() > zeal else 12)
+            figs = trial.Figures(int(zeal * 20 + r.rng.randint(0, 5)),
+                                 round(zeal * 2000 + r.rng.uniform(0, 300), 2),
+                                 int(zeal * 30 + r.rng.randint(0, 5)), r.rng.randint(0, 10))
+            rep = trial.file_report(r.session, r.campaign, cand, day, f"第{day}天：走访村民。",
+                                    figs, now=start + timedelta(days=day - 1) + late)
+            reviews.assign(r.session, "report", [reviews.Item(rep.id, cand.id,
+                                                              cand.township_id)], per)
+            rows.append([cand.name, cand.phone or "", day, int(zeal * 40) + r.rng.randint(0, 9)])
+    activity.import_csv(r.session, r.campaign, "activity.csv",
+                        write_csv(["成员", "手机", "天", "消息数"], rows), 50 << 20)
+    score_all(r, "report")
+    publish(r, "2")
+
+
+def interviews(r: Rehearsal) -> None:
+    """Run the interview: panels, slots, scores, ranking; then sign the selected."""
+    members = r.staff["interviewer"]
+    panels = [InterviewPanel(name=f"第{i + 1}面试组", members=[u.id for u in members[i::2]])
+              for i in range(2)]
+    r.session.add_all(panels)
+    r.session.flush()
+    interview.schedule(r.session, r.campaign, panels)
+    from grader.models import InterviewSlot
+
+    for slot in r.session.scalars(select(InterviewSlot)):
+        for uid in slot.panel.members:
+            user = next(u for u in members if u.id == uid)
+            interview.score(r.session, user, slot.candidate, round(r.rng.uniform(55, 98), 1))
+    publish(r, "interview")
+    deadline = datetime.fromisoformat(str(r.campaign.section("signing")["deadline"])).date()
+    for cand in r.session.scalars(select(Candidate).where(Candidate.stage == "selected")):
+        interview.record_signing(r.session, r.staff["county_staff"][0], cand,
+                                 r.rng.random() < 0.8, deadline - timedelta(days=1))
+    r.step("signed the selected")
+
+
+def run(r: Rehearsal, n: int, ocr: int = 0) -> None:
+    """Run the whole funnel for n synthetic registrations."""
+    with cheap_hashing():
+        towns = setup(r, n)
+        registrations(r, towns, n)
+    exam(r, "online_exam", 0.92, 66)
+    exam(r, "onsite_test", 0.97, 70)
+    round1(r, ocr)
+    round2(r)
+    interviews(r)

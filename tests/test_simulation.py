@@ -1,0 +1,57 @@
+"""`grader simulate` runs a whole campaign through the services; same seed, same result."""
+
+import json
+
+from click.testing import CliRunner
+
+from grader.campaign import DEFAULT_FILE
+from grader.cli import main
+
+
+def small_campaign(tmp_path):
+    text = DEFAULT_FILE.read_text(encoding="utf-8")
+    for old, new in (("advance = 600", "advance = 36"), ("advance = 400", "advance = 24"),
+                     ("advance = 240", "advance = 14"), ("advance = 160", "advance = 10")):
+        assert old in text
+        text = text.replace(old, new)
+    path = tmp_path / "campaign.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run(env, *args):
+    result = CliRunner().invoke(main, list(args), env=env)
+    assert result.exit_code == 0, result.output + (result.stderr or "")
+    return result.output
+
+
+def simulate_once(tmp_path, name, seed):
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / name}.db",
+           "QUEUE_URL": f"sqlite:///{tmp_path / name}-q.db",
+           "STORAGE_DIR": str(tmp_path / f"{name}-files"),
+           "CAMPAIGN_FILE": str(small_campaign(tmp_path))}
+    out = run(env, "simulate", "--candidates", "130", "--seed", str(seed))
+    assert "ranking 1: " in out and "signed the selected" in out
+    stats = json.loads(run(env, "stats", "townships", "--json"))
+    ranked = run(env, "db", "upgrade")
+    assert "database at head" in ranked
+    return stats
+
+
+def test_simulation_reaches_every_stage_and_repeats(tmp_path):
+    first = simulate_once(tmp_path, "a", 7)
+    total = first["total"]
+    assert total["registered"] == 130
+    assert (total["task_round1"], total["task_round2"], total["interview"], total["signed"]) == (
+        36, 24, 14, 10)
+    assert total["sat_exam"] > 36
+    assert simulate_once(tmp_path, "b", 7) == first
+    assert simulate_once(tmp_path, "c", 8) != first
+
+
+def test_simulate_refuses_a_used_database_without_reset(tmp_path):
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'used'}.db",
+           "QUEUE_URL": f"sqlite:///{tmp_path / 'q'}.db", "STORAGE_DIR": str(tmp_path / "f")}
+    run(env, "demo", "--candidates", "5")
+    result = CliRunner().invoke(main, ["simulate", "--candidates", "20"], env=env)
+    assert result.exit_code == 2 and "--reset" in result.output
