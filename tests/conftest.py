@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 
 from grader import create_app, migrate
 from grader.db import make_engine
+from helpers import csrf_from
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 BACKENDS = ["sqlite", "postgresql"]
 
 
@@ -144,16 +144,6 @@ class AuthActions:
         token = csrf_from(self._client.get("/login"))
         return self._client.post("/login", data={"username": username, "password": password,
                                                  "csrf_token": token})
-
-
-def csrf_from(response) -> str:
-    """Extract the CSRF token from a rendered form."""
-    import re
-
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', response.text) or \
-        re.search(r'name="csrf_token" value="([^"]+)"', response.text)
-    assert match, "no CSRF token in the page"
-    return match.group(1)
 
 
 @pytest.fixture

@@ -1,5 +1,7 @@
 """Small helpers shared by test modules."""
 
+import os
+import re
 from datetime import date
 
 from stdnum.cn import ric
@@ -12,3 +14,14 @@ def ric_for(born: date, seq: str = "001", region: str = "140121") -> str:
     """Build a valid ID number with the right check digit."""
     body = f"{region}{born:%Y%m%d}{seq}"
     return body + ric.calc_check_digit(body + "0")
+
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def csrf_from(response) -> str:
+    """Extract the CSRF token from a rendered form."""
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', response.text) or \
+        re.search(r'name="csrf_token" value="([^"]+)"', response.text)
+    assert match, "no CSRF token in the page"
+    return match.group(1)

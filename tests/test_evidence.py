@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from conftest import csrf_from
+from helpers import csrf_from
 from grader.checking import forget_indexes, run_check
 from grader.models import AuditLog, EvidenceItem
 from grader.services import evidence

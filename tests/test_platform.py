@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import inspect
 
-from conftest import REDIS_URL
+from helpers import REDIS_URL
 from grader import ROOT, create_app, jobs, migrate
 from grader.cli import main
 from grader.db import make_engine

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from conftest import csrf_from
+from helpers import csrf_from
 from grader.models import AuditLog, EvidenceItem, Review, SpotCheck, SurveyForm
 from grader.services import appeals, plans, rankings, reviews
 from uploads.storage import FileStorage

@@ -6,7 +6,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
-from conftest import csrf_from
+from helpers import csrf_from
 from grader.models import AuditLog, SpotCheck, SurveyForm
 from grader.services import calls, rankings, surveys
 

@@ -6,7 +6,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
-from conftest import csrf_from
+from helpers import csrf_from
 from grader.models import AuditLog, Township
 from grader.services import exams
 from grader.services.tables import TableError, write_csv

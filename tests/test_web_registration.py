@@ -4,7 +4,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from conftest import csrf_from
+from helpers import csrf_from
 from grader.models import Candidate
 from helpers import DECLARATIONS, ric_for
 
@@ -81,7 +81,7 @@ def test_a_forged_post_without_csrf_is_refused(client, make_township, session):
 def test_login_sends_each_role_to_its_page(client, auth, make_user, make_township):
     make_user("rev", "reviewer")
     assert auth.login("rev").status_code == 302
-    assert "评审" in client.get("/dashboard").text
+    assert "待评计划书：0 份" in client.get("/dashboard").text
     assert client.get("/candidates/").status_code == 403
     assert client.get("/townships/stats").status_code == 403
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from conftest import REDIS_URL
+from helpers import REDIS_URL
 from grader import create_app, jobs, migrate
 from grader.db import session_scope
 from grader.models import EvidenceItem, Township

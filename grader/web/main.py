@@ -32,7 +32,27 @@ def dashboard():
     if current_user.role == "township_staff":
         query = query.where(Candidate.township_id == current_user.township_id)
     counts = dict(db.execute(query).all())
-    return render_template("dashboard.html", counts=counts, campaign=current_campaign())
+    return render_template("dashboard.html", counts=counts, campaign=current_campaign(),
+                           work=_work(db))
+
+
+def _work(db) -> dict:
+    """Count what waits for the user: reviews, screenshots to decide, interviews."""
+    from grader.models import EvidenceItem, Review
+
+    open_reviews = dict(db.execute(select(Review.kind, func.count()).where(
+        Review.reviewer_id == current_user.id, Review.score.is_(None))
+        .group_by(Review.kind)).all())
+    return {"plan": open_reviews.get("plan", 0), "report": open_reviews.get("report", 0),
+            "screenshots": db.scalar(select(func.count()).select_from(EvidenceItem).where(
+                EvidenceItem.status == "review")) or 0,
+            "interview": counts_at(db, "interview")}
+
+
+def counts_at(db, stage: str) -> int:
+    """Count candidates at a stage."""
+    return db.scalar(select(func.count()).select_from(Candidate).where(
+        Candidate.stage == stage)) or 0
 
 
 @bp.route("/lang/<code>")
