@@ -25,3 +25,11 @@ def csrf_from(response) -> str:
         re.search(r'name="csrf_token" value="([^"]+)"', response.text)
     assert match, "no CSRF token in the page"
     return match.group(1)
+
+
+def login(page, base: str, user: str, password: str) -> None:
+    """Log in through the real form in a Playwright page."""
+    page.goto(f"{base}/login")
+    page.fill("#username", user)
+    page.fill("#password", password)
+    page.click("button[type=submit]")

@@ -3,15 +3,12 @@
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from grader.errors import CodedError
 from grader.models import ROLES, Township, User
 
 
-class AccountError(ValueError):
+class AccountError(CodedError):
     """An account that cannot be created as asked; `code` is stable, the message English."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
 
 
 def create_user(session: Session, username: str, password: str, role: str,

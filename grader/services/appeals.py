@@ -6,17 +6,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from grader.campaign import Campaign
+from grader.errors import CodedError
 from grader.models import Appeal, Candidate, EvidenceItem, Ranking, User
 from grader.models.base import utcnow
 from grader.services import audit
 
 
-class AppealError(ValueError):
+class AppealError(CodedError):
     """An appeal that cannot be filed or answered; `code` is stable."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
 
 
 def window_open(session: Session, campaign: Campaign) -> bool:

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from grader.errors import CodedError
 from grader.campaign import Campaign
 from grader.models import Candidate, EvidenceItem, User
 from grader.models.base import utcnow
@@ -17,12 +18,8 @@ from uploads.validate import DEFAULT_LIMITS, UploadRefused, iter_zip, sniff, val
 SCREENSHOT_TASKS = ("wechat_share", "app_download")
 
 
-class EvidenceError(ValueError):
+class EvidenceError(CodedError):
     """A whole submission refused; `code` is stable."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
 
 
 @dataclass

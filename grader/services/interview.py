@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from grader.errors import CodedError
 from grader.campaign import Campaign
 from grader.models import (Candidate, InterviewPanel, InterviewScore, InterviewSlot, Signing,
                            Township, User)
@@ -16,12 +17,8 @@ from grader.services import audit
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-class InterviewError(ValueError):
+class InterviewError(CodedError):
     """An interview action refused; `code` is stable."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
 
 
 def schedule(session: Session, campaign: Campaign, panels: list[InterviewPanel],

@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from grader.errors import CodedError
 from grader.campaign import Campaign
 from grader.models import Candidate, EvidenceItem
 from grader.models.base import utcnow
@@ -17,12 +18,8 @@ from uploads.validate import UploadRefused
 MIN_TEXT = 200  # characters; a shorter extraction goes to a person
 
 
-class PlanError(ValueError):
+class PlanError(CodedError):
     """A plan file refused before anything was saved; `code` is stable."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
 
 
 @dataclass

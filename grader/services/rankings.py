@@ -46,12 +46,12 @@ def _accepted_times(session: Session, ids: list[int]) -> dict:
     return out
 
 
-def _plan_reviews(session: Session, ids: list[int]) -> dict[int, list]:
-    """Map candidate to their plan's scored reviews."""
+def _scored_reviews(session: Session, kind: str, ids: list[int]) -> dict[int, list]:
+    """Map candidate to the scored reviews of their plan or daily reports."""
     out = defaultdict(list)
     for cid, rid, score in session.execute(select(Review.candidate_id, Review.reviewer_id,
                                                   Review.score).where(
-            Review.kind == "plan", Review.candidate_id.in_(ids), Review.score.is_not(None))):
+            Review.kind == kind, Review.candidate_id.in_(ids), Review.score.is_not(None))):
         out[cid].append({"reviewer": f"R{rid}", "score": score})
     return out
 
@@ -71,7 +71,7 @@ def round1_facts(session: Session, campaign: Campaign) -> tuple[dict, list[dict]
     cands = list(session.scalars(select(Candidate).where(Candidate.stage == "round1")
                                  .order_by(Candidate.id)))
     ids = [c.id for c in cands]
-    times, plans, calls = _accepted_times(session, ids), _plan_reviews(session, ids), \
+    times, plans, calls = _accepted_times(session, ids), _scored_reviews(session, "plan", ids), \
         _calls(session, ids)
     rows, warnings = [], []
     for c in cands:
@@ -108,7 +108,7 @@ def round2_facts(session: Session, campaign: Campaign) -> tuple[dict, list[dict]
                                  .order_by(Candidate.id)))
     ids = [c.id for c in cands]
     reports, msgs = reports_of(session, ids), messages_of(session, ids)
-    reviews_by = _report_reviews(session, ids)
+    reviews_by = _scored_reviews(session, "report", ids)
     rows, warnings = [], []
     for c in cands:
         reps = reports[c.id].values()
@@ -123,16 +123,6 @@ def round2_facts(session: Session, campaign: Campaign) -> tuple[dict, list[dict]
     facts = {"round": 2, "window": {"start": sec["start"]},
              "advance": int(sec.get("advance", 240)), "candidates": rows}
     return facts, warnings
-
-
-def _report_reviews(session: Session, ids: list[int]) -> dict[int, list]:
-    """Map candidate to their daily reports' scored reviews."""
-    out = defaultdict(list)
-    for cid, rid, score in session.execute(select(Review.candidate_id, Review.reviewer_id,
-                                                  Review.score).where(
-            Review.kind == "report", Review.candidate_id.in_(ids), Review.score.is_not(None))):
-        out[cid].append({"reviewer": f"R{rid}", "score": score})
-    return out
 
 
 def interview_facts(session: Session, campaign: Campaign) -> tuple[dict, list[dict]]:

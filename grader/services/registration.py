@@ -10,17 +10,17 @@ from sqlalchemy.orm import Session
 
 from grader import eligibility
 from grader.campaign import Campaign
+from grader.errors import CodedError
 from grader.models import Candidate, Township, User
 from grader.services import audit
 
 
-class RegistrationError(ValueError):
+class RegistrationError(CodedError):
     """A registration refused before anything was saved; `field` names the form field."""
 
     def __init__(self, field_name: str, code: str):
-        super().__init__(f"{field_name}: {code}")
+        super().__init__(code, f"{field_name}: {code}")
         self.field = field_name
-        self.code = code
 
 
 @dataclass

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from grader.errors import CodedError
 from grader.campaign import Campaign
 from grader.models import Candidate, Review, User
 from grader.models.base import utcnow
@@ -15,12 +16,8 @@ from scoring import needs_third_review
 RUBRICS = {"plan": ("round1", "plan_rubric"), "report": ("round2", "report_rubric")}
 
 
-class ReviewError(ValueError):
+class ReviewError(CodedError):
     """A review that cannot be saved as given; `code` is stable."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from grader.errors import CodedError
 from grader.campaign import Campaign
 from grader.models import Candidate, SpotCheck, SurveyForm
 from surveys import (CellError, CheckConfig, RowResult, SurveyRow, all_questions, check_rows,
@@ -14,12 +15,8 @@ from surveys import (CellError, CheckConfig, RowResult, SurveyRow, all_questions
 FIELDS = ("name", "phone", "village", "household_size", "shops_online", "surveyed_at")
 
 
-class SurveyError(ValueError):
+class SurveyError(CodedError):
     """A survey action refused; `code` is stable."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
 
 
 def extra_questions(campaign: Campaign) -> tuple[dict, ...]:

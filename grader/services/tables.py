@@ -6,14 +6,11 @@ import zipfile
 from dataclasses import dataclass
 
 from openpyxl import load_workbook
+from grader.errors import CodedError
 
 
-class TableError(ValueError):
+class TableError(CodedError):
     """A file that cannot be read as a table; `code` is stable, message is English."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
 
 
 @dataclass

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from grader.errors import CodedError
 from grader.campaign import Campaign
 from grader.models import Candidate, DailyReport
 from grader.models.base import utcnow
@@ -13,12 +14,8 @@ from grader.models.base import utcnow
 FIGURES = ("orders", "sales_yuan", "villagers_served", "app_activations")
 
 
-class ReportError(ValueError):
+class ReportError(CodedError):
     """A daily report refused before anything was saved; `code` is stable."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
 
 
 def trial_start(campaign: Campaign) -> datetime:

@@ -8,17 +8,11 @@ from grader.models import Candidate, Review, User
 from grader.services import plans
 from grader.services.accounts import create_user
 from uploads.storage import FileStorage
+from helpers import login
 
 pytestmark = pytest.mark.browser
 DEMO_ID = "140121199203150017"
 PLAN = "我的农村淘宝项目计划书：在村委会旁开设服务站，帮助留守老人网购和代收快递，组织电商培训。" * 8
-
-
-def login(page, base, user, password):
-    page.goto(f"{base}/login")
-    page.fill("#username", user)
-    page.fill("#password", password)
-    page.click("button[type=submit]")
 
 
 def test_review_publish_and_see(live_app, live_server, browser, phone):

@@ -5,15 +5,9 @@ from sqlalchemy import select
 
 from grader.db import session_scope
 from grader.models import Candidate, DailyReport, InterviewScore, User
+from helpers import login
 
 pytestmark = pytest.mark.browser
-
-
-def login(page, base, user, password):
-    page.goto(f"{base}/login")
-    page.fill("#username", user)
-    page.fill("#password", password)
-    page.click("button[type=submit]")
 
 
 def test_candidate_files_a_daily_report(live_app, live_server, phone):

@@ -5,16 +5,10 @@ from sqlalchemy import select
 
 from grader.db import session_scope
 from grader.models import Candidate, SpotCheck, SurveyForm
+from helpers import login
 
 pytestmark = pytest.mark.browser
 DEMO_ID = "140121199203150017"
-
-
-def login(page, base, user, password):
-    page.goto(f"{base}/login")
-    page.fill("#username", user)
-    page.fill("#password", password)
-    page.click("button[type=submit]")
 
 
 def test_survey_form_on_a_phone_then_a_call(live_app, live_server, phone, browser):

@@ -40,19 +40,26 @@ def test_one_misread_character_is_tolerated_for_longer_names():
 
 def test_coarse_time_needs_the_hash_or_the_other_lines_to_agree():
     index = DupIndex()
-    index.add("x", "a" * 64, H0, key(id="小燕", clock="20:15", time="3天前", lines="a1 b2 c3"))
-    cropped = key(id="小燕", time="3天前", lines="a1 b2 d4")
+    index.add("x", "a" * 64, H0, key(id="小燕", clock="20:15", time="3天前",
+                                     lines="a1 b2 c3 d4 e5"))
+    cropped = key(id="小燕", time="3天前", lines="a1 b2 c3 ff")
     assert index.find("b" * 64, flip(H0, 50), cropped).kind == "near"  # lines agree
     stranger = key(id="小燕", time="3天前", lines="e5 f6 d4")
     assert index.find("c" * 64, flip(H0, 50), stranger) is None
     assert index.find("c" * 64, flip(H0, 20), stranger).kind == "near"  # hash agrees
 
 
-def test_unknown_person_with_same_clock_and_time_is_only_possible():
-    assert judge_pair({"clock": "20:15", "time": "刚刚"}, {"clock": "20:15", "time": "刚刚"},
-                      2) == "possible"
-    assert judge_pair({"clock": "20:15", "time": "刚刚"}, {"clock": "20:15", "time": "刚刚"},
-                      20) is None
+def test_without_a_person_only_a_possible_duplicate_when_the_lines_agree():
+    old = {"clock": "20:15", "time": "刚刚", "lines": "a1 b2 c3 d4"}
+    assert judge_pair({"clock": "20:15", "time": "刚刚", "lines": "a1 b2 c3"}, old,
+                      20) == "possible"
+    assert judge_pair({"clock": "20:15", "time": "刚刚", "lines": "a1 x2 y3"}, old, 0) is None
+
+
+def test_a_masked_phone_alone_is_only_a_possible_duplicate():
+    old = {"id": "138****5678", "clock": "20:15", "lines": "a1 b2 c3 d4"}
+    assert judge_pair({"id": "138****5678", "lines": "a1 b2 c3"}, old, 30) == "possible"
+    assert judge_pair({"id": "138****5678", "lines": "z1 z2 z3"}, old, 30) is None
 
 
 def test_round_trip_through_rows_and_json():
