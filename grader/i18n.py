@@ -122,6 +122,16 @@ STAGES = {"registered": _l("已报名"), "onsite_test": _l("现场测试"), "rou
 
 CHANNELS = {"online": _l("网上报名"), "onsite": _l("现场报名"), "wechat": _l("微信链接")}
 
+COMPONENTS = {"completeness": _l("完成度"), "completion_time": _l("完成时间"),
+              "timeliness": _l("及时性"), "plan": _l("计划书"),
+              "survey_valid_rate": _l("有效调研率"), "confirmation_rate": _l("抽查确认率"),
+              "survey": _l("调研质量"), "quality": _l("质量"),
+              "plan_needs_third_review": _l("需第三位评审"), "operations": _l("运营数据"),
+              "messages": _l("群消息数"), "message_percentile": _l("消息百分位"),
+              "active_days": _l("活跃天数"), "activity": _l("群活跃度"),
+              "report_quality": _l("日报质量"), "interview": _l("面试成绩"),
+              "interviewers": _l("面试官人数"), "accepts_reassignment": _l("服从调剂")}
+
 ROLES = {"candidate": _l("报名者"), "township_staff": _l("乡镇工作人员"),
          "county_staff": _l("县电商办"), "reviewer": _l("评审"), "interviewer": _l("面试官"),
          "admin": _l("管理员")}
@@ -136,6 +146,15 @@ def reason_text(code: str) -> str:
         return str(REASONS.get(detail, REASONS[head]))
     text = REASONS.get(head)
     return f"{text}（{detail}）" if text and detail else str(text or code)
+
+
+def component(value) -> str:
+    """Show a ranking component: times in Shanghai, yes/no, numbers as they are."""
+    if isinstance(value, bool):
+        return str(_l("是") if value else _l("否"))
+    if isinstance(value, str) and len(value) > 18 and value[4] == "-" and "T" in value:
+        return local_time(datetime.fromisoformat(value))
+    return "" if value is None else str(value)
 
 
 def select_locale() -> str:
@@ -153,5 +172,7 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["reason"] = reason_text
-    app.jinja_env.globals.update(get_locale=get_locale, STAGE_NAMES=STAGES, CHANNEL_NAMES=CHANNELS, ROLE_NAMES=ROLES,
+    app.jinja_env.filters["component"] = component
+    app.jinja_env.globals.update(get_locale=get_locale, COMPONENT_NAMES=COMPONENTS,
+                                 STAGE_NAMES=STAGES, CHANNEL_NAMES=CHANNELS, ROLE_NAMES=ROLES,
                                  EDUCATION_NAMES=EDUCATION, DECLARATION_NAMES=DECLARATIONS)

@@ -150,7 +150,7 @@ def _evidence(r: Rehearsal, cands: list[Candidate], ocr: int) -> None:
         for task in evidence.SCREENSHOT_TASKS:
             evidence.submit_checked(r.session, cand, task,
                                     _shots(r, cand, task, finish, full - ocr))
-        surveys.import_forms(r.session, r.campaign, _survey_sheet(r, cand, full), True,
+        surveys.import_forms(r.session, r.campaign, _survey_sheet(r, cand, full + 4), True,
                              now=finish - timedelta(hours=1))
         text = f"{cand.township.name}项目计划书。" + "本村电商服务站计划：代购、代收、培训村民。" * \
             r.rng.randint(8, 30) + f"编号{cand.reg_no}"
