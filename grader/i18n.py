@@ -98,6 +98,9 @@ REASONS = {
     "missing_field": _l("缺少必填项"),
     "too_fast": _l("短时间内填写过多，需核实"),
     "implausible": _l("答案不合常理，需核实"),
+    "unsupported_image": _l("不支持的图片格式，请上传PNG或JPG截图"),
+    "unidentifiable": _l("截图上既没有手机号也没有时间，无法核对"),
+    "encrypted_document": _l("文件有密码，无法打开"),
     "no_callers": _l("请选择电话员"),
     "bad_outcome": _l("请选择通话结果"),
 }

@@ -95,7 +95,9 @@ def rule_reasons(found: F.Findings, rules: TaskRules, now: datetime) -> list[str
     """Return the reasons the task's rules give on what was found."""
     if rules.task == "app_download":
         return (["missing_app_name"] * (found.app_name is None)
-                + ["missing_success_state"] * (found.success is None))
+                + ["missing_success_state"] * (found.success is None)
+                # without phone or clock, a copy of another upload could not be recognised
+                + ["unidentifiable"] * (not found.phone and not found.clock))
     reasons = [f"missing_keyword:{k}" for k in found.missing]
     reasons += time_reasons(found.post_time, rules, now)
     if rules.require_nickname and not found.nickname:
@@ -148,20 +150,36 @@ def _check_image(img: Image.Image, sha: str, name: str, rules: TaskRules, now: d
     except OcrError:
         return Verdict(name, rules.task, "review", ["ocr_failed"], sha256=sha, phash=phash)
     key = content_key(found.content())
-    reasons = rule_reasons(found, rules, now)
     dup = _dup_reason((index.find(sha, phash, key) if index is not None else None)
                       or batch.index.find(sha, phash, key))
-    person = found.nickname if rules.task == "wechat_share" else found.phone
-    if person and not dup and batch.people.get(person):
-        reasons.append("repeated_nickname" if rules.task == "wechat_share" else "repeated_phone")
-    batch.index.add(name, sha, phash, key)
-    if person and not dup:
-        batch.people.setdefault(person, []).append(name)
-    reasons = order_reasons(reasons + dup)
+    repeated = _remember(batch, name, sha, phash, key, None if dup else _person(found, rules))
+    reasons = order_reasons(rule_reasons(found, rules, now) + dup
+                            + [_repeat_code(rules.task)] * repeated)
     return Verdict(
         name, rules.task, verdict_of(reasons), reasons, list(found.keywords),
         found.post_time.iso() if found.post_time else None, found.nickname, sha, phash,
         result.text, result.tier, found.phone, key)
+
+
+def _person(found: F.Findings, rules: TaskRules) -> str | None:
+    """Return who a screenshot is about: the sharer's nickname or the villager's phone."""
+    return found.nickname if rules.task == "wechat_share" else found.phone
+
+
+def _repeat_code(task: str) -> str:
+    """Return the review reason for the same person twice in one set."""
+    return "repeated_nickname" if task == "wechat_share" else "repeated_phone"
+
+
+def _remember(batch: BatchState, name: str, sha: str, phash: str, key: str,
+              person: str | None) -> bool:
+    """Add a checked file to its set; tell whether its person was seen before."""
+    batch.index.add(name, sha, phash, key)
+    if not person:
+        return False
+    seen = batch.people.setdefault(person, [])
+    seen.append(name)
+    return len(seen) > 1
 
 
 def check_batch(files: list[tuple[str, bytes]], task: str, rules: TaskRules, now: datetime,
@@ -170,15 +188,14 @@ def check_batch(files: list[tuple[str, bytes]], task: str, rules: TaskRules, now
     batch = BatchState()
     verdicts = [check_screenshot(data, task, rules, now, index, batch, name, limits)
                 for name, data in files]
-    return _flag_first_of_repeats(verdicts, batch, task)
+    return _flag_first_of_repeats(verdicts, batch)
 
 
-def _flag_first_of_repeats(verdicts: list[Verdict], batch: BatchState,
-                           task: str) -> list[Verdict]:
+def _flag_first_of_repeats(verdicts: list[Verdict], batch: BatchState) -> list[Verdict]:
     """Send the first file of each repeated person to review as well."""
-    code = "repeated_nickname" if task == "wechat_share" else "repeated_phone"
     firsts = {names[0] for names in batch.people.values() if len(names) > 1}
     for v in verdicts:
+        code = _repeat_code(v.task)
         if v.file in firsts and code not in v.reasons:
             v.reasons = order_reasons(v.reasons + [code])
             v.verdict = verdict_of(v.reasons)

@@ -1,10 +1,11 @@
 """Find exact and near duplicate screenshots among everything submitted so far.
 
-A perceptual hash cannot tell a cropped copy (distance up to ~32 of 64 bits) from another
-screenshot of the same template (distance 0-12), so near duplicates are found by content
-read by OCR - who (nickname or masked phone), the post time text and the status-bar clock -
-and the hash only has to agree loosely. Content fields are indexed in pairs in plain dicts,
-so a look-up costs the same at 1,000 or 1,000,000 entries.
+A perceptual hash cannot tell a cropped copy (distance up to ~32 of 64 bits, measured on
+generated screenshots) from another screenshot of the same template (distance 0-12), so
+near duplicates are found by the content OCR read - who (nickname or masked phone), the
+post time text, the status-bar clock and hashes of the other lines on screen - and the
+perceptual hash only corroborates. The person alone and each pair of key fields are keys of
+plain dicts, so a look-up touches a handful of entries however large the index grows.
 """
 
 import json
@@ -13,11 +14,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import combinations
 
-PHASH_NEAR = 34  # crops measured up to 32; unrelated images average 32
-PHASH_SAME = 6  # recompressed or rescaled copies measured 0-2
+PHASH_TEMPLATE = 20  # same template 0-12 bits apart, unrelated images ~32; crops 12-32
 IDENTITY = "id"
-KEY_FIELDS = ("id", "clock", "time")  # indexed in pairs; "lines" only corroborates
+KEY_FIELDS = ("id", "clock", "time")  # indexed; "lines" (line hashes) only corroborates
 SAME_LINES = 0.6  # share of the smaller screenshot's lines found in the other
+MIN_COMMON_LINES = 3
 _MINUTE = re.compile(r"\d[:：.]\d\d")
 
 
@@ -67,34 +68,46 @@ def _alike(a: str, b: str) -> bool:
     return a == b or (min(len(a), len(b)) >= 3 and edit_distance(a, b) <= 1)
 
 
-def _pairs(fields: dict[str, str]) -> list[tuple[str, ...]]:
-    """Return the index keys of a content: every pair of its key fields."""
+def _keys(fields: dict[str, str], lookup: bool = False) -> list[tuple[str, ...]]:
+    """Return the index keys of a content: each pair of key fields and the person alone.
+
+    A look-up uses the person alone only when there is no pair: a common nickname's
+    entries are many, and a real copy shares a pair unless both other fields are lost.
+    """
     items = sorted((k, v) for k, v in fields.items() if k in KEY_FIELDS)
-    return [(*a, *b) for a, b in combinations(items, 2)]
+    pairs = [(*a, *b) for a, b in combinations(items, 2)]
+    solo = [(IDENTITY, fields[IDENTITY])] if IDENTITY in fields else []
+    return pairs or solo if lookup else pairs + solo
 
 
-def line_overlap(a: str | None, b: str | None) -> float:
-    """Return the share of the smaller set of line fingerprints found in the other."""
+def lines_agree(a: str | None, b: str | None) -> bool:
+    """Tell whether most lines of the smaller screenshot are also on the other."""
     left, right = set((a or "").split()), set((b or "").split())
-    return len(left & right) / min(len(left), len(right)) if left and right else 0.0
+    common = len(left & right)
+    return common >= MIN_COMMON_LINES and common >= SAME_LINES * min(len(left), len(right))
 
 
 def judge_pair(new: dict[str, str], old: dict[str, str], distance: int) -> str | None:
     """Return "near", "possible" or None for two contents and their hash distance.
 
-    Same person plus a minute-exact field (clock, "昨天 18:40") is the same screenshot;
-    with only coarse fields ("3小时前") the screen's other lines or the hash must agree too.
+    A duplicate must show the same person and another key field (clock or post time),
+    nothing contradicting, and the rest of the screen must agree: most other lines, or -
+    when a field is minute-exact (the clock, "昨天 18:40") - at least the hash says "same
+    template". A person alone (a masked phone: 7 digits collide across thousands of
+    uploads), or clock and time without a person, only make a possible duplicate.
     """
     shared = (new.keys() & old.keys()) & set(KEY_FIELDS)
-    if len(shared) < 2 or any(not _alike(new[k], old[k]) for k in shared):
+    if not shared or any(not _alike(new[k], old[k]) for k in shared):
         return None
-    exact = any(k == "clock" or _MINUTE.search(new[k]) for k in shared - {IDENTITY})
-    lines = line_overlap(new.get("lines"), old.get("lines"))
-    if IDENTITY in shared and (exact or lines >= SAME_LINES or distance <= PHASH_NEAR):
-        return "near"
-    if lines >= SAME_LINES or distance <= PHASH_SAME:
-        return "possible"  # same content, but nothing says who; a person must look
-    return None
+    agree = lines_agree(new.get("lines"), old.get("lines"))
+    similar = agree or distance <= PHASH_TEMPLATE
+    others = shared - {IDENTITY}
+    if IDENTITY in shared and others:
+        exact = any(k == "clock" or _MINUTE.search(new[k]) for k in others)
+        if agree or (exact and similar):
+            return "near"
+        return "possible" if similar else None
+    return "possible" if agree and (IDENTITY in shared or len(others) >= 2) else None
 
 
 class DupIndex:
@@ -103,7 +116,7 @@ class DupIndex:
     def __init__(self) -> None:
         """Start empty."""
         self._by_sha: dict[str, str] = {}
-        self._by_pair: dict[tuple[str, ...], list[int]] = {}
+        self._by_key: dict[tuple[str, ...], list[int]] = {}
         self._items: list[tuple[str, str, str, dict[str, str]]] = []
 
     def __len__(self) -> int:
@@ -115,15 +128,16 @@ class DupIndex:
         self._by_sha.setdefault(sha256, item_id)
         fields = parse_key(key)
         self._items.append((item_id, sha256, phash, fields))
-        for pair in _pairs(fields):
-            self._by_pair.setdefault(pair, []).append(len(self._items) - 1)
+        for pair in _keys(fields):
+            self._by_key.setdefault(pair, []).append(len(self._items) - 1)
 
     def find(self, sha256: str, phash: str, key: str | None) -> Match | None:
         """Return the earliest entry this screenshot duplicates, or None."""
         if sha256 in self._by_sha:
             return Match(self._by_sha[sha256], "exact", 0)
         fields = parse_key(key)
-        candidates = sorted({i for p in _pairs(fields) for i in self._by_pair.get(p, ())})
+        candidates = sorted({i for k in _keys(fields, lookup=True)
+                             for i in self._by_key.get(k, ())})
         found = None
         for i in candidates:
             item_id, _, other_hash, other = self._items[i]

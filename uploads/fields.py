@@ -16,7 +16,8 @@ from uploads.timestamps import PostTime, find_bare_clock, find_times
 STATUS_BAR = 0.05  # lines starting above this share of the height are the status bar
 NICK_REACH = 0.25  # how far above the post text a nickname may sit
 FOOTER_EXTRA = 6  # characters a post-time line may hold besides the time ("删除", icons)
-PHONE = re.compile(r"(?<!\d)(1\d{2})[*＊xX×※]{4}(\d{4})(?!\d)")
+PHONE = re.compile(r"(?<!\d)(1\d{2})([^\d\n]{2,8})(\d{4})(?!\d)")
+MASK_CHARS = set("*＊xX×※\"'“”‘’`^°")  # tesseract reads asterisks as quotes too
 UI_WORDS = frozenset({"朋友圈", "详情", "返回", "微信", "发现", "通讯录", "我", "删除", "评论",
                       "赞", "全文", "收起", "相册", "消息"})
 _EDGE_JUNK = re.compile(r"^[^\w]+|[^\w]+$")
@@ -67,8 +68,10 @@ def find_clock(lines: tuple[Line, ...]) -> str | None:
 
 def find_phone(text: str) -> str | None:
     """Return a masked phone number such as 138****5678."""
-    match = PHONE.search(text)
-    return f"{match[1]}****{match[2]}" if match else None
+    for match in PHONE.finditer(text):
+        if sum(c in MASK_CHARS for c in match[2]) >= 2:
+            return f"{match[1]}****{match[3]}"
+    return None
 
 
 def anchor_index(lines: tuple[Line, ...], words: tuple[str, ...]) -> int:

@@ -11,11 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import pytesseract
 from PIL import Image, ImageOps
 
 from uploads.imageprep import clear_blobs, reveal_buttons
 
-TESSERACT = "tesseract"
+TESSERACT: str | None = None  # None: the binary pytesseract is configured with
 OCR_WIDTH = 720
 RAPID_WIDTH = 720
 STRETCH = (150, 235)
@@ -86,7 +87,7 @@ def _pgm(img: Image.Image) -> bytes:
 def run_tesseract(img: Image.Image, lang: str = "chi_sim", psm: int = 6) -> list[Line]:
     """Run tesseract on a prepared image through stdin and return its lines."""
     # pytesseract always writes a temporary file; piping a PGM skips that round trip.
-    cmd = [TESSERACT, "stdin", "stdout", "-l", lang, "--psm", str(psm), "tsv"]
+    cmd = [TESSERACT or pytesseract.pytesseract.tesseract_cmd, "stdin", "stdout", "-l", lang, "--psm", str(psm), "tsv"]
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # one core per image is fastest here
     try:
         done = subprocess.run(cmd, input=_pgm(img), capture_output=True, timeout=TIMEOUT,

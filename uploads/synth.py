@@ -31,7 +31,8 @@ FONT_PATHS = (
 PHONE_SIZES = ((720, 1280), (1080, 1920), (1080, 2340))
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建国志文辉鹏飞燕春"
-NICK_STYLES = ("{s}{g}", "{s}{g}{g2}", "小{g}", "{s}{g}-{place}", "{g}{g2}妈妈", "A{s}{g}")
+NICK_STYLES = ("{s}{g}", "{s}{g}{g2}", "小{g}{g2}", "{s}{g}-{place}", "{g}{g2}妈妈",
+               "A{s}{g}{g2}", "{place}{s}{g}")
 PLACES = ("城关镇", "东坝", "河口村", "新华", "石桥镇", "杨柳湾")
 POSTS_WITH_KEYWORDS = (
     "我县农村淘宝合伙人招募开始啦，欢迎有志青年报名！",
@@ -232,3 +233,55 @@ def draw_text_image(text: str, size=(800, 200)) -> Image.Image:
     img = Image.new("RGB", size, "white")
     ImageDraw.Draw(img).text((20, 20), text, fill="black", font=font(40))
     return img
+
+
+@dataclass(frozen=True)
+class Sample:
+    """A generated upload and the verdict a perfect checker would give it."""
+
+    name: str
+    data: bytes
+    task: str
+    expected: str  # "accept" or "reject"
+    why: str = ""
+
+
+def _bad_spec(rng: random.Random, now: datetime, task: str) -> tuple[object, str]:
+    """Return a spec that must be rejected, and why."""
+    if task == "app_download":
+        kind = rng.choice(("progress", "other_app"))
+        state, app = ("下载中 45%", "农村淘宝") if kind == "progress" else ("安装成功", "拼多多")
+        return random_app(rng, now, state_text=state, app_name=app, layout="store"), kind
+    if rng.random() < 0.5:
+        return random_share(rng, now, post_text=POSTS_WITHOUT[0], card_title="周末钓鱼攻略"), \
+            "no_keywords"
+    return random_share(rng, now, posted=now - timedelta(days=rng.randint(9, 30))), "too_old"
+
+
+def _encode(img: Image.Image, rng: random.Random) -> bytes:
+    """Encode as a phone would send it: PNG, or JPEG after a chat app's recompression."""
+    return to_png(img) if rng.random() < 0.6 else to_jpeg(img, rng.choice((60, 75, 90)))
+
+
+def make_samples(rng: random.Random, now: datetime, task: str, n: int, bad: float = 0.1,
+                 copies: float = 0.1) -> list[Sample]:
+    """Return n uploads for one candidate: good ones, bad ones and altered copies."""
+    render = render_app if task == "app_download" else render_share
+    make = random_app if task == "app_download" else random_share
+    samples: list[Sample] = []
+    originals: list[Image.Image] = []
+    for i in range(n):
+        roll = rng.random()
+        if roll < copies and originals:
+            img = crop(rescale(rng.choice(originals), rng.uniform(0.5, 1.0)),
+                       top=rng.uniform(0, 0.1), bottom=rng.uniform(0, 0.2))
+            samples.append(Sample(f"{task}-{i:03d}.jpg", to_jpeg(img, 70), task, "reject", "copy"))
+        elif roll < copies + bad:
+            spec, why = _bad_spec(rng, now, task)
+            samples.append(Sample(f"{task}-{i:03d}", _encode(render(spec), rng), task,
+                                  "reject", why))
+        else:
+            img = render(make(rng, now))
+            originals.append(img)
+            samples.append(Sample(f"{task}-{i:03d}", _encode(img, rng), task, "accept"))
+    return samples

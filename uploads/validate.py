@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 IMAGE_KINDS = ("png", "jpeg", "webp")
+OTHER_IMAGE_KINDS = ("gif", "heic", "bmp")  # phone screenshots are never these; refused
 MIME = {
     "png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp", "gif": "image/gif",
     "heic": "image/heic", "bmp": "image/bmp", "pdf": "application/pdf",
@@ -149,6 +150,8 @@ def validate_image(data: bytes, limits: Limits = DEFAULT_LIMITS) -> CheckedImage
     """Return the decoded screenshot or raise UploadRefused with a stable code."""
     _check_size(data, limits.max_image_bytes)
     kind = sniff(data)
+    if kind in OTHER_IMAGE_KINDS:
+        raise UploadRefused("unsupported_image", f"{kind}; send PNG, JPEG or WEBP")
     if kind not in IMAGE_KINDS:
         raise UploadRefused("not_an_image", f"content is {kind}")
     _check_structure(data, kind)

@@ -59,9 +59,15 @@ def test_file_too_large(png):
 
 
 @pytest.mark.parametrize("data", [b"hello, this is text", b"%PDF-1.4\n...", b"\x00\x01\x02junk",
-                                  b"GIF89a" + b"\x00" * 20, b"PK\x03\x04" + b"\x00" * 30])
+                                  b"PK\x03\x04" + b"\x00" * 30])
 def test_not_an_image(data):
     assert refused(data) == "not_an_image"
+
+
+@pytest.mark.parametrize("data", [b"GIF89a" + b"\x00" * 20, b"\x00\x00\x00\x18ftypheic" + b"\x00" * 8,
+                                  b"BM" + b"\x00" * 40])
+def test_other_image_types_are_unsupported(data):
+    assert refused(data) == "unsupported_image"
 
 
 def test_image_too_large_from_header_before_decoding():
