@@ -154,7 +154,8 @@ def test_language_switch_to_english(client, make_township):
     make_township()
     client.get("/lang/en")
     page = client.get("/register").text
-    assert 'lang="en"' in page
+    assert 'lang="en"' in page and "提交报名" not in page
+    assert "ID number" in page
 
 
 def test_admin_creates_a_township_account(client, auth, make_user, make_township, session):
