@@ -39,8 +39,10 @@
     fetch(form.dataset.status, {credentials: "same-origin"}).then(function (r) { return r.json(); }).then(function (data) {
       counter(data.counts);
       data.items.forEach(function (it) {
-        var li = list.querySelector("li[data-id='" + it.id + "']");
-        if (li) { li.textContent = it.file + " — " + V[it.status] + (it.reasons.length ? "：" + it.reasons.join("；") : ""); li.className = "item-" + it.status; }
+        var text = it.file + " — " + V[it.status] + (it.reasons.length ? "：" + it.reasons.join("；") : "");
+        document.querySelectorAll("#progress li[data-id='" + it.id + "'], #items li[data-id='" + it.id + "']").forEach(function (li) {
+          li.textContent = (li.parentNode.id === "items" ? "#" + it.id + " " : "") + text; li.className = "item-" + it.status;
+        });
       });
       if (data.counts.pending > 0) setTimeout(poll, 2000);
     });
