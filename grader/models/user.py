@@ -1,5 +1,6 @@
 """Accounts and roles."""
 
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Optional
 
@@ -16,6 +17,17 @@ ROLES = ("candidate", "township_staff", "county_staff", "reviewer", "interviewer
 STAFF_ROLES = ("township_staff", "county_staff", "admin")
 # Rehearsals (grader simulate) swap in a cheap hash for thousands of synthetic accounts.
 HASHING = {"method": "scrypt"}
+
+
+@contextmanager
+def cheap_hashing():
+    """Hash passwords cheaply while synthetic accounts are made (demo and rehearsals)."""
+    before = HASHING["method"]
+    HASHING["method"] = "pbkdf2:sha256:1000"
+    try:
+        yield
+    finally:
+        HASHING["method"] = before
 
 
 class User(UserMixin, Base):

@@ -3,7 +3,6 @@
 import hashlib
 import random
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -12,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from grader.campaign import Campaign
 from grader.models import Candidate, InterviewPanel, Review, Township, User
-from grader.models import user as user_model
+from grader.models.user import cheap_hashing
 from grader.services import (activity, calls, evidence, exams, interview, plans, rankings,
                              reviews, surveys, trial)
 from grader.services.accounts import create_user
@@ -42,17 +41,6 @@ class Rehearsal:
         self.log.append(text)
         if self.echo is not None:
             self.echo(text)
-
-
-@contextmanager
-def cheap_hashing():
-    """Use a cheap password hash for synthetic accounts while the rehearsal runs."""
-    before = user_model.HASHING["method"]
-    user_model.HASHING["method"] = "pbkdf2:sha256:1000"
-    try:
-        yield
-    finally:
-        user_model.HASHING["method"] = before
 
 
 def moment(r: Rehearsal, section: str, spread_hours: float) -> datetime:
