@@ -1,31 +1,61 @@
 """The screenshot-checking job body: one item at a time, idempotent, safe to retry."""
 
 import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from grader.campaign import Campaign
 from grader.models import EvidenceItem
+from grader.models.base import utcnow
 from grader.services import evidence
 from uploads.checker import BatchState, check_screenshot
 from uploads.dupindex import DupIndex
 from uploads.storage import FileStorage
 
 _lock = threading.Lock()
-_indexes: dict[tuple[str, str], tuple[DupIndex, int]] = {}
+_indexes: dict[tuple[str, str], "_Shared"] = {}
+OVERLAP = timedelta(minutes=2)  # other workers' clocks and commits may lag a little
+
+
+@dataclass
+class _Shared:
+    """One task's index in this process, the ids in it and how far it was topped up."""
+
+    index: DupIndex = field(default_factory=DupIndex)
+    ids: set[str] = field(default_factory=set)
+    since: datetime | None = None
+
+    def add(self, item_id: str, sha256: str, phash: str, key: str | None) -> None:
+        """Add an item once."""
+        if item_id not in self.ids:
+            self.ids.add(item_id)
+            self.index.add(item_id, sha256, phash, key)
+
+
+def _shared(session: Session, task: str) -> _Shared:
+    """Return this process's index of a task, topped up with items checked anywhere since."""
+    key = (str(session.get_bind().engine.url), task)
+    with _lock:
+        shared = _indexes.setdefault(key, _Shared())
+        rows = evidence.index_rows(session, task, shared.since)
+        for item_id, sha, phash, content, _at in rows:
+            shared.add(item_id, sha, phash, content)
+        if rows:
+            shared.since = rows[-1][4] - OVERLAP
+        return shared
 
 
 def shared_index(session: Session, task: str) -> DupIndex:
     """Return this process's duplicate index of a task, topped up from the database."""
-    key = (str(session.get_bind().engine.url), task)
-    with _lock:
-        index, last = _indexes.get(key, (DupIndex(), 0))
-        rows = evidence.index_rows(session, task, last)
-        for row in rows:
-            index.add(*row)
-        _indexes[key] = (index, int(rows[-1][0]) if rows else last)
-        return index
+    return _shared(session, task).index
+
+
+def _shared_now(session: Session, task: str) -> _Shared:
+    """Return the task's index without topping it up (the caller holds the lock)."""
+    return _indexes.setdefault((str(session.get_bind().engine.url), task), _Shared())
 
 
 def forget_indexes() -> None:
@@ -52,6 +82,7 @@ def run_check(session: Session, storage: FileStorage, campaign: Campaign, item_i
     if item is None or item.status != "pending":
         return "skipped"
     item.attempts += 1
+    item.checked_at = utcnow()  # when this attempt started; the verdict overwrites it
     session.commit()  # a crash below still counts the attempt
     batch = _batch_of(session, item)
     verdict = check_screenshot(storage.read(item.storage_key), item.task,
@@ -60,6 +91,10 @@ def run_check(session: Session, storage: FileStorage, campaign: Campaign, item_i
     evidence.record_verdict(session, item, verdict.to_dict())
     _flag_first_repeat(session, item, batch)
     session.commit()
+    if item.phash:
+        with _lock:
+            _shared_now(session, item.task).add(str(item.id), item.sha256, item.phash,
+                                                item.content_key)
     return item.status
 
 

@@ -101,6 +101,12 @@ REASONS = {
     "unsupported_image": _l("不支持的图片格式，请上传PNG或JPG截图"),
     "unidentifiable": _l("截图上既没有手机号也没有时间，无法核对"),
     "encrypted_document": _l("文件有密码，无法打开"),
+    "already_advanced": _l("本次择优已确认过，不能重复晋级"),
+    "not_a_draft": _l("只能发布预览中的排名"),
+    "round_published": _l("这一轮的排名已经发布，不能再发布另一份"),
+    "round_closed": _l("这一轮的排名已发布，不能再提交"),
+    "day_not_started": _l("这一天的试运营还没开始"),
+    "check_failed": _l("多次识别失败，转人工复核"),
     "no_callers": _l("请选择电话员"),
     "bad_outcome": _l("请选择通话结果"),
 }

@@ -67,13 +67,14 @@ def requeue_stale() -> int:
     return requeue(task_app())
 
 
-def requeue(app: Flask, older_than: timedelta = timedelta(minutes=5)) -> int:
-    """Queue a check for every item left pending longer than `older_than`."""
+def requeue(app: Flask, older_than: timedelta = timedelta(minutes=5),
+            lost_after: timedelta = timedelta(hours=1)) -> int:
+    """Queue again the checks a dead worker dropped (started long ago, or never started)."""
     from grader.db import session_scope
     from grader.services.evidence import stale_items
 
     with app.app_context(), session_scope(app) as session:
-        ids = stale_items(session, older_than)
+        ids = stale_items(session, older_than, lost_after)
     for item_id in ids:
         check_item(item_id)
     return len(ids)

@@ -101,9 +101,16 @@ def test_people_decide_and_it_is_audited(session, campaign, storage, cand, make_
 
 def test_stale_pending_items_are_found_for_requeue(session, storage, cand, shots):
     old = datetime(2016, 5, 26, tzinfo=UTC)
-    item = evidence.submit_screenshots(session, storage, cand, "app_download",
-                                       [("a.png", shots["other"])], old).items[0]
-    assert item.id in evidence.stale_items(session)
+    lost, started, fresh, spent = evidence.submit_screenshots(
+        session, storage, cand, "app_download",
+        [(f"{i}.png", synth.to_png(synth.crop(synth.render_share(synth.random_share(
+            random.Random(i), NOW, size=(360, 640))), top=0.01 * i))) for i in range(4)],
+        old).items
+    started.attempts, started.checked_at = 1, old
+    fresh.attempts, fresh.checked_at = 1, datetime.now(UTC)  # a worker is on it right now
+    spent.attempts = 5
+    assert set(evidence.stale_items(session)) == {lost.id, started.id}
+    assert spent.status == "review" and "check_failed" in spent.reasons
 
 
 def test_upload_page_and_json(client, auth, session, app, storage, cand, shots):

@@ -4,7 +4,7 @@ import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from grader.campaign import Campaign
@@ -46,6 +46,9 @@ def _store(session: Session, counts: Counter, source: str) -> ImportSummary:
     match, batch = _matcher(session), uuid.uuid4().hex[:12]
     unmatched = set()
     for (sender, day), n in counts.items():
+        session.execute(delete(GroupActivity).where(  # a re-import replaces, never adds up
+            GroupActivity.source == source, GroupActivity.member == sender.name[:64],
+            GroupActivity.day == day))
         cid = match(sender)
         if cid is None:
             unmatched.add(sender.name)
@@ -73,8 +76,8 @@ def import_csv(session: Session, campaign: Campaign, filename: str, data: bytes,
         raise TableError("missing_column", "need columns member, day, count")
     counts: Counter = Counter()
     for n, row in table.rows:
-        day = chatlog.day_of(row["day"], trial_start(campaign).date(), days)
-        if day is None or not row["count"].isdigit():
+        day = chatlog.day_of(row.get("day", ""), trial_start(campaign).date(), days)
+        if day is None or not row.get("count", "").isdigit() or not row.get("member"):
             raise TableError("bad_row", f"row {n}: day must be 1..{days} or a trial date, "
                                         "count a whole number")
         sender = chatlog.Sender(row["member"], row.get("phone") or None)

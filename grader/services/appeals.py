@@ -20,7 +20,7 @@ def window_open(session: Session, campaign: Campaign) -> bool:
     """Say whether the latest published round-1 ranking is still open to appeals."""
     days = int(campaign.section("round1").get("reviews", {}).get("appeal_days", 3))
     last = session.scalar(select(Ranking.published_at).where(
-        Ranking.status == "published").order_by(Ranking.id.desc()).limit(1))
+        Ranking.round == "1", Ranking.status == "published").order_by(Ranking.id.desc()).limit(1))
     return last is not None and utcnow() <= last + timedelta(days=days)
 
 

@@ -12,6 +12,7 @@ from grader.campaign import Campaign
 from grader.models import Candidate, EvidenceItem, User
 from grader.models.base import utcnow
 from grader.services import audit
+from grader.services.rankings import round_published
 from uploads.storage import FileStorage
 from uploads.validate import DEFAULT_LIMITS, UploadRefused, iter_zip, sniff, validate_image
 
@@ -53,6 +54,8 @@ def submit_screenshots(session: Session, storage: FileStorage, cand: Candidate, 
         raise EvidenceError("unknown_task", f"unknown task {task!r}")
     if cand.stage != "round1":
         raise EvidenceError("not_in_round1", "only candidates in round 1 submit evidence")
+    if round_published(session, "1"):
+        raise EvidenceError("round_closed", "round 1 is published; submissions are closed")
     result, now = Submission(), now or utcnow()
     for name, data, refusal in _expand(files):
         if refusal is None:
@@ -147,20 +150,31 @@ def counters(session: Session, cand: Candidate, task: str) -> dict[str, int]:
 
 
 def stale_items(session: Session, older_than: timedelta = timedelta(minutes=5),
-                max_attempts: int = 5) -> list[int]:
-    """Return ids of items still pending long after upload (a worker died on them)."""
-    cutoff = utcnow() - older_than
+                lost_after: timedelta = timedelta(hours=1), max_attempts: int = 5) -> list[int]:
+    """Return pending items a worker started and died on, or whose queue message was lost.
+
+    Items that ran out of attempts go to people instead, as `check_failed`.
+    """
+    now = utcnow()
+    pending = (EvidenceItem.status == "pending", EvidenceItem.task.in_(SCREENSHOT_TASKS))
+    for item in session.scalars(select(EvidenceItem).where(
+            *pending, EvidenceItem.attempts >= max_attempts)):
+        item.status, item.reasons = "review", [*item.reasons, "check_failed"]
+    started = (EvidenceItem.attempts > 0) & (EvidenceItem.checked_at < now - older_than)
+    lost = (EvidenceItem.attempts == 0) & (EvidenceItem.submitted_at < now - lost_after)
     return list(session.scalars(select(EvidenceItem.id).where(
-        EvidenceItem.status == "pending", EvidenceItem.submitted_at < cutoff,
-        EvidenceItem.attempts < max_attempts, EvidenceItem.task.in_(SCREENSHOT_TASKS))))
+        *pending, EvidenceItem.attempts < max_attempts, started | lost)))
 
 
-def index_rows(session: Session, task: str, after_id: int = 0) -> list[tuple]:
-    """Return (item_id, sha256, phash, content_key) of checked items of a task after an id."""
-    return [(str(i), s, p, k) for i, s, p, k in session.execute(
-        select(EvidenceItem.id, EvidenceItem.sha256, EvidenceItem.phash, EvidenceItem.content_key)
-        .where(EvidenceItem.task == task, EvidenceItem.id > after_id,
-               EvidenceItem.phash.is_not(None)).order_by(EvidenceItem.id))]
+def index_rows(session: Session, task: str, since: datetime | None = None) -> list[tuple]:
+    """Return (item_id, sha256, phash, content_key, checked_at) of items checked since a time."""
+    query = select(EvidenceItem.id, EvidenceItem.sha256, EvidenceItem.phash,
+                   EvidenceItem.content_key, EvidenceItem.checked_at).where(
+        EvidenceItem.task == task, EvidenceItem.phash.is_not(None))
+    if since is not None:
+        query = query.where(EvidenceItem.checked_at >= since)
+    return [(str(i), s, p, k, at) for i, s, p, k, at in session.execute(
+        query.order_by(EvidenceItem.checked_at))]
 
 
 def rules_for(campaign: Campaign, task: str):

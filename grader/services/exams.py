@@ -6,7 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from grader.campaign import Campaign
-from grader.models import Candidate, ExamImport, User
+from grader.errors import CodedError
+from grader.models import AuditLog, Candidate, ExamImport, User
 from grader.services import audit
 from grader.services.tables import TableError, read_table
 from grader.services.townships import ImportResult, RowError
@@ -104,8 +105,20 @@ def plan_advance(session: Session, campaign: Campaign, kind: str) -> AdvancePlan
     return AdvancePlan(kind, to_stage, ranked, passing, f"pass_score:{mark:g}")
 
 
+class ExamError(CodedError):
+    """An exam action refused; `code` is stable."""
+
+
+def already_advanced(session: Session, kind: str) -> bool:
+    """Say whether the best of this exam were already moved on (it happens once)."""
+    return session.scalar(select(AuditLog.id).where(AuditLog.action == f"advance_{kind}")
+                          .limit(1)) is not None
+
+
 def apply_advance(session: Session, plan: AdvancePlan, actor: User | None) -> int:
-    """Move the advancing candidates to the next stage, auditing each move."""
+    """Move the advancing candidates to the next stage once, auditing each move."""
+    if already_advanced(session, plan.kind):
+        raise ExamError("already_advanced", f"the {plan.kind} advancement was already applied")
     for cand in plan.advancing:
         audit.change(session, actor, cand, "stage", plan.to_stage, f"advance_{plan.kind}",
                      plan.rule)

@@ -3,14 +3,15 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from grader.errors import CodedError
 from grader.campaign import Campaign
-from grader.models import Candidate, EvidenceItem
+from grader.models import Candidate, EvidenceItem, Review
 from grader.models.base import utcnow
 from grader.services import reviews
+from grader.services.rankings import round_published
 from uploads.documents import extract_text
 from uploads.storage import FileStorage
 from uploads.validate import UploadRefused
@@ -46,6 +47,8 @@ def submit_plan(session: Session, storage: FileStorage, campaign: Campaign, cand
     """Store a plan, extract its text, and give it to reviewers; a new plan replaces the old."""
     if cand.stage != "round1":
         raise PlanError("not_in_round1", "only candidates in round 1 submit a plan")
+    if round_published(session, "1"):
+        raise PlanError("round_closed", "round 1 is published; submissions are closed")
     if not data:
         raise PlanError("empty_file", "the file is empty")
     if len(data) > max_bytes:
@@ -66,10 +69,13 @@ def _upsert_item(session: Session, cand: Candidate, filename: str, stored, text:
         EvidenceItem.candidate_id == cand.id, EvidenceItem.task == "plan",
         EvidenceItem.sha256 == stored.sha256))
     if item is None:
+        _supersede(session, cand)
         item = EvidenceItem(candidate_id=cand.id, task="plan", filename=filename[:200],
                             sha256=stored.sha256, size=stored.size, mime=stored.mime,
                             storage_key=stored.key, submitted_at=now)
         session.add(item)
+    elif item.decided_by_id is not None or item.status == "superseded":
+        return item  # a person's decision stands; an old version stays old
     enough = len(text.strip()) >= MIN_TEXT
     item.text, item.status = text, "accept" if enough else "review"
     item.machine_verdict = item.status
@@ -78,8 +84,21 @@ def _upsert_item(session: Session, cand: Candidate, filename: str, stored, text:
     return item
 
 
+def _supersede(session: Session, cand: Candidate) -> None:
+    """Retire the candidate's earlier plans and their unscored reviews."""
+    old = list(session.scalars(select(EvidenceItem).where(
+        EvidenceItem.candidate_id == cand.id, EvidenceItem.task == "plan",
+        EvidenceItem.status != "superseded")))
+    for item in old:
+        item.status = "superseded"
+    if old:
+        session.execute(delete(Review).where(Review.kind == "plan", Review.score.is_(None),
+                                             Review.item_id.in_([i.id for i in old])))
+
+
 def plan_texts(session: Session) -> dict[int, str]:
     """Return the text of every plan, by item id."""
     rows = session.execute(select(EvidenceItem.id, EvidenceItem.text).where(
-        EvidenceItem.task == "plan", EvidenceItem.text.is_not(None)))
+        EvidenceItem.task == "plan", EvidenceItem.text.is_not(None),
+        EvidenceItem.status != "superseded"))
     return {i: t for i, t in rows}

@@ -8,12 +8,24 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from grader.campaign import Campaign
+from grader.errors import CodedError
 from grader.models import Candidate, EvidenceItem, Ranking, Review, SpotCheck, SurveyForm, User
 from grader.models.base import utcnow
 from grader.services import audit
 from scoring import rank_facts
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+class RankingError(CodedError):
+    """A ranking action refused; `code` is stable."""
+
+
+def round_published(session: Session, round_name: str) -> bool:
+    """Say whether a round's ranking was published (its submissions are closed then)."""
+    return session.scalar(select(Ranking.id).where(Ranking.round == round_name,
+                                                   Ranking.status == "published").limit(1)
+                          ) is not None
+
+
 NEXT_STAGE = {"1": ("round1", "round2"), "2": ("round2", "interview"),
               "interview": ("interview", "selected")}
 
@@ -49,9 +61,12 @@ def _accepted_times(session: Session, ids: list[int]) -> dict:
 def _scored_reviews(session: Session, kind: str, ids: list[int]) -> dict[int, list]:
     """Map candidate to the scored reviews of their plan or daily reports."""
     out = defaultdict(list)
-    for cid, rid, score in session.execute(select(Review.candidate_id, Review.reviewer_id,
-                                                  Review.score).where(
-            Review.kind == kind, Review.candidate_id.in_(ids), Review.score.is_not(None))):
+    query = select(Review.candidate_id, Review.reviewer_id, Review.score).where(
+        Review.kind == kind, Review.candidate_id.in_(ids), Review.score.is_not(None))
+    if kind == "plan":  # only the reviews of the plan in force count
+        query = query.join(EvidenceItem, EvidenceItem.id == Review.item_id).where(
+            EvidenceItem.status != "superseded")
+    for cid, rid, score in session.execute(query):
         out[cid].append({"reviewer": f"R{rid}", "score": score})
     return out
 
@@ -169,7 +184,14 @@ def preview(session: Session, campaign: Campaign, round_name: str, actor: User |
 def publish(session: Session, ranking: Ranking, actor: User | None) -> int:
     """Freeze a draft, advance its best N, audit every score and stage; return advanced."""
     if ranking.status != "draft":
-        raise ValueError("only a draft ranking can be published")
+        raise RankingError("not_a_draft", "only a draft ranking can be published")
+    if session.scalar(select(Ranking.id).where(Ranking.round == ranking.round,
+                                               Ranking.status == "published").limit(1)):
+        raise RankingError("round_published", f"round {ranking.round} is already published")
+    for other in session.scalars(select(Ranking).where(Ranking.round == ranking.round,
+                                                       Ranking.status == "draft",
+                                                       Ranking.id != ranking.id)):
+        other.status = "superseded"
     ranking.status, ranking.published_at = "published", utcnow()
     ranking.published_by_id = actor.id if actor else None
     audit.record(session, actor, "publish_ranking", "ranking", ranking.id, "status", "draft",

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from grader.errors import CodedError
 from grader.campaign import Campaign
 from grader.models import Candidate, SpotCheck, SurveyForm
+from grader.services.rankings import round_published
 from surveys import (CellError, CheckConfig, RowResult, SurveyRow, all_questions, check_rows,
                      import_sheet, parse_record, sample_spot_checks)
 
@@ -62,6 +63,8 @@ def save_form(session: Session, campaign: Campaign, cand: Candidate, raw: dict,
     """Save one household's form from the phone page; a retried post is saved once."""
     if cand.stage != "round1":
         raise SurveyError("not_in_round1", "only candidates in round 1 submit surveys")
+    if round_published(session, "1"):
+        raise SurveyError("round_closed", "round 1 is published; submissions are closed")
     if client_key:
         known = session.scalar(select(SurveyForm).where(SurveyForm.client_key == client_key))
         if known is not None:
@@ -90,6 +93,8 @@ class SheetImport:
 def import_forms(session: Session, campaign: Campaign, data: bytes, keep_valid: bool,
                  only: Candidate | None = None, now: datetime | None = None) -> SheetImport:
     """Import a sheet of forms; all or nothing unless keep_valid; a candidate imports own."""
+    if round_published(session, "1"):
+        raise SurveyError("round_closed", "round 1 is published; submissions are closed")
     result = import_sheet(data, extra_questions(campaign), keep_valid=keep_valid)
     errors = list(result.errors)
     by_reg = _candidates(session, {r.candidate for r in result.rows if r.candidate})
@@ -138,8 +143,9 @@ def recheck(session: Session, campaign: Campaign, touching: list[SurveyForm] | N
 
     query = select(F, Candidate.reg_no).join(Candidate, Candidate.id == F.candidate_id)
     if touching is not None:
-        phones = _phones_of(touching)
         cands = {f.candidate_id for f in touching}
+        phones = _phones_of(touching) | set(session.scalars(select(F.phone_e164).where(
+            F.candidate_id.in_(cands), F.phone_e164.is_not(None))))
         query = query.where(or_(F.candidate_id.in_(cands), F.phone_e164.in_(phones)
                                 if phones else False))
     pairs = list(session.execute(query.order_by(F.id)))

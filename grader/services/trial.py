@@ -1,5 +1,6 @@
 """Round 2: daily reports of the 7-day trial operation and their deadlines."""
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -10,6 +11,7 @@ from grader.errors import CodedError
 from grader.campaign import Campaign
 from grader.models import Candidate, DailyReport
 from grader.models.base import utcnow
+from grader.services.rankings import round_published
 
 FIGURES = ("orders", "sales_yuan", "villagers_served", "app_activations")
 
@@ -44,7 +46,7 @@ class Figures:
         """Refuse negative or absurd figures."""
         for name in FIGURES:
             value = getattr(self, name)
-            if value < 0 or value > 1_000_000:
+            if not math.isfinite(value) or value < 0 or value > 1_000_000:
                 raise ReportError("bad_figure", f"{name} must be between 0 and 1,000,000")
 
 
@@ -55,12 +57,16 @@ def file_report(session: Session, campaign: Campaign, cand: Candidate, day: int,
     days = int(campaign.section("round2").get("days", 7))
     if cand.stage != "round2":
         raise ReportError("not_in_round2", "only candidates in round 2 file daily reports")
+    if round_published(session, "2"):
+        raise ReportError("round_closed", "round 2 is published; reports are closed")
     if not 1 <= day <= days:
         raise ReportError("bad_day", f"day must be 1..{days}")
     if not text.strip():
         raise ReportError("text_required", "the report needs some text")
     figures.check()
     now = now or utcnow()
+    if now < trial_start(campaign) + timedelta(days=day - 1):
+        raise ReportError("day_not_started", f"day {day} of the trial has not started yet")
     report = session.scalar(select(DailyReport).where(DailyReport.candidate_id == cand.id,
                                                       DailyReport.day == day))
     if report is None:

@@ -17,7 +17,8 @@ from grader.web.candidate import own_candidate
 from grader.web.forms import ConfirmForm
 
 bp = Blueprint("evidence", __name__)
-TASK_NAMES = {"wechat_share": "微信转发截图", "app_download": "农村淘宝APP下载截图"}
+TASK_NAMES = {"wechat_share": "微信转发截图", "app_download": "农村淘宝APP下载截图",
+              "plan": "项目计划书"}
 
 
 def _task(task: str) -> str:
@@ -105,14 +106,20 @@ def review():
         item = db.get(EvidenceItem, request.form.get("item_id", type=int) or 0)
         if item is None:
             abort(404)
-        service.decide(db, item, current_user, request.form.get("verdict", ""),
-                       request.form.get("note", "")[:500])
+        try:
+            service.decide(db, item, current_user, request.form.get("verdict", ""),
+                           request.form.get("note", "")[:500])
+        except service.EvidenceError as err:
+            db.rollback()
+            flash(reason_text(err.code), "error")
+            return redirect(request.full_path)
         db.commit()
         flash(_("已处理 #%(id)s", id=item.id), "success")
         return redirect(request.full_path)
     status = request.args.get("status", "review")
     items = db.scalars(select(EvidenceItem).where(
-        EvidenceItem.status == status, EvidenceItem.task.in_(service.SCREENSHOT_TASKS))
+        EvidenceItem.status == status,
+        EvidenceItem.task.in_((*service.SCREENSHOT_TASKS, "plan")))
         .order_by(EvidenceItem.id).limit(30)).all()
     return render_template("evidence/review.html", items=items, form=form, status=status,
                            names=TASK_NAMES)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from grader.auth.permissions import roles_required
 from grader.campaign import current_campaign
 from grader.db import get_session
+from grader.i18n import reason_text
 from grader.models import AuditLog
 from grader.services import exams as service
 from grader.web.forms import ConfirmForm, UploadForm
@@ -52,13 +53,19 @@ def advance(kind: str):
     plan = service.plan_advance(db, current_campaign(), kind)
     form = ConfirmForm()
     if form.validate_on_submit():
-        moved = service.apply_advance(db, plan, current_user)
+        try:
+            moved = service.apply_advance(db, plan, current_user)
+        except service.ExamError as err:
+            db.rollback()
+            flash(reason_text(err.code), "error")
+            return redirect(url_for("exams.advance", kind=kind))
         db.commit()
         flash(_("已有 %(n)s 人晋级，记录已写入审计日志", n=moved), "success")
         return redirect(url_for("main.dashboard"))
     attr = service.EXAMS[kind][0]
     return render_template("exams/advance.html", kind=kind, title=KINDS[kind], plan=plan,
-                           attr=attr, form=form, advancing={c.id for c in plan.advancing})
+                           attr=attr, form=form, advancing={c.id for c in plan.advancing},
+                           done=service.already_advanced(db, kind))
 
 
 @bp.route("/audit")

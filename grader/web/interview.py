@@ -80,6 +80,8 @@ def _act(db, campaign, form) -> None:
             flash(_("已安排 %(n)s 人", n=service.schedule(db, campaign, list(panels))), "success")
         elif form.get("action") == "sign":
             cand = db.get(Candidate, int(form.get("candidate_id", 0)))
+            if cand is None:
+                abort(404)
             on = date.fromisoformat(form["signed_on"]) if form.get("signed_on") else None
             accepts = {"1": True, "0": False}.get(form.get("accepts", ""))
             service.record_signing(db, current_user, cand, accepts, on, form.get("site", ""))

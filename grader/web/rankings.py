@@ -8,6 +8,7 @@ from sqlalchemy import select
 from grader.auth.permissions import roles_required
 from grader.campaign import current_campaign
 from grader.db import get_session
+from grader.i18n import reason_text
 from grader.models import Candidate, Ranking
 from grader.services import rankings as service
 from grader.services.similarity import all_pairs
@@ -51,7 +52,12 @@ def view(ranking_id: int):
     ranking = _get(ranking_id)
     form = ConfirmForm()
     if form.validate_on_submit() and ranking.status == "draft":
-        moved = service.publish(db, ranking, current_user)
+        try:
+            moved = service.publish(db, ranking, current_user)
+        except service.RankingError as err:
+            db.rollback()
+            flash(reason_text(err.code), "error")
+            return redirect(url_for("rankings.view", ranking_id=ranking.id))
         db.commit()
         flash(_("排名已发布，%(n)s 人晋级", n=moved), "success")
         return redirect(url_for("rankings.view", ranking_id=ranking.id))

@@ -14,6 +14,7 @@ from grader.db import get_session
 from grader.i18n import reason_text
 from grader.models import SpotCheck, SurveyForm, User
 from grader.services import calls, surveys
+from grader.services.tables import TableError
 from grader.web.candidate import own_candidate
 from grader.web.forms import ConfirmForm
 from grader.web.uploads import XLSX, send_table
@@ -113,7 +114,7 @@ def _staff_action(db, campaign) -> None:
         elif action == "import":
             flash(_("已导入 %(n)s 条通话结果", n=_import_calls(db, campaign)), "success")
         db.commit()
-    except (surveys.SurveyError, SheetError, ValueError) as err:
+    except (surveys.SurveyError, SheetError, TableError, ValueError) as err:
         db.rollback()
         flash(reason_text(getattr(err, "code", "bad_row")), "error")
 
@@ -160,6 +161,8 @@ def _import_calls(db, campaign) -> int:
     from grader.services.tables import read_table
 
     upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise surveys.SurveyError("empty_file", "choose the filled call list")
     aliases = {"抽查编号": "id", "结果": "outcome", "家庭人口": "household_size",
                "是否网购": "shops_online", "村组": "village", "备注": "note"}
     table = read_table(upload.filename or "calls.xlsx", upload.read(), aliases, 5 << 20)

@@ -89,7 +89,10 @@ def activity_page():
 def _import(db, campaign):
     """Run the activity import the form asked for."""
     upload = request.files.get("file")
-    data = upload.read() if upload else b""
+    if upload is None or not upload.filename:
+        flash(reason_text("empty_file"), "error")
+        return None
+    data = upload.read()
     try:
         if request.form.get("kind") == "csv":
             summary = activity.import_csv(db, campaign, upload.filename or "a.csv", data,
