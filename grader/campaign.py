@@ -8,8 +8,9 @@ from typing import Any
 
 from flask import Flask, current_app
 
+from grader.eligibility import EDUCATION_ORDER
+
 DEFAULT_FILE = Path(__file__).with_name("campaign_default.toml")
-EDUCATION_ORDER = ("primary", "junior", "high", "vocational", "college", "bachelor", "master")
 
 
 class CampaignError(ValueError):

@@ -4,7 +4,6 @@ import re
 from dataclasses import asdict, dataclass
 from datetime import date
 
-import phonenumbers
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric
 
@@ -78,17 +77,6 @@ def check_id(number: str, on: date, min_age: int = 18, max_age: int = 45) -> IdC
     sex = "M" if int(compact[16]) % 2 else "F"
     return IdCheck(compact, True, None, born.isoformat(), age, sex, compact[:6],
                    min_age <= age <= max_age)
-
-
-def normalise_phone(raw: str) -> str | None:
-    """Return a mainland phone number in E.164, or None when it is not a valid one."""
-    try:
-        parsed = phonenumbers.parse(raw.strip(), "CN")
-    except phonenumbers.NumberParseException:
-        return None
-    if parsed.country_code != 86 or not phonenumbers.is_valid_number(parsed):
-        return None
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
 def valid_email(raw: str) -> bool:

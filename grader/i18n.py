@@ -1,14 +1,14 @@
 """Languages (zh_CN first, en switchable), time zones and the texts of reason codes."""
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import Flask, request, session
 from flask_babel import Babel, get_locale
 from flask_babel import lazy_gettext as _l
 
+from grader.models.base import SHANGHAI
+
 LANGUAGES = ("zh_CN", "en")
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 REASONS = {
     "name_required": _l("请填写姓名（不超过32个字）"),

@@ -1,9 +1,12 @@
 """Shared column helpers."""
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")  # stored in UTC, shown and reasoned about here
 
 
 def utcnow() -> datetime:

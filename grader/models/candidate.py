@@ -14,7 +14,6 @@ from grader.models.user import User
 # The furthest stage a candidate has reached, in funnel order.
 STAGES = ("registered", "onsite_test", "round1", "round2", "interview", "selected", "signed")
 CHANNELS = ("online", "onsite", "wechat")
-EDUCATION = ("primary", "junior", "high", "vocational", "college", "bachelor", "master")
 
 
 class Candidate(Base):

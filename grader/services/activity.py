@@ -8,11 +8,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from grader.campaign import Campaign
-from grader.eligibility import normalise_phone
 from grader.models import Candidate, GroupActivity
 from grader.services import chatlog
 from grader.services.tables import TableError, read_table
 from grader.services.trial import reports_of, trial_start
+from surveys import normalise_phone
 
 CSV_ALIASES = {"成员": "member", "群成员": "member", "姓名": "member", "日期": "day", "天": "day",
                "消息数": "count", "发言数": "count", "手机": "phone", "手机号": "phone"}

@@ -8,6 +8,7 @@ from stdnum.cn import ric
 
 from grader.campaign import Campaign
 from grader.models import Township
+from grader.models.candidate import CHANNELS
 from grader.models.user import cheap_hashing
 from grader.services import audit
 from grader.services.accounts import create_user
@@ -22,7 +23,6 @@ DEMO_PASSWORDS = {"admin": "admin2016", "county": "county2016", "township": "tow
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰红梅建国志文斌鹏飞海燕春"
 REGION = "140121"  # 山西省清徐县: a county code valid in every birth year
-CHANNELS = ("online", "onsite", "wechat")
 MOBILE_PREFIXES = ("130", "131", "135", "136", "138", "139", "150", "151", "158", "159", "186",
                    "187", "188", "189")
 

@@ -2,11 +2,11 @@
 
 from collections import defaultdict
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from grader.models.base import SHANGHAI
 from grader.errors import CodedError
 from grader.campaign import Campaign
 from grader.models import (Candidate, InterviewPanel, InterviewScore, InterviewSlot, Signing,
@@ -14,7 +14,6 @@ from grader.models import (Candidate, InterviewPanel, InterviewScore, InterviewS
 from grader.models.base import utcnow
 from grader.services import audit
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 class InterviewError(CodedError):

@@ -2,11 +2,11 @@
 
 from collections import Counter, defaultdict
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from grader.models.base import SHANGHAI
 from grader.campaign import Campaign
 from grader.errors import CodedError
 from grader.models import Candidate, EvidenceItem, Ranking, Review, SpotCheck, SurveyForm, User
@@ -14,7 +14,6 @@ from grader.models.base import utcnow
 from grader.services import audit
 from scoring import rank_facts
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 class RankingError(CodedError):
     """A ranking action refused; `code` is stable."""
 

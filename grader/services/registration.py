@@ -13,6 +13,7 @@ from grader.campaign import Campaign
 from grader.errors import CodedError
 from grader.models import Candidate, Township, User
 from grader.services import audit
+from surveys import normalise_phone
 
 
 class RegistrationError(CodedError):
@@ -62,7 +63,7 @@ def _validated(session: Session, data: RegistrationInput, campaign: Campaign):
         raise RegistrationError("id_number", check.reason or "invalid")
     if session.scalar(select(Candidate.id).where(Candidate.id_number == check.number)):
         raise RegistrationError("id_number", "duplicate_id")
-    phone = eligibility.normalise_phone(data.phone) if data.phone.strip() else None
+    phone = normalise_phone(data.phone) if data.phone.strip() else None
     if data.phone.strip() and phone is None:
         raise RegistrationError("phone", "invalid_phone")
     if data.email.strip() and not eligibility.valid_email(data.email):

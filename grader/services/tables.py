@@ -2,11 +2,11 @@
 
 import csv
 import io
-import zipfile
 from dataclasses import dataclass
 
-from openpyxl import load_workbook
 from grader.errors import CodedError
+from surveys import SheetError, sheets
+from surveys.phones import cell_text
 
 
 class TableError(CodedError):
@@ -27,49 +27,18 @@ def read_table(filename: str, data: bytes, aliases: dict[str, str], max_bytes: i
         raise TableError("empty_file", "the file is empty")
     if len(data) > max_bytes:
         raise TableError("file_too_large", f"the file is larger than {max_bytes // 1024} KB")
-    raw = _xlsx_rows(data) if data[:4] == b"PK\x03\x04" else _csv_rows(filename, data)
-    if not raw:
-        raise TableError("no_header", "the file has no header row")
-    fields = [aliases.get(_clean(h), _clean(h)) for h in raw[0]]
-    rows = [(n, dict(zip(fields, (_clean(v) for v in r), strict=False)))
-            for n, r in enumerate(raw[1:], start=2) if any(_clean(v) for v in r)]
-    return Table(fields, rows)
-
-
-def _clean(value) -> str:
-    """Turn a cell into trimmed text (integers read from Excel lose their '.0')."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip().lstrip("\ufeff")
-
-
-def _xlsx_rows(data: bytes) -> list[list]:
-    """Read the first sheet of an XLSX file."""
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise TableError("bad_xlsx", "the file is not a readable XLSX workbook") from exc
-    sheet = book.worksheets[0]
-    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-    book.close()
-    return rows
-
-
-def _csv_rows(filename: str, data: bytes) -> list[list]:
-    """Read CSV text in UTF-8 (with or without BOM) or GBK, as Excel in China saves it."""
-    if b"\x00" in data[:4096]:
+    is_xlsx = data[:4] == b"PK\x03\x04"
+    if not is_xlsx and b"\x00" in data[:4096] and data[:2] not in (b"\xff\xfe", b"\xfe\xff"):
         raise TableError("wrong_type", f"{filename} is neither CSV nor XLSX")
-    for encoding in ("utf-8-sig", "gbk"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise TableError("bad_encoding", "the CSV is neither UTF-8 nor GBK text")
-    return list(csv.reader(io.StringIO(text)))
+    try:
+        sheet = sheets.read_table(data)  # the survey package's reader: UTF-8/GBK/UTF-16, XLSX
+    except SheetError as exc:
+        code = "bad_xlsx" if is_xlsx else "no_header" if "empty" in exc.en else "bad_encoding"
+        raise TableError(code, exc.en) from exc
+    fields = [aliases.get(h, h) for h in sheet.headers]
+    rows = [(n, dict(zip(fields, (cell_text(v) for v in cells), strict=False)))
+            for n, cells in sheet.rows]
+    return Table(fields, rows)
 
 
 def write_csv(header: list[str], rows: list[list]) -> bytes:
