@@ -84,10 +84,14 @@ def run_check(session: Session, storage: FileStorage, campaign: Campaign, item_i
     item.attempts += 1
     item.checked_at = utcnow()  # when this attempt started; the verdict overwrites it
     session.commit()  # a crash below still counts the attempt
-    batch = _batch_of(session, item)
-    verdict = check_screenshot(storage.read(item.storage_key), item.task,
-                               evidence.rules_for(campaign, item.task), item.submitted_at,
-                               shared_index(session, item.task), batch, str(item.id))
+    batch, index = _batch_of(session, item), shared_index(session, item.task)
+    rules, task, submitted_at = evidence.rules_for(campaign, item.task), item.task, item.submitted_at
+    session.commit()  # OCR takes seconds: hold no lock while it runs
+    verdict = check_screenshot(storage.read(item.storage_key), task, rules, submitted_at,
+                               index, batch, str(item.id))
+    session.refresh(item)
+    if item.status != "pending":  # a person decided it meanwhile; their word stands
+        return "skipped"
     evidence.record_verdict(session, item, verdict.to_dict())
     _flag_first_repeat(session, item, batch)
     session.commit()

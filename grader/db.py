@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -25,8 +25,19 @@ def make_engine(url: str) -> Engine:
 
 
 def _sqlite_begin(conn) -> None:
-    """Emit BEGIN ourselves so SAVEPOINTs and rollbacks work (pysqlite's own is lazy)."""
-    conn.exec_driver_sql("BEGIN")
+    """Emit BEGIN ourselves so SAVEPOINTs and rollbacks work (pysqlite's own is lazy).
+
+    A transaction that may write takes the write lock at BEGIN (IMMEDIATE): a deferred one
+    that read first and writes after another connection committed fails at once with
+    "database is locked", without waiting. Page views (GET and HEAD) only read, so they
+    stay deferred and never queue behind a writer.
+    """
+    conn.exec_driver_sql("BEGIN" if _reading_request() else "BEGIN IMMEDIATE")
+
+
+def _reading_request() -> bool:
+    """Tell whether this thread serves a GET or HEAD request."""
+    return has_request_context() and request.method in ("GET", "HEAD")
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:

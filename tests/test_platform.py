@@ -2,6 +2,7 @@
 
 import ast
 import json
+import threading
 import time
 from pathlib import Path
 
@@ -32,6 +33,49 @@ def test_migrations_go_up_and_down(tmp_path):
     migrate.downgrade(engine, "base")
     assert inspect(engine).get_table_names() == ["alembic_version"]
     engine.dispose()
+
+
+def test_sqlite_writers_wait_for_each_other_instead_of_failing(tmp_path):
+    """A job that read, then writes after an upload committed, must wait, not fail.
+
+    With a deferred BEGIN the second write fails at once with "database is locked"
+    (SQLite cannot upgrade a stale read snapshot); CI saw exactly that in the browser test.
+    """
+    engine = make_engine(f"sqlite:///{tmp_path / 'race.db'}")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE t (who TEXT)")
+    has_read, other_writing, errors = threading.Event(), threading.Event(), []
+
+    def job():
+        try:
+            with engine.begin() as conn:
+                conn.exec_driver_sql("SELECT count(*) FROM t").scalar()
+                has_read.set()
+                other_writing.wait(5)
+                time.sleep(0.3)  # the other connection is now trying to write
+                conn.exec_driver_sql("INSERT INTO t VALUES ('job')")
+        except Exception as exc:  # noqa: BLE001 - the assertion below shows it
+            errors.append(exc)
+
+    def upload():
+        has_read.wait(5)
+        other_writing.set()
+        try:
+            with engine.begin() as conn:
+                conn.exec_driver_sql("INSERT INTO t VALUES ('upload')")
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=job), threading.Thread(target=upload)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    with engine.connect() as conn:
+        who = sorted(conn.exec_driver_sql("SELECT who FROM t").scalars())
+    engine.dispose()
+    assert errors == []
+    assert who == ["job", "upload"]
 
 
 @pytest.mark.parametrize("package", ["uploads", "surveys", "scoring"])
