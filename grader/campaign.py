@@ -9,6 +9,8 @@ from typing import Any
 from flask import Flask, current_app
 
 from grader.eligibility import EDUCATION_ORDER
+from scoring.errors import PolicyError
+from scoring.policy import policy_from_dict
 
 DEFAULT_FILE = Path(__file__).with_name("campaign_default.toml")
 
@@ -58,6 +60,35 @@ class Campaign:
         """Return one section of the file."""
         return self.data.get(name, {})
 
+    def scoring_policy(self) -> dict[str, Any]:
+        """Return the scoring policy this file sets, in the engine's policy format."""
+        return scoring_policy(self.data)
+
+
+def scoring_policy(data: dict[str, Any]) -> dict[str, Any]:
+    """Map the campaign's counts, weights and cut-offs onto SCORING.md's policy."""
+    r1, r2 = data.get("round1", {}), data.get("round2", {})
+    w1, w2 = r1.get("weights", {}), r2.get("weights", {})
+    round1 = _present({
+        "tasks": {name: task["required"] for name, task in r1.get("tasks", {}).items()
+                  if isinstance(task, dict) and "required" in task} or None,
+        "weight_timeliness": w1.get("timeliness"), "weight_quality": w1.get("quality"),
+        "weight_plan": w1.get("plan"), "weight_survey": w1.get("survey"),
+        "shrinkage_k": r1.get("spot_check", {}).get("shrinkage_k"),
+        "advance": r1.get("advance")})
+    round2 = _present({
+        "days": r2.get("days"), "weight_timeliness": w2.get("timeliness"),
+        "weight_operations": w2.get("operations"), "weight_activity": w2.get("activity"),
+        "weight_reports": w2.get("report_quality"), "advance": r2.get("advance")})
+    reviews = _present({"third_review_gap": r1.get("reviews", {}).get("third_review_gap")})
+    interview = _present({"advance": data.get("interview", {}).get("advance")})
+    return {"round1": round1, "round2": round2, "reviews": reviews, "interview": interview}
+
+
+def _present(values: dict[str, Any]) -> dict[str, Any]:
+    """Drop the keys the file leaves unset (the policy's defaults apply)."""
+    return {key: value for key, value in values.items() if value is not None}
+
 
 def load_campaign(path: str | Path | None = None) -> Campaign:
     """Read and check a campaign file; the 2016 default when no path is given."""
@@ -82,6 +113,10 @@ def _check(data: dict[str, Any], source: Path) -> None:
             raise CampaignError(f"{source}: [registration] needs '{key}'")
     if reg["min_education"] not in EDUCATION_ORDER:
         raise CampaignError(f"{source}: unknown min_education {reg['min_education']!r}")
+    try:
+        policy_from_dict(scoring_policy(data))
+    except PolicyError as exc:
+        raise CampaignError(f"{source}: the scoring settings are not usable: {exc}") from exc
 
 
 def init_app(app: Flask) -> None:

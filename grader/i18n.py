@@ -104,6 +104,7 @@ REASONS = {
     "already_advanced": _l("本次择优已确认过，不能重复晋级"),
     "not_a_draft": _l("只能发布预览中的排名"),
     "round_published": _l("这一轮的排名已经发布，不能再发布另一份"),
+    "facts_unusable": _l("无法按活动设置计算排名，请检查活动文件中的任务数量和权重"),
     "round_closed": _l("这一轮的排名已发布，不能再提交"),
     "day_not_started": _l("这一天的试运营还没开始"),
     "check_failed": _l("多次识别失败，转人工复核"),

@@ -1,5 +1,6 @@
 """Plans, reviewer assignment, rankings built from the database, publishing and appeals."""
 
+import copy
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -167,3 +168,83 @@ def _review_id(session, item):
     r1 = session.scalars(select(User).where(User.username == "r1")).one()
     return session.scalars(select(Review.id).where(Review.item_id == item.id,
                                                    Review.reviewer_id == r1.id)).one()
+
+
+def _complete(session, cand, start, wechat=100):
+    for task, n in (("wechat_share", wechat), ("app_download", 100), ("plan", 1)):
+        add_items(session, cand, task, n, start)
+    for i in range(100):
+        session.add(SurveyForm(candidate_id=cand.id, phone_e164=f"+86139{cand.id:03d}{i:05d}",
+                               valid=True, created_at=start))
+
+
+def test_an_upheld_appeal_is_applied_by_an_amended_ranking(session, campaign, round1, make_user,
+                                                           client, auth):
+    _town, (a, b, _c) = round1
+    county = make_user("county", "county_staff")
+    start = datetime(2016, 5, 26, 2, tzinfo=UTC)
+    _complete(session, a, start + timedelta(hours=20))
+    _complete(session, b, start, wechat=99)  # b was first, but one share was rejected
+    shot = EvidenceItem(candidate_id=b.id, task="wechat_share", filename="r.png", sha256="e" * 64,
+                        size=1, mime="image/png", storage_key="k", status="reject",
+                        reasons=["missing_keyword:农村淘宝"], submitted_at=start)
+    session.add(shot)
+    session.commit()
+    campaign.data["round1"]["advance"] = 1
+    try:
+        first = rankings.preview(session, campaign, "1", county)
+        assert rankings.publish(session, first, county) == 1
+        assert (a.stage, b.stage) == ("round2", "round1")
+        early = rankings.preview(session, campaign, "1", county)  # nothing changed yet
+        with pytest.raises(rankings.RankingError, match="already published"):
+            rankings.publish(session, early, county)
+        appeal = appeals.file_appeal(session, campaign, b, shot.id, "截图里有关键词")
+        appeals.answer_appeal(session, appeal, county, True, "复核后确认")
+        session.commit()
+        amended = rankings.preview(session, campaign, "1", county)
+    finally:
+        campaign.data["round1"]["advance"] = 400
+    assert [r["id"] for r in amended.result["ranking"]][:2] == [b.reg_no, a.reg_no]
+    auth.login("county")
+    page = client.get(f"/rankings/{amended.id}").get_data(as_text=True)
+    assert "更正排名" in page and f"{a.reg_no}" in page and "改为未晋级" in page
+    assert rankings.publish(session, amended, county) == 1
+    assert (a.stage, b.stage) == ("round1", "round2")
+    assert (first.status, amended.status, early.status) == ("amended", "published", "superseded")
+    moves = session.scalars(select(AuditLog).where(AuditLog.action == "amend_ranking",
+                                                   AuditLog.field == "stage")).all()
+    assert [(m.entity_id, m.before, m.after) for m in moves] == [(a.id, "round2", "round1")]
+    again = rankings.preview(session, campaign, "1", county)
+    with pytest.raises(rankings.RankingError, match="already published"):
+        rankings.publish(session, again, county)  # a new amendment needs a new upheld appeal
+
+
+def test_rankings_use_the_campaign_files_counts_and_weights(session, campaign, round1, make_user):
+    _town, (a, _b, _c) = round1
+    county = make_user("county", "county_staff")
+    _complete(session, a, datetime(2016, 5, 27, 16, tzinfo=UTC), wechat=50)  # 05-28 00:00 +08
+    session.commit()
+    saved = copy.deepcopy(campaign.data)
+    campaign.data["round1"]["tasks"]["wechat_share"]["required"] = 50
+    campaign.data["round1"]["weights"].update(timeliness=1.0, quality=0.0)
+    try:
+        ranking = rankings.preview(session, campaign, "1", county)
+    finally:
+        campaign.data.clear()
+        campaign.data.update(saved)
+    row = next(r for r in ranking.result["ranking"] if r["id"] == a.reg_no)
+    assert ranking.policy["round1"]["tasks"]["wechat_share"] == 50
+    assert row["components"]["completeness"] == 1.0
+    # The 100th download came 99 minutes after 05-28 00:00, 72 h before the end of a 144 h
+    # window: T = 100 × (72 − 1.65) / 144 = 48.85, and the score is 1 × (1.0 T + 0 Q).
+    assert row["score"] == 48.85
+
+
+def test_a_campaign_with_unusable_weights_is_refused_at_load(tmp_path):
+    from grader.campaign import CampaignError, DEFAULT_FILE, load_campaign
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text(DEFAULT_FILE.read_text(encoding="utf-8").replace(
+        "timeliness = 0.4", 'timeliness = "0.4"'), encoding="utf-8")
+    with pytest.raises(CampaignError, match="weight_timeliness must be a number"):
+        load_campaign(bad)

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from grader.campaign import Campaign
 from grader.errors import CodedError
-from grader.models import Appeal, Candidate, EvidenceItem, Ranking, User
+from grader.models import Appeal, Candidate, EvidenceItem, User
 from grader.models.base import utcnow
 from grader.services import audit
 
@@ -17,11 +17,12 @@ class AppealError(CodedError):
 
 
 def window_open(session: Session, campaign: Campaign) -> bool:
-    """Say whether the latest published round-1 ranking is still open to appeals."""
+    """Say whether round 1's results are still open to appeals (from their first publication)."""
+    from grader.services.rankings import first_published_at
+
     days = int(campaign.section("round1").get("reviews", {}).get("appeal_days", 3))
-    last = session.scalar(select(Ranking.published_at).where(
-        Ranking.round == "1", Ranking.status == "published").order_by(Ranking.id.desc()).limit(1))
-    return last is not None and utcnow() <= last + timedelta(days=days)
+    first = first_published_at(session, "1")
+    return first is not None and utcnow() <= first + timedelta(days=days)
 
 
 def file_appeal(session: Session, campaign: Campaign, cand: Candidate, item_id: int,

@@ -13,6 +13,7 @@ from grader.models import Candidate, EvidenceItem, Ranking, Review, SpotCheck, S
 from grader.models.base import utcnow
 from grader.services import audit
 from scoring import rank_facts
+from scoring.errors import FactsError
 
 class RankingError(CodedError):
     """A ranking action refused; `code` is stable."""
@@ -79,11 +80,18 @@ def _calls(session: Session, ids: list[int]) -> dict[int, Counter]:
     return out
 
 
+def _cohort(session: Session, round_name: str, stage: str) -> list[Candidate]:
+    """Return who a round ranks: everyone at its stage, or, once published, the same people."""
+    current = published(session, round_name)
+    query = select(Candidate).where(Candidate.stage == stage) if current is None else \
+        select(Candidate).where(Candidate.reg_no.in_([r["id"] for r in current.result["ranking"]]))
+    return list(session.scalars(query.order_by(Candidate.id)))
+
+
 def round1_facts(session: Session, campaign: Campaign) -> tuple[dict, list[dict]]:
     """Build the round-1 facts of everyone in round 1, and warnings on missing inputs."""
     sec = campaign.section("round1")
-    cands = list(session.scalars(select(Candidate).where(Candidate.stage == "round1")
-                                 .order_by(Candidate.id)))
+    cands = _cohort(session, "1", "round1")
     ids = [c.id for c in cands]
     times, plans, calls = _accepted_times(session, ids), _scored_reviews(session, "plan", ids), \
         _calls(session, ids)
@@ -98,7 +106,8 @@ def round1_facts(session: Session, campaign: Campaign) -> tuple[dict, list[dict]
                      "spot_checks": spot})
         warnings += _warn(c, plans[c.id], calls[c.id], tasks)
     facts = {"round": 1, "window": {"start": sec["start"], "end": sec["end"]},
-             "advance": int(sec.get("advance", 400)), "candidates": rows}
+             "advance": int(sec.get("advance", 400)), "policy": campaign.scoring_policy(),
+             "candidates": rows}
     return facts, warnings
 
 
@@ -118,8 +127,7 @@ def round2_facts(session: Session, campaign: Campaign) -> tuple[dict, list[dict]
     from grader.services.trial import FIGURES, reports_of
 
     sec = campaign.section("round2")
-    cands = list(session.scalars(select(Candidate).where(Candidate.stage == "round2")
-                                 .order_by(Candidate.id)))
+    cands = _cohort(session, "2", "round2")
     ids = [c.id for c in cands]
     reports, msgs = reports_of(session, ids), messages_of(session, ids)
     reviews_by = _scored_reviews(session, "report", ids)
@@ -135,7 +143,8 @@ def round2_facts(session: Session, campaign: Campaign) -> tuple[dict, list[dict]
             warnings.append({"candidate": c.reg_no, "code": "report_reviews_missing",
                              "n": len(reviews_by[c.id])})
     facts = {"round": 2, "window": {"start": sec["start"]},
-             "advance": int(sec.get("advance", 240)), "candidates": rows}
+             "advance": int(sec.get("advance", 240)), "policy": campaign.scoring_policy(),
+             "candidates": rows}
     return facts, warnings
 
 
@@ -143,8 +152,7 @@ def interview_facts(session: Session, campaign: Campaign) -> tuple[dict, list[di
     """Build the interview facts: each interviewer's score and the reassignment answer."""
     from grader.models import InterviewScore, Signing
 
-    cands = list(session.scalars(select(Candidate).where(Candidate.stage == "interview")
-                                 .order_by(Candidate.id)))
+    cands = _cohort(session, "interview", "interview")
     ids = [c.id for c in cands]
     scores = defaultdict(list)
     for cid, uid, score in session.execute(select(InterviewScore.candidate_id,
@@ -159,7 +167,8 @@ def interview_facts(session: Session, campaign: Campaign) -> tuple[dict, list[di
             for c in cands]
     warnings = [{"candidate": c.reg_no, "code": "interview_scores_missing", "n": 0}
                 for c in cands if not scores[c.id]]
-    facts = {"round": "interview", "advance": campaign.advance("interview"), "candidates": rows}
+    facts = {"round": "interview", "advance": campaign.advance("interview"),
+             "policy": campaign.scoring_policy(), "candidates": rows}
     return facts, warnings
 
 
@@ -171,7 +180,10 @@ def preview(session: Session, campaign: Campaign, round_name: str, actor: User |
     """Compute a draft ranking and keep it with its facts and policy."""
     if facts is None:
         facts, warnings = FACTS[round_name](session, campaign)
-    result = rank_facts(facts)
+    try:
+        result = rank_facts(facts)
+    except FactsError as exc:
+        raise RankingError("facts_unusable", str(exc)) from exc
     ranking = Ranking(round=round_name, status="draft", policy=result["policy"], facts=facts,
                       result=result, warnings=warnings or [],
                       created_by_id=actor.id if actor else None)
@@ -181,33 +193,78 @@ def preview(session: Session, campaign: Campaign, round_name: str, actor: User |
 
 
 def publish(session: Session, ranking: Ranking, actor: User | None) -> int:
-    """Freeze a draft, advance its best N, audit every score and stage; return advanced."""
+    """Freeze a draft, advance its best N, audit every score and stage; return advanced.
+
+    A round is published once. The one exception is an amendment (更正): after an appeal
+    of that round was upheld, a new draft built from the corrected facts replaces the
+    published ranking; whoever it moves across the cut-off moves stage, audited.
+    """
     if ranking.status != "draft":
         raise RankingError("not_a_draft", "only a draft ranking can be published")
-    if session.scalar(select(Ranking.id).where(Ranking.round == ranking.round,
-                                               Ranking.status == "published").limit(1)):
+    current = published(session, ranking.round)
+    if current is not None and not amendable(session, current):
         raise RankingError("round_published", f"round {ranking.round} is already published")
     for other in session.scalars(select(Ranking).where(Ranking.round == ranking.round,
                                                        Ranking.status == "draft",
                                                        Ranking.id != ranking.id)):
         other.status = "superseded"
+    if current is not None:
+        current.status = "amended"
+        audit.record(session, actor, "amend_ranking", "ranking", current.id, "status",
+                     "published", "amended", f"replaced by ranking #{ranking.id}")
     ranking.status, ranking.published_at = "published", utcnow()
     ranking.published_by_id = actor.id if actor else None
     audit.record(session, actor, "publish_ranking", "ranking", ranking.id, "status", "draft",
-                 "published", f"round {ranking.round}")
+                 "published", f"round {ranking.round}"
+                 + (f", amends ranking #{current.id}" if current is not None else ""))
+    return _move_stages(session, ranking, actor, current)
+
+
+def _move_stages(session: Session, ranking: Ranking, actor: User | None,
+                 amended: Ranking | None) -> int:
+    """Record every score; move the advancing up and, on an amendment, the dropped back."""
     from_stage, to_stage = NEXT_STAGE[ranking.round]
     by_reg = {c.reg_no: c for c in session.scalars(select(Candidate).where(
         Candidate.reg_no.in_([r["id"] for r in ranking.result["ranking"]])))}
+    before = {r["id"]: r for r in amended.result["ranking"]} if amended is not None else {}
     moved = 0
     for row in ranking.result["ranking"]:
-        cand = by_reg[row["id"]]
-        audit.record(session, actor, "publish_ranking", "candidate", cand.id,
-                     f"round{ranking.round}_score", None, row["score"], f"rank {row['rank']}")
+        cand, old = by_reg[row["id"]], before.get(row["id"])
+        if old is None or (old["score"], old["rank"]) != (row["score"], row["rank"]):
+            audit.record(session, actor, "publish_ranking", "candidate", cand.id,
+                         f"round{ranking.round}_score", old["score"] if old else None,
+                         row["score"], f"rank {row['rank']}")
         if row["advance"] and cand.stage == from_stage:
             audit.change(session, actor, cand, "stage", to_stage, "advance_ranking",
                          f"ranking #{ranking.id}")
             moved += 1
+        elif not row["advance"] and old and old["advance"] and cand.stage == to_stage:
+            audit.change(session, actor, cand, "stage", from_stage, "amend_ranking",
+                         f"ranking #{ranking.id} amends #{amended.id}")
     return moved
+
+
+def published(session: Session, round_name: str) -> Ranking | None:
+    """Return the round's published ranking, if any."""
+    return session.scalar(select(Ranking).where(Ranking.round == round_name,
+                                                Ranking.status == "published").limit(1))
+
+
+def first_published_at(session: Session, round_name: str):
+    """Return when the round was first published (amendments keep that date)."""
+    return session.scalar(select(Ranking.published_at).where(
+        Ranking.round == round_name, Ranking.status.in_(["published", "amended"]))
+        .order_by(Ranking.published_at).limit(1))
+
+
+def amendable(session: Session, current: Ranking) -> bool:
+    """Say whether an appeal of the round was upheld after its ranking was published."""
+    from grader.models import Appeal
+
+    if current.round != "1":
+        return False
+    return session.scalar(select(Appeal.id).where(
+        Appeal.status == "upheld", Appeal.answered_at >= current.published_at).limit(1)) is not None
 
 
 def published_entry(session: Session, cand: Candidate) -> list[tuple[Ranking, dict]]:

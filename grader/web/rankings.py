@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -17,6 +18,8 @@ from grader.web.uploads import send_table
 
 bp = Blueprint("rankings", __name__, url_prefix="/rankings")
 ROUND_NAMES = {"1": "任务考核第一轮", "2": "任务考核第二轮", "interview": "面试"}
+STATUS_NAMES = {"draft": _l("预览"), "published": _l("已发布"), "superseded": _l("已作废"),
+                "amended": _l("已更正（被替换）")}
 
 
 def _get(ranking_id: int) -> Ranking:
@@ -37,11 +40,17 @@ def index():
         which = request.form.get("round", "1")
         if which not in service.FACTS:
             abort(400)
-        ranking = service.preview(db, current_campaign(), which, current_user)
+        try:
+            ranking = service.preview(db, current_campaign(), which, current_user)
+        except service.RankingError as err:
+            db.rollback()
+            flash(f"{reason_text(err.code)}：{err}", "error")
+            return redirect(url_for("rankings.index"))
         db.commit()
         return redirect(url_for("rankings.view", ranking_id=ranking.id))
     rows = db.scalars(select(Ranking).order_by(Ranking.id.desc())).all()
-    return render_template("rankings/index.html", rows=rows, form=form, names=ROUND_NAMES)
+    return render_template("rankings/index.html", rows=rows, form=form, names=ROUND_NAMES,
+                           status_names=STATUS_NAMES)
 
 
 @bp.route("/<int:ranking_id>", methods=["GET", "POST"])
@@ -63,8 +72,20 @@ def view(ranking_id: int):
         return redirect(url_for("rankings.view", ranking_id=ranking.id))
     names = dict(db.execute(select(Candidate.reg_no, Candidate.name).where(
         Candidate.reg_no.in_([r["id"] for r in ranking.result["ranking"]]))).all())
+    current = service.published(db, ranking.round) if ranking.status == "draft" else None
+    amends = current if current is not None and service.amendable(db, current) else None
+    changes = _changes(current, ranking) if current is not None else []
     return render_template("rankings/view.html", ranking=ranking, form=form, names=names,
-                           round_name=ROUND_NAMES.get(ranking.round, ranking.round))
+                           round_name=ROUND_NAMES.get(ranking.round, ranking.round),
+                           current=current, amends=amends, changes=changes,
+                           status_names=STATUS_NAMES)
+
+
+def _changes(current: Ranking, draft: Ranking) -> list[tuple[str, bool]]:
+    """List who a draft moves across the published cut-off: (candidate, now advances)."""
+    before = {r["id"]: r["advance"] for r in current.result["ranking"]}
+    return [(r["id"], r["advance"]) for r in draft.result["ranking"]
+            if before.get(r["id"]) is not None and before[r["id"]] != r["advance"]]
 
 
 @bp.route("/<int:ranking_id>.<fmt>")
