@@ -248,3 +248,40 @@ def test_a_campaign_with_unusable_weights_is_refused_at_load(tmp_path):
         "timeliness = 0.4", 'timeliness = "0.4"'), encoding="utf-8")
     with pytest.raises(CampaignError, match="weight_timeliness must be a number"):
         load_campaign(bad)
+
+
+def test_reviewers_who_join_late_top_up_plans_never_from_their_township(
+        session, campaign, storage, round1, make_township, make_user, client, auth):
+    town, people = round1
+    other = make_township("孟封镇")
+    first = make_user("r1", "reviewer")
+    make_user("county", "county_staff")
+    items = [plans.submit_plan(session, storage, campaign, p, "计划书.txt",
+                               (PLAN + p.name).encode("utf-8")).item for p in people]
+    session.commit()
+
+    def reviewers_of(item):
+        return session.scalars(select(Review.reviewer_id).where(Review.item_id == item.id)).all()
+
+    assert [len(reviewers_of(i)) for i in items] == [1, 1, 1]  # only one reviewer so far
+    local = make_user("local", "reviewer", town)
+    assert local.township_id == town.id
+    assert reviews.top_up(session, campaign, "plan") == 0  # the local one may not review them
+    outside = make_user("outside", "reviewer", other)
+    auth.login("county")
+    page = client.get("/review/progress").get_data(as_text=True)
+    assert "评审不足的 3 份" in page
+    client.post("/review/progress", data={"csrf_token": csrf_from(client.get("/review/progress"))})
+    assert [sorted(reviewers_of(i)) for i in items] == [sorted([first.id, outside.id])] * 3
+    assert "评审不足的 0 份" in client.get("/review/progress").get_data(as_text=True)
+
+
+def test_only_township_roles_take_a_township(session, make_township):
+    from grader.services.accounts import AccountError, create_user
+
+    town = make_township("东于镇")
+    assert create_user(session, "iv", "secret123", "interviewer", "东于镇").township_id == town.id
+    with pytest.raises(AccountError, match="has no township"):
+        create_user(session, "cs", "secret123", "county_staff", "东于镇")
+    with pytest.raises(AccountError, match="unknown township"):
+        create_user(session, "rv", "secret123", "reviewer", "无此镇")

@@ -67,7 +67,9 @@ def db_upgrade() -> None:
 @click.command("createuser")
 @click.argument("username")
 @click.option("--role", type=click.Choice(ROLES), required=True)
-@click.option("--township", default=None, help="Township name or code (township staff only).")
+@click.option("--township", default=None,
+              help="Township name or code: township staff must give one; a reviewer or"
+              " interviewer may, and is then never given that township's work.")
 @click.option("--name", "display_name", default="", help="Display name.")
 @click.password_option("--password", help="Password (asked for when not given).")
 def createuser(username, role, township, display_name, password) -> None:
@@ -79,7 +81,13 @@ def createuser(username, role, township, display_name, password) -> None:
     try:
         with session_scope(app) as session:
             user = create_user(session, username, password, role, township, display_name)
-            click.echo(f"created {user.role} {user.username}")
+            click.echo(f"created {user.role} {user.username}"
+                       + (f" of {user.township.name}" if user.township else ""))
+            if user.role == "reviewer":
+                from grader.services.reviews import top_up_all
+
+                added = top_up_all(session, app.extensions["grader.campaign"])
+                click.echo(f"assigned {added} open review(s) that lacked a reviewer")
     except AccountError as exc:
         raise click.UsageError(str(exc)) from exc
 

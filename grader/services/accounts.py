@@ -7,6 +7,9 @@ from grader.errors import CodedError
 from grader.models import ROLES, Township, User
 
 
+TOWNSHIP_ROLES = ("township_staff", "reviewer", "interviewer")  # reviewers skip their own
+
+
 class AccountError(CodedError):
     """An account that cannot be created as asked; `code` is stable, the message English."""
 
@@ -21,13 +24,16 @@ def create_user(session: Session, username: str, password: str, role: str,
     if session.scalar(select(User).where(User.username == username)):
         raise AccountError("user_exists", f"user {username!r} already exists")
     town = None
-    if role == "township_staff":
-        if not township:
-            raise AccountError("township_required", "township staff need --township")
+    if role == "township_staff" and not township:
+        raise AccountError("township_required", "township staff need --township")
+    if township and role in TOWNSHIP_ROLES:
         town = session.scalar(select(Township).where(
             or_(Township.name == township, Township.code == township)))
         if town is None:
             raise AccountError("unknown_township", f"unknown township {township!r}")
+    elif township:
+        raise AccountError("township_not_used",
+                           f"a {role} account has no township; only {', '.join(TOWNSHIP_ROLES)}")
     user = User(username=username, role=role, township=town, display_name=display_name)
     user.set_password(password)
     session.add(user)

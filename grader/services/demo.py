@@ -18,7 +18,7 @@ TOWNSHIPS = [("01", "城关镇", 60), ("02", "东山镇", 50), ("03", "西河乡
              ("05", "北岭乡", 30), ("06", "青石镇", 45), ("07", "柳溪乡", 35), ("08", "桃源镇", 50),
              ("09", "白沙乡", 30), ("10", "高桥镇", 40), ("11", "新华街道", 55), ("12", "长岗乡", 35)]
 DEMO_PASSWORDS = {"admin": "admin2016", "county": "county2016", "township": "town2016",
-                  "reviewer": "review2016", "interviewer": "inter2016",
+                  "reviewer": "review2016", "reviewer2": "review2016", "interviewer": "inter2016",
                   "140121199203150017": "cand2016"}
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰红梅建国志文斌鹏飞海燕春"
@@ -88,6 +88,8 @@ def _accounts(session: Session, campaign: Campaign, towns: list[Township]) -> No
     create_user(session, "township", p["township"], "township_staff", towns[0].name,
                 display_name=f"{towns[0].name}党政办")
     create_user(session, "reviewer", p["reviewer"], "reviewer", display_name="评审")
+    create_user(session, "reviewer2", p["reviewer2"], "reviewer", towns[1].name,
+                display_name="评审二")  # each plan needs two reviewers, neither from its township
     create_user(session, "interviewer", p["interviewer"], "interviewer", display_name="面试官")
     register(session, campaign, RegistrationInput(
         name="示范考生", id_number="140121199203150017", education="college",

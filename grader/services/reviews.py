@@ -122,3 +122,50 @@ def _maybe_third(session: Session, campaign: Campaign, review: Review) -> None:
     if len(scores) == 2 and len(done) == 2 and needs_third_review(done, gap):
         cand = session.get(Candidate, review.candidate_id)
         assign(session, review.kind, [Item(review.item_id, cand.id, cand.township_id)], 3)
+
+
+def per_item(campaign: Campaign, kind: str) -> int:
+    """Return how many reviewers each item of a kind should have."""
+    if kind == "plan":
+        return int(campaign.section("round1").get("reviews", {}).get("per_item", 2))
+    return int(campaign.section("round2").get("reviews_per_report", 1))
+
+
+def open_items(session: Session, kind: str) -> list[Item]:
+    """Return the items of a kind that are still being reviewed (their round is open)."""
+    from grader.models import DailyReport, EvidenceItem
+
+    if kind == "plan":
+        query = select(EvidenceItem.id, Candidate.id, Candidate.township_id).join(
+            Candidate, Candidate.id == EvidenceItem.candidate_id).where(
+            EvidenceItem.task == "plan", EvidenceItem.status.in_(["accept", "review"]),
+            Candidate.stage == "round1")
+    else:
+        query = select(DailyReport.id, Candidate.id, Candidate.township_id).join(
+            Candidate, Candidate.id == DailyReport.candidate_id).where(Candidate.stage == "round2")
+    return [Item(*row) for row in session.execute(query)]
+
+
+def top_up(session: Session, campaign: Campaign, kind: str) -> int:
+    """Give every open item the reviewers it still lacks (reviewers who joined late help)."""
+    return assign(session, kind, open_items(session, kind), per_item(campaign, kind))
+
+
+def progress(session: Session, campaign: Campaign, kind: str) -> dict:
+    """Count a kind's open items, those short of reviewers, and each reviewer's load."""
+    items = open_items(session, kind)
+    ids = [i.item_id for i in items]
+    have = Counter(session.scalars(select(Review.item_id).where(
+        Review.kind == kind, Review.item_id.in_(ids))).all()) if ids else Counter()
+    want = per_item(campaign, kind)
+    load = session.execute(select(User.username, func.count(Review.id),
+                                  func.count(Review.score)).join(
+        Review, Review.reviewer_id == User.id).where(Review.kind == kind)
+        .group_by(User.username).order_by(User.username)).all()
+    return {"items": len(items), "short": sum(1 for i in ids if have[i] < want), "want": want,
+            "reviewers": [{"name": n, "assigned": a, "done": d} for n, a, d in load]}
+
+
+def top_up_all(session: Session, campaign: Campaign) -> int:
+    """Top up plans and daily reports alike; return the reviews assigned."""
+    return sum(top_up(session, campaign, kind) for kind in RUBRICS)

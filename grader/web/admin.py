@@ -13,6 +13,7 @@ from grader.campaign import current_campaign
 from grader.db import get_session
 from grader.i18n import ROLES, reason_text
 from grader.models import Township, User
+from grader.services import reviews
 from grader.services.accounts import AccountError, create_user
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -24,7 +25,7 @@ class UserForm(FlaskForm):
     username = StringField(_l("用户名"), validators=[DataRequired(), Length(max=64)])
     display_name = StringField(_l("显示名称"), validators=[Length(max=64)])
     role = SelectField(_l("角色"), choices=[SelectChoice(k, v) for k, v in ROLES.items()])
-    township = SelectField(_l("所属乡镇（乡镇工作人员必选）"))
+    township = SelectField(_l("所属乡镇（乡镇工作人员必选；评审和面试官可选，不评本乡镇考生）"))
     password = PasswordField(_l("初始密码"), validators=[DataRequired(), Length(min=6)])
 
 
@@ -38,10 +39,13 @@ def index():
     form.township.choices = [SelectChoice("", "—")] + [SelectChoice(n, n) for n in names]
     if form.validate_on_submit():
         try:
-            create_user(db, form.username.data.strip(), form.password.data, form.role.data,
-                        form.township.data or None, form.display_name.data or "")
+            user = create_user(db, form.username.data.strip(), form.password.data,
+                               form.role.data, form.township.data or None,
+                               form.display_name.data or "")
+            added = reviews.top_up_all(db, current_campaign()) if user.role == "reviewer" else 0
             db.commit()
-            flash(_("账号已创建"), "success")
+            flash(_("账号已创建，已补派 %(n)s 份评审任务", n=added) if added else _("账号已创建"),
+                  "success")
             return redirect(url_for("admin.index"))
         except AccountError as err:
             db.rollback()

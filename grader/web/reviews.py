@@ -15,6 +15,21 @@ from grader.web.forms import ConfirmForm
 bp = Blueprint("reviews", __name__, url_prefix="/review")
 
 
+@bp.route("/progress", methods=["GET", "POST"])
+@roles_required("county_staff")
+def progress():
+    """Show review progress per kind; assign reviewers to the items that lack them."""
+    db, campaign, form = get_session(), current_campaign(), ConfirmForm()
+    if form.validate_on_submit():
+        added = service.top_up_all(db, campaign)
+        db.commit()
+        flash(_("已补派 %(n)s 份评审任务", n=added) if added else
+              _("没有可补派的评审：评审人数不够时请先新增评审账号"), "success" if added else "error")
+        return redirect(url_for("reviews.progress"))
+    kinds = {kind: service.progress(db, campaign, kind) for kind in service.RUBRICS}
+    return render_template("reviews/progress.html", kinds=kinds, form=form)
+
+
 def _scores(criteria: list[dict]) -> dict[str, float] | None:
     """Read one number per criterion from the form, or None when any is missing."""
     out = {}
