@@ -48,6 +48,7 @@ REASONS = {
     "short_password": _l("密码至少6位"),
     "user_exists": _l("用户名已存在"),
     "township_required": _l("乡镇工作人员必须选择所属乡镇"),
+    "not_interviewed": _l("只有进入面试的人员才登记服从调剂"),
     "township_not_used": _l("只有乡镇工作人员、评审和面试官可以选择所属乡镇"),
     "not_in_round1": _l("进入任务考核第一轮后才能提交"),
     "plan_text_too_short": _l("计划书识别出的文字太少，需人工核对"),

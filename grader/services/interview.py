@@ -70,14 +70,35 @@ def score(session: Session, interviewer: User, cand: Candidate, value: float,
     return row
 
 
-def record_signing(session: Session, actor: User, cand: Candidate, accepts: bool | None,
-                   signed_on: date | None, site: str = "") -> Signing:
-    """Record reassignment and signing; a signing moves a selected candidate to signed."""
+def _signing_row(session: Session, cand: Candidate) -> Signing:
+    """Return the candidate's signing row, created on first use."""
     row = session.scalar(select(Signing).where(Signing.candidate_id == cand.id))
     if row is None:
         row = Signing(candidate_id=cand.id)
         session.add(row)
-    row.accepts_reassignment, row.site = accepts, site.strip()[:64]
+    return row
+
+
+def record_reassignment(session: Session, actor: User, cand: Candidate,
+                        accepts: bool | None) -> Signing:
+    """Record whether the candidate accepts reassignment (服从调剂), asked at interview."""
+    if cand.stage not in ("interview", "selected", "signed"):
+        raise InterviewError("not_interviewed", "only candidates at interview are asked")
+    row = _signing_row(session, cand)
+    if row.accepts_reassignment != accepts:
+        audit.record(session, actor, "reassignment", "candidate", cand.id,
+                     "accepts_reassignment", row.accepts_reassignment, accepts)
+        row.accepts_reassignment = accepts
+    session.flush()
+    return row
+
+
+def record_signing(session: Session, actor: User, cand: Candidate, accepts: bool | None,
+                   signed_on: date | None, site: str = "") -> Signing:
+    """Record reassignment and signing; a signing moves a selected candidate to signed."""
+    row = record_reassignment(session, actor, cand, accepts) if accepts is not None else \
+        _signing_row(session, cand)
+    row.site = site.strip()[:64]
     if signed_on is not None:
         if cand.stage != "selected":
             raise InterviewError("not_selected", "only candidates selected at interview sign")

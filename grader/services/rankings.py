@@ -163,7 +163,7 @@ def interview_facts(session: Session, campaign: Campaign) -> tuple[dict, list[di
     accepts = dict(session.execute(select(Signing.candidate_id, Signing.accepts_reassignment)
                                    .where(Signing.candidate_id.in_(ids))).all())
     rows = [{"id": c.reg_no, "registered_at": iso(c.registered_at),
-             "interview_scores": scores[c.id], "accepts_reassignment": bool(accepts.get(c.id))}
+             "interview_scores": scores[c.id], "accepts_reassignment": accepts.get(c.id)}
             for c in cands]
     warnings = [{"candidate": c.reg_no, "code": "interview_scores_missing", "n": 0}
                 for c in cands if not scores[c.id]]

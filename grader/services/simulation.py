@@ -257,11 +257,13 @@ def interviews(r: Rehearsal) -> None:
         for uid in slot.panel.members:
             user = next(u for u in members if u.id == uid)
             interview.score(r.session, user, slot.candidate, round(r.rng.uniform(55, 98), 1))
+        interview.record_reassignment(r.session, r.staff["county_staff"][0], slot.candidate,
+                                      r.rng.random() < 0.8)  # asked at the interview
     publish(r, "interview")
     deadline = datetime.fromisoformat(str(r.campaign.section("signing")["deadline"])).date()
     for cand in r.session.scalars(select(Candidate).where(Candidate.stage == "selected")):
-        interview.record_signing(r.session, r.staff["county_staff"][0], cand,
-                                 r.rng.random() < 0.8, deadline - timedelta(days=1))
+        interview.record_signing(r.session, r.staff["county_staff"][0], cand, None,
+                                 deadline - timedelta(days=1))
     r.step("signed the selected")
 
 

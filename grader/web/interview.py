@@ -62,9 +62,12 @@ def manage():
     interviewers = db.scalars(select(User).where(User.role == "interviewer")).all()
     selected = db.scalars(select(Candidate).where(Candidate.stage.in_(("selected", "signed")))
                           .order_by(Candidate.id)).all()
+    interviewed = db.scalars(select(Candidate).where(Candidate.stage == "interview")
+                             .order_by(Candidate.id)).all()
     signings = {s.candidate_id: s for s in db.scalars(select(Signing))}
     return render_template("interview/manage.html", panels=panels, interviewers=interviewers,
-                           selected=selected, signings=signings, form=form,
+                           selected=selected, interviewed=interviewed, signings=signings,
+                           form=form,
                            support=service.support_totals(db, campaign),
                            schedule=service.support_schedule(campaign))
 
@@ -78,6 +81,15 @@ def _act(db, campaign, form) -> None:
         elif form.get("action") == "schedule":
             panels = db.scalars(select(InterviewPanel)).all()
             flash(_("已安排 %(n)s 人", n=service.schedule(db, campaign, list(panels))), "success")
+        elif form.get("action") == "reassign":
+            for key, value in form.items():
+                if key.startswith("accepts-") and value in ("", "1", "0"):
+                    cand = db.get(Candidate, int(key.removeprefix("accepts-")))
+                    if cand is None:
+                        abort(404)
+                    service.record_reassignment(db, current_user, cand,
+                                                {"1": True, "0": False}.get(value))
+            flash(_("服从调剂情况已保存"), "success")
         elif form.get("action") == "sign":
             cand = db.get(Candidate, int(form.get("candidate_id", 0)))
             if cand is None:

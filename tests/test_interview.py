@@ -1,0 +1,35 @@
+"""The reassignment answer (服从调剂) is asked at interview and shown in the interview ranking."""
+
+import pytest
+from sqlalchemy import select
+
+from helpers import csrf_from
+from grader.models import AuditLog
+from grader.services import interview, rankings
+
+
+def test_reassignment_is_recorded_at_interview_and_reaches_the_ranking(
+        session, campaign, make_township, make_candidate, make_user, client, auth):
+    town = make_township()
+    county = make_user("county", "county_staff")
+    yes, no, unknown = (make_candidate(town) for _ in range(3))
+    for cand in (yes, no, unknown):
+        cand.stage = "interview"
+    session.commit()
+    auth.login("county")
+    page = client.get("/interview/manage")
+    assert f'name="accepts-{yes.id}"' in page.get_data(as_text=True)
+    client.post("/interview/manage", data={
+        "csrf_token": csrf_from(page), "action": "reassign", f"accepts-{yes.id}": "1",
+        f"accepts-{no.id}": "0", f"accepts-{unknown.id}": ""})
+    ranking = rankings.preview(session, campaign, "interview", county)
+    answers = {r["id"]: r["components"]["accepts_reassignment"] for r in ranking.result["ranking"]}
+    assert answers == {yes.reg_no: True, no.reg_no: False, unknown.reg_no: None}
+    logged = session.scalars(select(AuditLog).where(AuditLog.action == "reassignment")).all()
+    assert sorted((a.entity_id, a.after) for a in logged) == sorted(
+        [(yes.id, True), (no.id, False)])
+    interview.record_reassignment(session, county, no, False)  # unchanged: not logged again
+    assert len(session.scalars(select(AuditLog).where(AuditLog.action == "reassignment")).all()) == 2
+    other = make_candidate(town)
+    with pytest.raises(interview.InterviewError, match="only candidates at interview"):
+        interview.record_reassignment(session, county, other, True)
