@@ -1,11 +1,14 @@
 // Keyboard shortcuts for the review queue: j/k move between criteria, Enter submits.
+// In the note box (or any other text field) j and k are just letters.
 (function () {
   var fields = Array.prototype.slice.call(document.querySelectorAll(".criterion"));
   if (!fields.length) return;
   fields[0].focus();
   document.addEventListener("keydown", function (e) {
     var i = fields.indexOf(document.activeElement);
-    if (e.key === "j" || e.key === "k") {
+    var tag = (document.activeElement && document.activeElement.tagName) || "";
+    var typing = i < 0 && (tag === "TEXTAREA" || tag === "INPUT" || tag === "SELECT");
+    if ((e.key === "j" || e.key === "k") && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) {
       e.preventDefault();
       var next = e.key === "j" ? Math.min(i + 1, fields.length - 1) : Math.max(i - 1, 0);
       fields[i < 0 ? 0 : next].focus();
