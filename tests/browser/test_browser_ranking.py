@@ -6,7 +6,6 @@ from sqlalchemy import select
 from grader.db import session_scope
 from grader.models import Candidate, Review, User
 from grader.services import plans
-from grader.services.accounts import create_user
 from uploads.storage import FileStorage
 from helpers import login
 
@@ -20,7 +19,6 @@ def test_review_publish_and_see(live_app, live_server, browser, phone):
     with session_scope(live_app) as s:
         cand = s.scalars(select(Candidate).where(Candidate.id_number == DEMO_ID)).one()
         cand.stage = "round1"
-        create_user(s, "reviewer2", "review2016", "reviewer")
         s.flush()
         storage = FileStorage(live_app.config["STORAGE_DIR"])
         item = plans.submit_plan(s, storage, campaign, cand, "计划书.txt", PLAN.encode()).item
@@ -34,6 +32,8 @@ def test_review_publish_and_see(live_app, live_server, browser, phone):
     for _ in range(3):
         page.keyboard.press("j")
         page.keyboard.type("80")
+    page.click("#note")
+    page.keyboard.type("jk 数据翔实")  # shortcuts stay out of the note box
     page.click("#review-form button[type=submit]")
     page.wait_for_selector(".flash.success")
     with session_scope(live_app) as s:
@@ -41,6 +41,7 @@ def test_review_publish_and_see(live_app, live_server, browser, phone):
         done = s.scalars(select(Review).where(Review.item_id == item_id,
                                               Review.reviewer_id == rev.id)).one()
         assert done.score == 81.5  # 0.3·85 + 0.3·80 + 0.2·80 + 0.2·80 = 25.5 + 24 + 16 + 16
+        assert done.note == "jk 数据翔实"
     page.close()
 
     staff = browser.new_page()
