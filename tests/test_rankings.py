@@ -1,6 +1,7 @@
 """Plans, reviewer assignment, rankings built from the database, publishing and appeals."""
 
 import copy
+import io
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -61,7 +62,7 @@ def test_plan_upload_extracts_text_and_assigns_two_reviewers(session, campaign, 
     assert again.item.id == result.item.id  # the same file is the same item
     with pytest.raises(plans.PlanError) as err:
         plans.submit_plan(session, storage, campaign, people[1], "x.exe", b"MZ\x00\x00\x01")
-    assert err.value.code == "wrong_type"
+    assert err.value.code == "plan_wrong_type"
 
 
 def test_third_review_when_two_differ_by_more_than_20(session, campaign, storage, round1,
@@ -285,3 +286,36 @@ def test_only_township_roles_take_a_township(session, make_township):
         create_user(session, "cs", "secret123", "county_staff", "东于镇")
     with pytest.raises(AccountError, match="unknown township"):
         create_user(session, "rv", "secret123", "reviewer", "无此镇")
+
+
+@pytest.mark.slow
+def test_a_plan_photographed_page_by_page_becomes_one_pdf(session, campaign, storage, round1,
+                                                          make_user, client, auth):
+    from pypdf import PdfReader
+
+    from uploads import synth
+
+    _town, people = round1
+    pages = [("p1.jpg", synth.to_jpeg(synth.draw_text_image("第一页 我的农村淘宝项目计划书",
+                                                              (900, 120)))),
+             ("p2.png", synth.to_png(synth.draw_text_image("第二页 服务站开在村委会旁", (900, 120))))]
+    result = plans.submit_plan_pages(session, storage, campaign, people[0], pages)
+    item = result.item
+    assert item.filename == "p1-2p.pdf" and item.mime == "application/pdf"
+    assert len(PdfReader(io.BytesIO(storage.read(item.storage_key))).pages) == 2
+    assert item.text.index("农村淘宝项目计划书") < item.text.index("村委会旁")  # page order kept
+    with pytest.raises(plans.PlanError, match="page photos"):
+        plans.submit_plan_pages(session, storage, campaign, people[1],
+                                [pages[0], ("plan.txt", PLAN.encode("utf-8"))])
+    with pytest.raises(plans.PlanError, match="at most 30"):
+        plans.submit_plan_pages(session, storage, campaign, people[1], [pages[0]] * 31)
+    people[1].user.set_password("secret123")
+    session.commit()
+    auth.login(people[1].user.username)
+    form = client.get("/me/plan")
+    assert 'multiple' in form.get_data(as_text=True)
+    page = client.post("/me/plan", data={
+        "csrf_token": csrf_from(form),
+        "files": [(io.BytesIO(data), name) for name, data in pages]},
+        content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
+    assert "计划书已提交" in page and "p1-2p.pdf" in page

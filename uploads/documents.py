@@ -118,3 +118,21 @@ def extract_text(data: bytes, limits: Limits = DEFAULT_LIMITS) -> DocumentText:
     else:
         doc = DocumentText("txt", decode_text(data))
     return DocumentText(doc.kind, unicodedata.normalize("NFKC", doc.text), doc.pages, doc.ocr)
+
+
+PDF_PAGE_EDGE = 1800  # pixels on the long side: readable on screen, a few hundred KB a page
+
+
+def photos_to_pdf(photos: list[bytes], limits: Limits = DEFAULT_LIMITS) -> bytes:
+    """Bind photographed pages, in order, into one PDF a reviewer opens as a document."""
+    if not photos:
+        raise UploadRefused("empty_file", "no pages")
+    pages = []
+    for data in photos:
+        img = validate_image(data, limits).image
+        img.thumbnail((PDF_PAGE_EDGE, PDF_PAGE_EDGE))
+        pages.append(img)
+    out = io.BytesIO()
+    pages[0].save(out, "PDF", save_all=True, append_images=pages[1:], resolution=150.0,
+                  quality=80)
+    return out.getvalue()

@@ -12,9 +12,9 @@ from grader.models import Candidate, EvidenceItem, Review
 from grader.models.base import utcnow
 from grader.services import reviews
 from grader.services.rankings import round_published
-from uploads.documents import extract_text
+from uploads.documents import extract_text, photos_to_pdf
 from uploads.storage import FileStorage
-from uploads.validate import UploadRefused
+from uploads.validate import IMAGE_KINDS, UploadRefused, sniff
 
 MIN_TEXT = 200  # characters; a shorter extraction goes to a person
 
@@ -36,24 +36,69 @@ def _extract(data: bytes) -> str:
     try:
         return extract_text(data).text
     except UploadRefused as refusal:
-        code = "wrong_type" if refusal.code in ("not_an_image", "unsupported_type") \
+        code = "plan_wrong_type" if refusal.code in ("not_an_image", "unsupported_type") \
             else refusal.code
         raise PlanError(code, f"the plan cannot be read: {refusal.code}") from refusal
+
+
+MAX_PHOTOS = 30  # photographed pages in one plan
+
+
+def _admissible(session: Session, cand: Candidate) -> None:
+    """Refuse a plan from someone not in an open round 1."""
+    if cand.stage != "round1":
+        raise PlanError("not_in_round1", "only candidates in round 1 submit a plan")
+    if round_published(session, "1"):
+        raise PlanError("round_closed", "round 1 is published; submissions are closed")
+
+
+def _sized(data: bytes, max_bytes: int) -> bytes:
+    """Refuse an empty or oversized file."""
+    if not data:
+        raise PlanError("empty_file", "the file is empty")
+    if len(data) > max_bytes:
+        raise PlanError("file_too_large", "the plan is larger than 20 MB")
+    return data
 
 
 def submit_plan(session: Session, storage: FileStorage, campaign: Campaign, cand: Candidate,
                 filename: str, data: bytes, max_bytes: int = 20 * 1024 * 1024,
                 now: datetime | None = None) -> PlanResult:
     """Store a plan, extract its text, and give it to reviewers; a new plan replaces the old."""
-    if cand.stage != "round1":
-        raise PlanError("not_in_round1", "only candidates in round 1 submit a plan")
-    if round_published(session, "1"):
-        raise PlanError("round_closed", "round 1 is published; submissions are closed")
-    if not data:
-        raise PlanError("empty_file", "the file is empty")
-    if len(data) > max_bytes:
-        raise PlanError("file_too_large", "the plan is larger than 20 MB")
-    text = _extract(data)
+    _admissible(session, cand)
+    text = _extract(_sized(data, max_bytes))
+    return _save(session, storage, campaign, cand, filename, data, text, now)
+
+
+def submit_plan_pages(session: Session, storage: FileStorage, campaign: Campaign,
+                      cand: Candidate, files: list[tuple[str, bytes]],
+                      max_bytes: int = 20 * 1024 * 1024, now: datetime | None = None
+                      ) -> PlanResult:
+    """Take a plan as one document, or as photos of its pages bound into one PDF in order."""
+    if len(files) == 1:
+        return submit_plan(session, storage, campaign, cand, *files[0], max_bytes, now)
+    _admissible(session, cand)
+    if not files:
+        raise PlanError("empty_file", "no file was sent")
+    if len(files) > MAX_PHOTOS:
+        raise PlanError("too_many_pages", f"at most {MAX_PHOTOS} photographed pages")
+    texts = []
+    for _name, data in files:
+        if sniff(_sized(data, max_bytes)) not in IMAGE_KINDS:
+            raise PlanError("pages_must_be_photos", "several files must all be page photos")
+        texts.append(_extract(data).strip())
+    try:
+        pdf = photos_to_pdf([data for _name, data in files])
+    except UploadRefused as refusal:
+        raise PlanError(refusal.code, f"a page cannot be read: {refusal.code}") from refusal
+    stem = files[0][0].rsplit(".", 1)[0][:80] or "plan"
+    return _save(session, storage, campaign, cand, f"{stem}-{len(files)}p.pdf", pdf,
+                 "\n\n".join(texts), now)
+
+
+def _save(session: Session, storage: FileStorage, campaign: Campaign, cand: Candidate,
+          filename: str, data: bytes, text: str, now: datetime | None) -> PlanResult:
+    """Store the plan file and its text and give it to reviewers."""
     stored = storage.put(data)
     item = _upsert_item(session, cand, filename, stored, text, now or utcnow())
     sec = campaign.section("round1").get("reviews", {})

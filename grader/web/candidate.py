@@ -13,7 +13,7 @@ from grader.models import Appeal, Candidate, EvidenceItem
 from grader.services import appeals, plans
 from grader.services.rankings import published_entry
 from grader.storage import get_storage
-from grader.web.forms import ConfirmForm, UploadForm
+from grader.web.forms import ConfirmForm, PlanForm
 
 bp = Blueprint("candidate", __name__, url_prefix="/me")
 
@@ -33,12 +33,11 @@ def own_candidate() -> Candidate:
 def plan():
     """Upload the business plan (PDF, DOCX, TXT or photos of pages)."""
     cand, db = own_candidate(), get_session()
-    form = UploadForm()
+    form = PlanForm()
     if form.validate_on_submit():
-        upload = form.file.data
+        files = [(f.filename or "plan", f.read()) for f in form.files.data if f]
         try:
-            result = plans.submit_plan(db, get_storage(), current_campaign(), cand,
-                                       upload.filename or "plan", upload.read())
+            result = plans.submit_plan_pages(db, get_storage(), current_campaign(), cand, files)
             db.commit()
             flash(_("计划书已提交，识别出 %(n)s 个字", n=result.chars), "success")
             return redirect(url_for("candidate.plan"))

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
+from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
@@ -49,6 +49,13 @@ class UploadForm(FlaskForm):
     """One CSV or XLSX file."""
 
     file = FileField(_l("选择文件（CSV或XLSX）"), validators=[FileRequired(_l("请选择文件"))])
+
+
+class PlanForm(FlaskForm):
+    """The business plan: one document, or photos of its pages."""
+
+    files = MultipleFileField(_l("选择计划书文件，或按顺序选择各页照片"),
+                              validators=[FileRequired(_l("请选择文件"))])
 
 
 class ConfirmForm(FlaskForm):
