@@ -319,3 +319,31 @@ def test_a_plan_photographed_page_by_page_becomes_one_pdf(session, campaign, sto
         "files": [(io.BytesIO(data), name) for name, data in pages]},
         content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
     assert "计划书已提交" in page and "p1-2p.pdf" in page
+
+
+def test_similar_plans_in_the_staff_report_and_side_by_side(session, campaign, storage, round1,
+                                                            make_township, make_user, client,
+                                                            auth):
+    from grader.services.similarity import mark_spans
+
+    _town, (a, b, c) = round1
+    make_user("county", "county_staff")
+    make_user("r1", "reviewer", make_township("孟封镇"))
+    copied = PLAN + "另外我会组织<培训>。"
+    own = ("本人计划依托家庭农场销售小米和陈醋，联系县里物流，开展代收代发和村民缴费服务，"
+           "每周两次到邻村宣传。") * 6
+    items = [plans.submit_plan(session, storage, campaign, p, "p.txt", t.encode("utf-8")).item
+             for p, t in ((a, PLAN), (b, copied), (c, own))]
+    session.commit()
+    auth.login("county")
+    report = client.get("/rankings/similarity").get_data(as_text=True)
+    assert a.reg_no in report and b.reg_no in report and c.reg_no not in report
+    pair = client.get(f"/rankings/similarity/{items[0].id}/{items[1].id}").get_data(as_text=True)
+    assert pair.count("<mark>") == 2 and "&lt;培训&gt;" in pair  # one passage each side, escaped
+    assert client.get(f"/rankings/similarity/{items[0].id}/999999").status_code == 404
+    auth.login("r1")
+    assert client.get(f"/rankings/similarity/{items[0].id}/{items[1].id}").status_code == 403
+    queue = client.get("/review/plan").get_data(as_text=True)
+    assert "并排对比两份计划书" in queue and "<mark>" in queue
+    assert a.name not in queue and b.name not in queue  # still blind
+    assert str(mark_spans("a<b>c", [(1, 3)])) == "a<mark>&lt;b&gt;</mark>c"

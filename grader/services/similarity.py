@@ -1,5 +1,6 @@
 """Plan plagiarism in the app: similar pairs over all plans, cached per set of plans."""
 
+from markupsafe import Markup, escape
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -32,5 +33,33 @@ def similar_to(session: Session, item_id: int) -> list[dict]:
         if item_id in ids:
             other = (ids - {item_id}).pop()
             passages = shared_passages(texts[item_id], texts[other])
-            out.append({"other": other, "similarity": pair.similarity, "passages": passages})
+            out.append({"other": other, "similarity": pair.similarity, "passages": passages,
+                        "mine": mark_spans(texts[item_id], [(p.a_start, p.size) for p in passages]),
+                        "theirs": mark_spans(texts[other], [(p.b_start, p.size) for p in passages])})
     return out
+
+
+def pair_view(session: Session, a: int, b: int) -> dict | None:
+    """Return two plans' texts with their shared passages marked, or None if not a pair."""
+    texts = plan_texts(session)
+    if a not in texts or b not in texts or a == b:
+        return None
+    passages = shared_passages(texts[a], texts[b])
+    pair = next((p for p in all_pairs(session) if {int(p.a), int(p.b)} == {a, b}), None)
+    return {"a": a, "b": b, "similarity": pair.similarity if pair else None,
+            "passages": passages, "shared": sum(p.size for p in passages),
+            "text_a": mark_spans(texts[a], [(p.a_start, p.size) for p in passages]),
+            "text_b": mark_spans(texts[b], [(p.b_start, p.size) for p in passages])}
+
+
+def mark_spans(text: str, spans: list[tuple[int, int]]) -> Markup:
+    """Escape text and wrap the (start, length) spans in <mark>; overlaps are merged."""
+    out, at = [], 0
+    for start, size in sorted(spans):
+        start, end = max(start, at), min(len(text), start + size)
+        if end > start:
+            out += [escape(text[at:start]), Markup("<mark>"), escape(text[start:end]),
+                    Markup("</mark>")]
+            at = end
+    out.append(escape(text[at:]))
+    return Markup("").join(out)

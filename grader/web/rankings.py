@@ -10,9 +10,9 @@ from grader.auth.permissions import roles_required
 from grader.campaign import current_campaign
 from grader.db import get_session
 from grader.i18n import reason_text
-from grader.models import Candidate, Ranking
+from grader.models import Candidate, EvidenceItem, Ranking, Township
 from grader.services import rankings as service
-from grader.services.similarity import all_pairs
+from grader.services.similarity import all_pairs, pair_view
 from grader.web.forms import ConfirmForm
 from grader.web.uploads import send_table
 
@@ -105,6 +105,23 @@ def export(ranking_id: int, fmt: str):
 @bp.route("/similarity")
 @roles_required("county_staff", "reviewer")
 def similarity():
-    """List plan pairs above the similarity threshold."""
-    pairs = all_pairs(get_session())
-    return render_template("rankings/similarity.html", pairs=pairs)
+    """List plan pairs above the similarity threshold, with whose plans they are."""
+    db = get_session()
+    pairs = all_pairs(db)
+    ids = {int(i) for p in pairs for i in (p.a, p.b)}
+    owners = {item_id: (reg, name, town) for item_id, reg, name, town in db.execute(
+        select(EvidenceItem.id, Candidate.reg_no, Candidate.name, Township.name)
+        .join(Candidate, Candidate.id == EvidenceItem.candidate_id)
+        .join(Township, Township.id == Candidate.township_id)
+        .where(EvidenceItem.id.in_(ids)))} if ids else {}
+    return render_template("rankings/similarity.html", pairs=pairs, owners=owners)
+
+
+@bp.route("/similarity/<int:a>/<int:b>")
+@roles_required("county_staff")
+def similarity_pair(a: int, b: int):
+    """Show two plans side by side with their shared passages marked."""
+    view = pair_view(get_session(), a, b)
+    if view is None:
+        abort(404)
+    return render_template("rankings/similarity_pair.html", view=view)
