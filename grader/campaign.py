@@ -2,13 +2,14 @@
 
 import tomllib
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
 
 from grader.eligibility import EDUCATION_ORDER
+from grader.models.base import SHANGHAI
 from scoring.errors import PolicyError
 from scoring.policy import policy_from_dict
 
@@ -60,6 +61,23 @@ class Campaign:
         """Return one section of the file."""
         return self.data.get(name, {})
 
+    @property
+    def enforce_windows(self) -> bool:
+        """Say whether registration and round-1 submissions close at their end dates."""
+        return bool(self.data.get("enforce_windows", False))
+
+    def window(self, section: str) -> tuple[datetime, datetime]:
+        """Return a section's [start, end) in UTC; a bare date runs to the end of that day."""
+        sec = self.data[section]
+        return _moment(sec["start"], 0), _moment(sec["end"], 1)
+
+    def window_refusal(self, section: str, now: datetime) -> str | None:
+        """Return "not_open" or "window_over" when windows are enforced and now is outside."""
+        if not self.enforce_windows:
+            return None
+        start, end = self.window(section)
+        return "not_open" if now < start else "window_over" if now >= end else None
+
     def scoring_policy(self) -> dict[str, Any]:
         """Return the scoring policy this file sets, in the engine's policy format."""
         return scoring_policy(self.data)
@@ -83,6 +101,16 @@ def scoring_policy(data: dict[str, Any]) -> dict[str, Any]:
     reviews = _present({"third_review_gap": r1.get("reviews", {}).get("third_review_gap")})
     interview = _present({"advance": data.get("interview", {}).get("advance")})
     return {"round1": round1, "round2": round2, "reviews": reviews, "interview": interview}
+
+
+def _moment(value: Any, extra_days: int) -> datetime:
+    """Read a campaign date or date-time; a date means Shanghai midnight (+ extra days)."""
+    text = str(value)
+    if len(text) == 10:
+        day = date.fromisoformat(text) + timedelta(days=extra_days)
+        return datetime.combine(day, time(), SHANGHAI).astimezone(UTC)
+    moment = datetime.fromisoformat(text)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)).astimezone(UTC)
 
 
 def _present(values: dict[str, Any]) -> dict[str, Any]:

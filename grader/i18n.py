@@ -51,6 +51,8 @@ REASONS = {
     "short_password": _l("密码至少6位"),
     "user_exists": _l("用户名已存在"),
     "township_required": _l("乡镇工作人员必须选择所属乡镇"),
+    "not_open": _l("还没到开始时间，请在规定时间内提交"),
+    "window_over": _l("已过截止时间，不能再提交"),
     "not_interviewed": _l("只有进入面试的人员才登记服从调剂"),
     "township_not_used": _l("只有乡镇工作人员、评审和面试官可以选择所属乡镇"),
     "not_in_round1": _l("进入任务考核第一轮后才能提交"),

@@ -47,9 +47,12 @@ def _expand(files: list[tuple[str, bytes]]) -> list[tuple[str, bytes | None, str
 
 
 def submit_screenshots(session: Session, storage: FileStorage, cand: Candidate, task: str,
-                       files: list[tuple[str, bytes]], now: datetime | None = None
-                       ) -> Submission:
-    """Validate and store screenshots as pending items; the checking job decides them."""
+                       files: list[tuple[str, bytes]], now: datetime | None = None,
+                       campaign: Campaign | None = None) -> Submission:
+    """Validate and store screenshots as pending items; the checking job decides them.
+
+    With the campaign given, its round-1 window is enforced when the file says so.
+    """
     if task not in SCREENSHOT_TASKS:
         raise EvidenceError("unknown_task", f"unknown task {task!r}")
     if cand.stage != "round1":
@@ -57,6 +60,9 @@ def submit_screenshots(session: Session, storage: FileStorage, cand: Candidate, 
     if round_published(session, "1"):
         raise EvidenceError("round_closed", "round 1 is published; submissions are closed")
     result, now = Submission(), now or utcnow()
+    closed = campaign.window_refusal("round1", now) if campaign is not None else None
+    if closed:
+        raise EvidenceError(closed, "round 1 takes submissions only inside its window")
     for name, data, refusal in _expand(files):
         if refusal is None:
             try:

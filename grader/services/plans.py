@@ -44,12 +44,16 @@ def _extract(data: bytes) -> str:
 MAX_PHOTOS = 30  # photographed pages in one plan
 
 
-def _admissible(session: Session, cand: Candidate) -> None:
+def _admissible(session: Session, campaign: Campaign, cand: Candidate,
+                now: datetime | None) -> None:
     """Refuse a plan from someone not in an open round 1."""
     if cand.stage != "round1":
         raise PlanError("not_in_round1", "only candidates in round 1 submit a plan")
     if round_published(session, "1"):
         raise PlanError("round_closed", "round 1 is published; submissions are closed")
+    closed = campaign.window_refusal("round1", now or utcnow())
+    if closed:
+        raise PlanError(closed, "round 1 takes submissions only inside its window")
 
 
 def _sized(data: bytes, max_bytes: int) -> bytes:
@@ -65,7 +69,7 @@ def submit_plan(session: Session, storage: FileStorage, campaign: Campaign, cand
                 filename: str, data: bytes, max_bytes: int = 20 * 1024 * 1024,
                 now: datetime | None = None) -> PlanResult:
     """Store a plan, extract its text, and give it to reviewers; a new plan replaces the old."""
-    _admissible(session, cand)
+    _admissible(session, campaign, cand, now)
     text = _extract(_sized(data, max_bytes))
     return _save(session, storage, campaign, cand, filename, data, text, now)
 
@@ -77,7 +81,7 @@ def submit_plan_pages(session: Session, storage: FileStorage, campaign: Campaign
     """Take a plan as one document, or as photos of its pages bound into one PDF in order."""
     if len(files) == 1:
         return submit_plan(session, storage, campaign, cand, *files[0], max_bytes, now)
-    _admissible(session, cand)
+    _admissible(session, campaign, cand, now)
     if not files:
         raise PlanError("empty_file", "no file was sent")
     if len(files) > MAX_PHOTOS:

@@ -12,6 +12,7 @@ from grader import eligibility
 from grader.campaign import Campaign
 from grader.errors import CodedError
 from grader.models import Candidate, Township, User
+from grader.models.base import utcnow
 from grader.services import audit
 from surveys import normalise_phone
 
@@ -80,6 +81,9 @@ def _validated(session: Session, data: RegistrationInput, campaign: Campaign):
 def register(session: Session, campaign: Campaign, data: RegistrationInput, channel: str,
              actor: User | None = None) -> Registered:
     """Save a registration with its account and eligibility verdict, or refuse it whole."""
+    closed = campaign.window_refusal("registration", utcnow())
+    if closed:
+        raise RegistrationError("form", closed)
     check, phone = _validated(session, data, campaign)
     password = data.password or secrets.token_urlsafe(6)
     user = User(username=check.number, role="candidate", display_name=data.name.strip())

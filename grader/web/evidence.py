@@ -58,7 +58,8 @@ def upload(task: str):
     if not files:
         return jsonify(error=_("请选择文件")), 400
     try:
-        result = service.submit_screenshots(db, get_storage(), cand, _task(task), files)
+        result = service.submit_screenshots(db, get_storage(), cand, _task(task), files,
+                                            campaign=current_campaign())
     except service.EvidenceError as err:
         db.rollback()
         return jsonify(error=reason_text(err.code)), 400

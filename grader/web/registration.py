@@ -43,7 +43,10 @@ def _submit(form, channel: str, actor=None):
         result = register(db, current_campaign(), _input_from(form, names), channel, actor)
     except RegistrationError as err:
         db.rollback()
-        getattr(form, err.field).errors = [reason_text(err.code)]
+        if err.field == "form":
+            flash(reason_text(err.code), "error")
+        else:
+            getattr(form, err.field).errors = [reason_text(err.code)]
         return None
     db.commit()
     return result

@@ -1,0 +1,69 @@
+"""Registration and round-1 submissions close at the campaign's dates when it enforces them."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from test_web_registration import post_register
+from grader.models import Candidate
+from grader.services import evidence, plans
+from grader.services.registration import RegistrationError
+from uploads import synth
+from uploads.storage import FileStorage
+
+
+@pytest.fixture
+def enforced(campaign):
+    campaign.data["enforce_windows"] = True
+    yield campaign
+    campaign.data["enforce_windows"] = False
+
+
+def test_windows_are_shanghai_days_and_times(campaign):
+    start, end = campaign.window("registration")  # 2016-05-03 .. 2016-05-18, whole days
+    assert (start, end) == (datetime(2016, 5, 2, 16, tzinfo=UTC), datetime(2016, 5, 18, 16,
+                                                                           tzinfo=UTC))
+    assert campaign.window_refusal("round1", datetime(2030, 1, 1, tzinfo=UTC)) is None  # off
+    campaign.data["enforce_windows"] = True
+    try:
+        assert campaign.window_refusal("round1", datetime(2016, 5, 24, 15, 59, tzinfo=UTC)) \
+            == "not_open"
+        assert campaign.window_refusal("round1", datetime(2016, 5, 24, 16, tzinfo=UTC)) is None
+        assert campaign.window_refusal("round1", datetime(2016, 5, 30, 16, tzinfo=UTC)) \
+            == "window_over"
+    finally:
+        campaign.data["enforce_windows"] = False
+
+
+def test_registration_after_the_end_is_refused_whole(session, client, enforced, make_township,
+                                                     make_candidate):
+    town = make_township()
+    with pytest.raises(RegistrationError) as err:
+        make_candidate(town)
+    assert err.value.code == "window_over"
+    reply = post_register(client, town)
+    assert "已过截止时间" in reply.get_data(as_text=True)
+    assert session.query(Candidate).count() == 0
+
+
+def test_round1_uploads_close_at_the_end(session, campaign, make_township, make_candidate,
+                                         tmp_path):
+    cand = make_candidate(make_township())
+    cand.stage = "round1"
+    session.commit()
+    storage = FileStorage(tmp_path / "files")
+    shot = synth.to_png(synth.draw_text_image("农村淘宝 合伙人"))
+    inside, after = datetime(2016, 5, 27, 2, tzinfo=UTC), datetime(2016, 5, 31, 2, tzinfo=UTC)
+    campaign.data["enforce_windows"] = True
+    try:
+        with pytest.raises(evidence.EvidenceError, match="inside its window"):
+            evidence.submit_screenshots(session, storage, cand, "wechat_share", [("a.png", shot)],
+                                        after, campaign)
+        kept = evidence.submit_screenshots(session, storage, cand, "wechat_share",
+                                           [("a.png", shot)], inside, campaign)
+        with pytest.raises(plans.PlanError) as err:
+            plans.submit_plan(session, storage, campaign, cand, "p.txt", "计划".encode() * 200,
+                              now=after)
+    finally:
+        campaign.data["enforce_windows"] = False
+    assert err.value.code == "window_over" and len(kept.items) == 1
