@@ -75,9 +75,11 @@ def test_reports_late_missing_and_refusals(session, campaign, round2):
     late = trial.file_report(session, campaign, zhang, 2, "补交", figs,
                              now=START + timedelta(days=2, hours=3))
     assert late.lateness == "late"
+    first_filed = late.submitted_at
     again = trial.file_report(session, campaign, zhang, 2, "更正", figs,
-                              now=START + timedelta(days=5))
+                              now=START + timedelta(days=2, hours=20))  # within the grace period
     assert again.id == late.id and again.lateness == "late" and again.text == "更正"
+    assert again.submitted_at == first_filed
     for day, text, f, code in ((8, "x", figs, "bad_day"), (3, " ", figs, "text_required"),
                                (3, "x", trial.Figures(orders=-1), "bad_figure")):
         with pytest.raises(trial.ReportError) as err:

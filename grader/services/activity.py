@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from grader.auth.permissions import can_view_candidate
 from grader.campaign import Campaign
-from grader.models import Candidate, GroupActivity
-from grader.services import chatlog
+from grader.errors import CodedError
+from grader.models import Candidate, GroupActivity, User
+from grader.services import audit, chatlog
 from grader.services.tables import TableError, read_table
 from grader.services.trial import reports_of, trial_start
 from surveys import normalise_phone
@@ -27,16 +29,32 @@ class ImportSummary:
     unmatched: list[str] = field(default_factory=list)
 
 
+class LinkError(CodedError):
+    """A member link refused before anything changed; `code` is stable."""
+
+
+def _remembered(session: Session, round2: set[int]) -> dict[str, int]:
+    """Map member names already tied to one round-2 candidate (a staff link or earlier match)."""
+    seen: dict[str, set[int]] = defaultdict(set)
+    for member, cid in session.execute(select(GroupActivity.member, GroupActivity.candidate_id)
+                                       .where(GroupActivity.candidate_id.is_not(None))
+                                       .distinct()):
+        seen[member].add(cid)
+    return {m: next(iter(ids)) for m, ids in seen.items() if len(ids) == 1 and ids <= round2}
+
+
 def _matcher(session: Session):
-    """Return a function mapping a Sender to a round-2 candidate id, by phone then name."""
+    """Return a function mapping a Sender to a round-2 candidate id: phone, link, then name."""
     cands = session.scalars(select(Candidate).where(Candidate.stage == "round2")).all()
     by_phone = {c.phone: c.id for c in cands if c.phone}
+    linked = _remembered(session, {c.id for c in cands})
     names = Counter(c.name for c in cands)
     by_name = {c.name: c.id for c in cands if names[c.name] == 1}
 
     def match(sender: chatlog.Sender) -> int | None:
         phone = normalise_phone(sender.phone) if sender.phone else None
-        return by_phone.get(phone) or by_name.get(sender.name)
+        return (by_phone.get(phone) or linked.get(sender.name[:64])
+                or by_name.get(sender.name))
 
     return match
 
@@ -44,11 +62,12 @@ def _matcher(session: Session):
 def _store(session: Session, counts: Counter, source: str) -> ImportSummary:
     """Store (sender, day) counts, matched where possible."""
     match, batch = _matcher(session), uuid.uuid4().hex[:12]
-    unmatched = set()
-    for (sender, day), n in counts.items():
-        session.execute(delete(GroupActivity).where(  # a re-import replaces, never adds up
+    for sender, day in counts:  # a re-import replaces, never adds up
+        session.execute(delete(GroupActivity).where(
             GroupActivity.source == source, GroupActivity.member == sender.name[:64],
             GroupActivity.day == day))
+    unmatched = set()
+    for (sender, day), n in counts.items():
         cid = match(sender)
         if cid is None:
             unmatched.add(sender.name)
@@ -56,6 +75,31 @@ def _store(session: Session, counts: Counter, source: str) -> ImportSummary:
                                   source=source, batch=batch))
     session.flush()
     return ImportSummary(batch, len(counts), sorted(unmatched))
+
+
+def link_member(session: Session, actor: User, member: str, cand: Candidate) -> int:
+    """Give an unmatched member's activity to a candidate (audited); return the rows linked."""
+    if cand.stage != "round2":
+        raise LinkError("candidate_not_in_round2", "only round-2 candidates take group activity")
+    if not can_view_candidate(actor, cand):
+        raise LinkError("not_your_candidate", "the candidate is outside your township")
+    rows = session.scalars(select(GroupActivity).where(
+        GroupActivity.member == member, GroupActivity.candidate_id.is_(None))).all()
+    if not rows:
+        raise LinkError("unknown_member", "no unmatched group member of that name")
+    for row in rows:
+        row.candidate_id = cand.id
+    session.flush()
+    sources = ", ".join(sorted({r.source for r in rows}))
+    audit.record(session, actor, "link_group_member", "candidate", cand.id, "group_member",
+                 None, member, f"{len(rows)} activity rows ({sources})")
+    return len(rows)
+
+
+def unmatched_members(session: Session) -> list[str]:
+    """Return the group members no candidate is linked to yet."""
+    return list(session.scalars(select(GroupActivity.member).where(
+        GroupActivity.candidate_id.is_(None)).distinct().order_by(GroupActivity.member)))
 
 
 def import_chat(session: Session, campaign: Campaign, text: str, source: str) -> ImportSummary:

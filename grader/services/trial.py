@@ -53,7 +53,7 @@ class Figures:
 def file_report(session: Session, campaign: Campaign, cand: Candidate, day: int, text: str,
                 figures: Figures, photos: list[str] = (), now: datetime | None = None
                 ) -> DailyReport:
-    """File or correct a day's report; the first filing time is what counts."""
+    """File or correct a day's report; the first filing counts, corrections end with its grace."""
     days = int(campaign.section("round2").get("days", 7))
     if cand.stage != "round2":
         raise ReportError("not_in_round2", "only candidates in round 2 file daily reports")
@@ -69,10 +69,13 @@ def file_report(session: Session, campaign: Campaign, cand: Candidate, day: int,
         raise ReportError("day_not_started", f"day {day} of the trial has not started yet")
     report = session.scalar(select(DailyReport).where(DailyReport.candidate_id == cand.id,
                                                       DailyReport.day == day))
+    timing = lateness(day, now, trial_start(campaign))
     if report is None:
-        report = DailyReport(candidate_id=cand.id, day=day, submitted_at=now,
-                             lateness=lateness(day, now, trial_start(campaign)))
+        report = DailyReport(candidate_id=cand.id, day=day, submitted_at=now, lateness=timing)
         session.add(report)
+    elif timing == "missed":  # else a stub filed on time could be written after the fact
+        raise ReportError("correction_closed", f"day {day}'s report can no longer be corrected: "
+                                               "corrections close 24 hours after the deadline")
     report.text = text.strip()[:5000]
     for name in FIGURES:
         setattr(report, name, getattr(figures, name))

@@ -2,13 +2,15 @@
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 
 from grader.auth.permissions import roles_required
 from grader.campaign import current_campaign
 from grader.db import get_session
+from grader.models.base import utcnow
 from grader.i18n import reason_text
-from grader.models import Candidate, GroupActivity
+from grader.models import Candidate
 from grader.services import activity, reviews, trial
 from grader.services.tables import TableError
 from grader.storage import get_storage
@@ -17,7 +19,7 @@ from grader.web.forms import ConfirmForm
 
 bp = Blueprint("trial", __name__)
 
-
+# Codes of this page that grader/i18n.REASONS does not know yet.
 def _figures(form) -> trial.Figures:
     """Read the day's figures from the form (blank counts as 0)."""
     def num(name, cast):
@@ -62,7 +64,10 @@ def reports():
             flash(reason_text(err.code), "error")
     filed = trial.reports_of(db, [cand.id])[cand.id]
     days = int(campaign.section("round2").get("days", 7))
+    start, now = trial.trial_start(campaign), utcnow()
+    closed = {d for d in filed if trial.lateness(d, now, start) == "missed"}
     return render_template("trial/reports.html", cand=cand, filed=filed, days=days, form=form,
+                           closed=closed,
                            start=trial.trial_start(campaign))
 
 
@@ -72,18 +77,41 @@ def activity_page():
     """Import group activity and show the 7-day grid per candidate."""
     db, campaign = get_session(), current_campaign()
     form, summary = ConfirmForm(), None
-    from flask_login import current_user
-
     if form.validate_on_submit() and current_user.has_role("county_staff"):
         summary = _import(db, campaign)
+    cands = _round2_in_scope(db)
+    rows = activity.grid(db, campaign, cands)
+    return render_template("trial/activity.html", rows=rows, form=form, summary=summary,
+                           unmatched=activity.unmatched_members(db), cands=cands)
+
+
+@bp.route("/trial/activity/link", methods=["POST"])
+@roles_required("county_staff", "township_staff")
+def link_member():
+    """Link an unmatched group member to a round-2 candidate of the staff's scope."""
+    db, form = get_session(), ConfirmForm()
+    member = (request.form.get("member") or "").strip()
+    cand = db.get(Candidate, request.form.get("candidate_id", type=int) or 0)
+    if not form.validate_on_submit() or not member or cand is None:
+        flash(_("请选择群成员和对应的报名者"), "error")
+        return redirect(url_for("trial.activity_page"))
+    try:
+        n = activity.link_member(db, current_user, member, cand)
+        db.commit()
+        flash(_("已将群成员“%(m)s”的 %(n)s 条活跃记录关联到 %(c)s", m=member, n=n, c=cand.name),
+              "success")
+    except activity.LinkError as err:
+        db.rollback()
+        flash(reason_text(err.code), "error")
+    return redirect(url_for("trial.activity_page"))
+
+
+def _round2_in_scope(db) -> list[Candidate]:
+    """Return the round-2 candidates the user may see (township staff: their own township)."""
     query = select(Candidate).where(Candidate.stage == "round2").order_by(Candidate.id)
     if current_user.role == "township_staff":
         query = query.where(Candidate.township_id == current_user.township_id)
-    rows = activity.grid(db, campaign, list(db.scalars(query)))
-    unmatched = db.scalars(select(GroupActivity.member).where(
-        GroupActivity.candidate_id.is_(None)).distinct()).all()
-    return render_template("trial/activity.html", rows=rows, form=form, summary=summary,
-                           unmatched=unmatched)
+    return list(db.scalars(query))
 
 
 def _import(db, campaign):
