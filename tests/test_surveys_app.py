@@ -119,16 +119,17 @@ def test_call_list_round_trip(client, auth, session, campaign, people, make_user
     a, _b = people
     fill(session, campaign, a, 3, "04")
     surveys.draw_sample(session, campaign, "x", 5)
-    make_user("county", "county_staff")
+    calls.assign(session, [make_user("county", "county_staff")])
     session.commit()
     auth.login("county")
     listing = load_workbook(io.BytesIO(client.get("/calls/list.xlsx").data)).active
     rows = list(listing.iter_rows(values_only=True))
     assert rows[0][0] == "抽查编号" and len(rows) == 4
+    assert rows[0][6:10] == ("结果", "村民答：家庭人口", "村民答：是否网购", "村民答：村组")
     book = Workbook()
     book.active.append(list(rows[0]))
-    book.active.append([rows[1][0], *rows[1][1:5], "属实", 4, "是", "核实无误"])
-    book.active.append([rows[2][0], *rows[2][1:5], "无人接听", None, None, None])
+    book.active.append([*rows[1][:6], "属实", 4, "是", "王庄村一组", "核实无误"])
+    book.active.append([*rows[2][:6], "无人接听", None, None, None, None])
     out = io.BytesIO()
     book.save(out)
     page = client.get("/surveys/")
@@ -138,6 +139,9 @@ def test_call_list_round_trip(client, auth, session, campaign, people, make_user
     assert "已导入 2 条通话结果" in res.text
     outcomes = sorted(o for o in session.scalars(select(SpotCheck.outcome)) if o)
     assert outcomes == ["confirmed", "unreachable"]
+    done = session.get(SpotCheck, rows[1][0])
+    assert done.answers == {"household_size": "4", "shops_online": "是", "village": "王庄村一组"}
+    assert done.mismatches == []
 
 
 def test_template_downloads_with_chinese_headers(client):

@@ -67,3 +67,24 @@ def test_round1_uploads_close_at_the_end(session, campaign, make_township, make_
     finally:
         campaign.data["enforce_windows"] = False
     assert err.value.code == "window_over" and len(kept.items) == 1
+
+
+def test_survey_forms_close_at_the_end_for_candidates(session, campaign, make_township,
+                                                      make_candidate):
+    from grader.services import surveys
+
+    cand = make_candidate(make_township())
+    cand.stage = "round1"
+    session.commit()
+    raw = {"name": "张三", "phone": "13912345678", "village": "东村", "household_size": "4",
+           "shops_online": "是", "surveyed_at": "2016-05-27"}
+    campaign.data["enforce_windows"] = True
+    try:
+        with pytest.raises(surveys.SurveyError, match="inside its window"):
+            surveys.save_form(session, campaign, cand, raw, now=datetime(2016, 5, 31, 1,
+                                                                         tzinfo=UTC))
+        form, errors = surveys.save_form(session, campaign, cand, raw,
+                                         now=datetime(2016, 5, 27, 1, tzinfo=UTC))
+    finally:
+        campaign.data["enforce_windows"] = False
+    assert errors == [] and form.id is not None

@@ -41,6 +41,35 @@ def assign(session: Session, callers: list[User]) -> int:
     return len(todo)
 
 
+def open_calls(session: Session, caller_id: int | None) -> list[SpotCheck]:
+    """Return the calls not yet made, of one caller or (None) of everyone, by caller."""
+    query = select(SpotCheck).where(SpotCheck.outcome.is_(None))
+    if caller_id is not None:
+        query = query.where(SpotCheck.caller_id == caller_id)
+    return list(session.scalars(query.order_by(SpotCheck.caller_id.is_(None),
+                                               SpotCheck.caller_id, SpotCheck.id)))
+
+
+def callers(session: Session) -> list[User]:
+    """Return the users who have calls assigned, by name."""
+    return list(session.scalars(select(User).where(User.id.in_(
+        select(SpotCheck.caller_id).where(SpotCheck.caller_id.is_not(None))))
+        .order_by(User.username)))
+
+
+def comparison(call: SpotCheck) -> list[dict]:
+    """Return per asked question the survey's answer, the villager's and whether they agree."""
+    survey = _values(call.form, call.candidate.reg_no)
+    rows = []
+    for question in ASKED:
+        heard = (call.answers or {}).get(question)
+        state = ("not_asked" if heard in (None, "") else
+                 "differs" if question in (call.mismatches or ()) else "agrees")
+        rows.append({"question": question, "survey": survey.get(question), "heard": heard,
+                     "state": state})
+    return rows
+
+
 def next_call(session: Session, caller: User) -> SpotCheck | None:
     """Return the caller's next call not yet made."""
     return session.scalar(select(SpotCheck).where(SpotCheck.caller_id == caller.id,

@@ -1,19 +1,27 @@
 """Survey forms in the app: entry, import, checks across everyone, and the call sample."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from grader.errors import CodedError
 from grader.campaign import Campaign
-from grader.models import Candidate, SpotCheck, SurveyForm
+from grader.models import Candidate, SpotCheck, SurveyForm, User
+from grader.models.base import utcnow
+from grader.services import audit
 from grader.services.rankings import round_published
 from surveys import (CellError, CheckConfig, RowResult, SurveyRow, all_questions, check_rows,
                      import_sheet, parse_record, sample_spot_checks)
+from surveys.checks import OTHER_CANDIDATE
 
 FIELDS = ("name", "phone", "village", "household_size", "shops_online", "surveyed_at")
+# A staff decision on a number several candidates submitted, kept in the form's hints:
+# keep (this candidate keeps it), other (another candidate does), shared (a family phone).
+DECIDED = "phone_decision:"
 
 
 class SurveyError(CodedError):
@@ -28,6 +36,33 @@ def extra_questions(campaign: Campaign) -> tuple[dict, ...]:
 def questions(campaign: Campaign):
     """Return every question of the form, base ones first."""
     return all_questions(extra_questions(campaign))
+
+
+def check_config(campaign: Campaign) -> CheckConfig:
+    """Return the checks' settings: extra questions, round 1's days, the per-day limit."""
+    limit = campaign.section("round1").get("tasks", {}).get("survey", {}).get(
+        "max_forms_per_day")
+    extra = {} if limit is None else {"max_forms_per_day": int(limit)}
+    return CheckConfig(extra_questions=extra_questions(campaign),
+                       period=round1_days(campaign), **extra)
+
+
+def round1_days(campaign: Campaign) -> tuple[date, date] | None:
+    """Return round 1's first and last calendar day in the campaign's time zone."""
+    section = campaign.section("round1")
+    if "start" not in section or "end" not in section:
+        return None
+    zone = ZoneInfo(str(campaign.data.get("timezone") or "Asia/Shanghai"))
+    end = _local(section["end"], zone)
+    if len(str(section["end"])) > 10 and end.time() == datetime.min.time():
+        end -= timedelta(microseconds=1)  # an end at 00:00 closes the day before (24:00)
+    return _local(section["start"], zone).date(), end.date()
+
+
+def _local(value, zone: ZoneInfo) -> datetime:
+    """Read a campaign date or time in the campaign's zone (naive means local)."""
+    when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return when.replace(tzinfo=zone) if when.tzinfo is None else when.astimezone(zone)
 
 
 def _values(form: SurveyForm, reg_no: str) -> dict:
@@ -65,6 +100,9 @@ def save_form(session: Session, campaign: Campaign, cand: Candidate, raw: dict,
         raise SurveyError("not_in_round1", "only candidates in round 1 submit surveys")
     if round_published(session, "1"):
         raise SurveyError("round_closed", "round 1 is published; submissions are closed")
+    closed = campaign.window_refusal("round1", now or utcnow())
+    if closed:
+        raise SurveyError(closed, "round 1 takes submissions only inside its window")
     if client_key:
         known = session.scalar(select(SurveyForm).where(SurveyForm.client_key == client_key))
         if known is not None:
@@ -95,6 +133,9 @@ def import_forms(session: Session, campaign: Campaign, data: bytes, keep_valid: 
     """Import a sheet of forms; all or nothing unless keep_valid; a candidate imports own."""
     if round_published(session, "1"):
         raise SurveyError("round_closed", "round 1 is published; submissions are closed")
+    closed = campaign.window_refusal("round1", now or utcnow()) if only is not None else None
+    if closed:  # a candidate's own sheet; staff may still key in paper forms afterwards
+        raise SurveyError(closed, "round 1 takes submissions only inside its window")
     result = import_sheet(data, extra_questions(campaign), keep_valid=keep_valid)
     errors = list(result.errors)
     by_reg = _candidates(session, {r.candidate for r in result.rows if r.candidate})
@@ -150,12 +191,47 @@ def recheck(session: Session, campaign: Campaign, touching: list[SurveyForm] | N
                                 if phones else False))
     pairs = list(session.execute(query.order_by(F.id)))
     rows = [SurveyRow(f.id, _values(f, reg)) for f, reg in pairs]
-    results = check_rows(rows, CheckConfig(extra_questions=extra_questions(campaign)))
+    results = check_rows(rows, check_config(campaign))
+    marked = {f.id: decision_of(f) for f, _reg in pairs}
+    decisions = _decisions(results, marked)
     for (form, _reg), res in zip(pairs, results, strict=True):
+        res = _lift(res) if decisions.get(res.row) in ("keep", "shared") else res
         form.phone_e164, form.valid = res.phone_e164, res.valid
-        form.flags, form.hints = list(res.flags), list(res.hints)
+        kept = decisions.get(res.row) or marked[res.row]  # a voided decision stays on record
+        form.flags, form.hints = list(res.flags), list(res.hints) + (
+            [DECIDED + kept] if kept else [])
     session.flush()
     return len(rows)
+
+
+def decision_of(form: SurveyForm) -> str | None:
+    """Return the staff decision recorded on a form's shared number, if any."""
+    return next((h[len(DECIDED):] for h in form.hints or () if h.startswith(DECIDED)), None)
+
+
+def _decisions(results: list[RowResult], marked: dict[int, str | None]) -> dict[int, str]:
+    """Return each shared-number row's decision; void for a number a new candidate sent."""
+    by_owner: dict[tuple, str] = {}
+    for res in results:
+        if marked.get(res.row):
+            by_owner.setdefault((res.phone_e164, res.candidate), marked[res.row])
+    shared = defaultdict(list)
+    for res in results:
+        if OTHER_CANDIDATE in res.flags:
+            shared[res.phone_e164].append(res)
+    out = {}
+    for rows in shared.values():
+        # a candidate's later row with the number inherits the decision on its earlier ones
+        found = [by_owner.get((r.phone_e164, r.candidate)) for r in rows]
+        if None not in found:
+            out.update((r.row, d) for r, d in zip(rows, found, strict=True))
+    return out
+
+
+def _lift(res: RowResult) -> RowResult:
+    """Drop the other-candidate flag staff cleared; the row is valid when nothing is left."""
+    flags = tuple(f for f in res.flags if f != OTHER_CANDIDATE)
+    return res._replace(flags=flags, valid=not flags)
 
 
 def _phones_of(forms: list[SurveyForm]) -> set[str]:
@@ -191,3 +267,56 @@ def draw_sample(session: Session, campaign: Campaign, seed: str, per_candidate: 
         added += 1
     session.flush()
     return added
+
+
+@dataclass
+class SharedNumber:
+    """A number more than one candidate submitted, its forms, and whether staff decided."""
+
+    phone_e164: str
+    forms: list[SurveyForm]
+
+    @property
+    def decided(self) -> bool:
+        """Say whether a decision holds: only rows decided for another still carry the flag."""
+        return all(decision_of(f) and (OTHER_CANDIDATE not in (f.flags or ())
+                                       or decision_of(f) == "other") for f in self.forms)
+
+
+def shared_numbers(session: Session) -> list[SharedNumber]:
+    """List the numbers several candidates submitted, undecided first."""
+    numbers = session.scalars(select(SurveyForm.phone_e164).where(
+        SurveyForm.phone_e164.is_not(None)).group_by(SurveyForm.phone_e164).having(
+        func.count(func.distinct(SurveyForm.candidate_id)) > 1)).all()
+    forms = defaultdict(list)
+    for form in session.scalars(select(SurveyForm).where(SurveyForm.phone_e164.in_(numbers))
+                                .order_by(SurveyForm.id)) if numbers else ():
+        forms[form.phone_e164].append(form)
+    found = [SharedNumber(n, forms[n]) for n in sorted(numbers)]
+    return sorted(found, key=lambda s: s.decided)
+
+
+def resolve_shared_number(session: Session, campaign: Campaign, actor: User, phone_e164: str,
+                          keeper_id: int | None, reason: str) -> list[SurveyForm]:
+    """Decide which candidate keeps a shared number (None: valid for all); audit each row."""
+    if round_published(session, "1"):
+        raise SurveyError("round_closed", "round 1 is published; its forms are final")
+    if not (reason or "").strip():
+        raise SurveyError("reason_required", "give a reason for the decision")
+    forms = list(session.scalars(select(SurveyForm).where(SurveyForm.phone_e164 == phone_e164)
+                                 .order_by(SurveyForm.id)))
+    owners = {f.candidate_id for f in forms}
+    if len(owners) < 2 or (keeper_id is not None and keeper_id not in owners):
+        raise SurveyError("not_shared", f"{phone_e164} is not shared by that candidate")
+    before = {f.id: {"valid": f.valid, "decision": decision_of(f)} for f in forms}
+    for form in forms:
+        mine = "shared" if keeper_id is None else (
+            "keep" if form.candidate_id == keeper_id else "other")
+        form.hints = [h for h in form.hints or () if not h.startswith(DECIDED)] + [DECIDED + mine]
+    recheck(session, campaign, touching=forms)
+    for form in forms:
+        audit.record(session, actor, "resolve_shared_phone", "candidate", form.candidate_id,
+                     f"survey_form:{form.id}", before[form.id],
+                     {"valid": form.valid, "decision": decision_of(form)}, reason.strip())
+    session.flush()
+    return forms

@@ -15,3 +15,10 @@
   saved.client_key = form.elements.client_key.value;
   localStorage.setItem(KEY, JSON.stringify(saved));
 })();
+
+// The print button of the offline call list.
+(function () {
+  Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (el) {
+    el.addEventListener("click", function () { window.print(); });
+  });
+})();

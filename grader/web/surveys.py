@@ -5,10 +5,11 @@ import secrets
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from grader.auth.permissions import display_phone, roles_required
+from grader.auth.permissions import can_view_candidate, display_phone, roles_required
 from grader.campaign import current_campaign
 from grader.db import get_session
 from grader.i18n import reason_text
@@ -21,10 +22,27 @@ from grader.web.uploads import XLSX, send_table
 from surveys import OUTCOMES, SheetError, write_template_xlsx
 
 bp = Blueprint("surveys", __name__)
-CALL_HEADER = ["抽查编号", "报名编号", "户主姓名", "联系电话", "村组", "结果", "家庭人口", "是否网购",
-               "备注"]
+# The answer columns stay blank on export: the caller writes what the villager says.
+CALL_HEADER = ["抽查编号", "电话员", "报名编号", "户主姓名", "联系电话", "要问的问题", "结果",
+               "村民答：家庭人口", "村民答：是否网购", "村民答：村组", "备注"]
+ASK = "是否有人上门做过农村淘宝调研？家里几口人？平时网购吗？住哪个村组？"
+# 家庭人口/是否网购 were blank answer columns in earlier lists too; their 村组 column held the
+# survey's own village, so it is never read back as an answer.
+CALL_ALIASES = {"抽查编号": "id", "结果": "outcome", "村民答：家庭人口": "household_size",
+                "村民答：是否网购": "shops_online", "村民答：村组": "village", "备注": "note",
+                "家庭人口": "household_size", "是否网购": "shops_online"}
 OUTCOME_ZH = {"confirmed": "属实", "denied": "否认", "wrong_number": "号码错误",
               "unreachable": "无人接听", "refused": "拒绝回答"}
+ASKED_ZH = {"household_size": _l("家庭人口"), "shops_online": _l("是否网购"),
+            "village": _l("村组")}
+ERRORS = {"not_shared": _l("这个号码没有被这位报名者和其他报名者共用"),
+          "no_keeper": _l("请选择由哪位报名者保留这个号码，或选择全部有效")}
+
+
+def error_text(err: Exception) -> str:
+    """Return the Chinese text of a refused action's code."""
+    code = getattr(err, "code", "bad_row")
+    return str(ERRORS.get(code) or reason_text(code))
 
 
 @bp.route("/surveys/template.xlsx")
@@ -116,56 +134,84 @@ def _staff_action(db, campaign) -> None:
         db.commit()
     except (surveys.SurveyError, SheetError, TableError, ValueError) as err:
         db.rollback()
-        flash(reason_text(getattr(err, "code", "bad_row")), "error")
+        flash(error_text(err), "error")
 
 
 @bp.route("/calls/next", methods=["GET", "POST"])
 @roles_required("county_staff")
 def next_call():
-    """One call at a time: the number, what to ask, then the survey's answers."""
+    """One call at a time: the number and what to ask; the survey's answers only after."""
     db, campaign = get_session(), current_campaign()
     form = ConfirmForm()
     if form.validate_on_submit():
-        call = db.get(SpotCheck, request.form.get("call_id", type=int) or 0)
-        if call is None:
-            abort(404)
-        answers = {q: request.form.get(q, "") for q in calls.ASKED}
+        call = _own_call(db, request.form.get("call_id", type=int) or 0)
+        answers = {q: request.form.get(q, "").strip() for q in calls.ASKED}
         try:
             calls.record(db, campaign, call, current_user, request.form.get("outcome", ""),
                          answers, request.form.get("note", ""))
             db.commit()
         except surveys.SurveyError as err:
             db.rollback()
-            flash(reason_text(err.code), "error")
+            flash(error_text(err), "error")
             return redirect(url_for("surveys.next_call"))
-        return render_template("surveys/call_done.html", call=call, outcome_zh=OUTCOME_ZH)
+        return render_template("surveys/call_done.html", call=call, outcome_zh=OUTCOME_ZH,
+                               rows=calls.comparison(call), asked_zh=ASKED_ZH)
     call = calls.next_call(db, current_user)
     return render_template("surveys/call.html", call=call, form=form, outcomes=OUTCOMES,
                            outcome_zh=OUTCOME_ZH, phone=display_phone(call.form.phone_e164)
                            if call else "")
 
 
+def _own_call(db, call_id: int) -> SpotCheck:
+    """Load a call the user was given and may see, else 404/403."""
+    call = db.get(SpotCheck, call_id)
+    if call is None:
+        abort(404)
+    if call.caller_id != current_user.id or not can_view_candidate(current_user, call.candidate):
+        abort(403)
+    return call
+
+
+def _listed_calls(db) -> tuple[int | None, list[SpotCheck]]:
+    """Return whose open calls to list (own by default, a caller's, None for all) and them."""
+    pick = request.args.get("caller", "")
+    caller = None if pick == "all" else int(pick) if pick.isdigit() else current_user.id
+    return caller, [c for c in calls.open_calls(db, caller)
+                    if can_view_candidate(current_user, c.candidate)]
+
+
+@bp.route("/calls/list")
+@roles_required("county_staff")
+def call_sheet():
+    """Show the open calls as a printable A4 list for calling offline."""
+    db = get_session()
+    caller, todo = _listed_calls(db)
+    people = calls.callers(db)
+    return render_template("surveys/call_list.html", todo=todo, caller=caller, callers=people,
+                           names={u.id: u.display_name or u.username for u in people},
+                           phone=display_phone, outcome_zh=OUTCOME_ZH)
+
+
 @bp.route("/calls/list.xlsx")
 @roles_required("county_staff")
 def call_list() -> Response:
-    """Export the calls not yet made, for calling offline; re-import the filled sheet."""
+    """Export the open calls for calling offline, answer columns blank; re-import it filled."""
     db = get_session()
-    rows = [[c.id, c.candidate.reg_no, c.form.name, display_phone(c.form.phone_e164),
-             c.form.village, "", "", "", ""] for c in db.scalars(
-        select(SpotCheck).where(SpotCheck.outcome.is_(None)).order_by(SpotCheck.id))]
+    _caller, todo = _listed_calls(db)
+    names = {u.id: u.display_name or u.username for u in calls.callers(db)}
+    rows = [[c.id, names.get(c.caller_id, ""), c.candidate.reg_no, c.form.name,
+             display_phone(c.form.phone_e164), ASK, "", "", "", "", ""] for c in todo]
     return send_table("xlsx", "电话抽查名单", CALL_HEADER, rows)
 
 
 def _import_calls(db, campaign) -> int:
-    """Record outcomes from a filled call list; all rows must be readable."""
+    """Record outcomes from a filled call list, reading only what the callers wrote."""
     from grader.services.tables import read_table
 
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise surveys.SurveyError("empty_file", "choose the filled call list")
-    aliases = {"抽查编号": "id", "结果": "outcome", "家庭人口": "household_size",
-               "是否网购": "shops_online", "村组": "village", "备注": "note"}
-    table = read_table(upload.filename or "calls.xlsx", upload.read(), aliases, 5 << 20)
+    table = read_table(upload.filename or "calls.xlsx", upload.read(), CALL_ALIASES, 5 << 20)
     by_zh = {v: k for k, v in OUTCOME_ZH.items()}
     todo = []
     for n, row in table.rows:
@@ -175,8 +221,35 @@ def _import_calls(db, campaign) -> int:
         call = db.get(SpotCheck, int(row["id"])) if row.get("id", "").isdigit() else None
         if call is None or outcome not in OUTCOMES:
             raise surveys.SurveyError("bad_row", f"row {n}: unknown call id or outcome")
+        if not can_view_candidate(current_user, call.candidate):
+            abort(403)
         todo.append((call, outcome, row))
     for call, outcome, row in todo:
-        answers = {q: row.get(q, "") for q in calls.ASKED}
+        answers = {q: row.get(q, "").strip() for q in calls.ASKED}
         calls.record(db, campaign, call, current_user, outcome, answers, row.get("note", ""))
     return len(todo)
+
+
+@bp.route("/surveys/phones", methods=["GET", "POST"])
+@roles_required("county_staff")
+def shared_phones():
+    """List numbers several candidates submitted; decide who keeps each, with a reason."""
+    db, form = get_session(), ConfirmForm()
+    if form.validate_on_submit():
+        keeper = request.form.get("keeper", "")
+        try:
+            if keeper != "all" and not keeper.isdigit():
+                raise surveys.SurveyError("no_keeper", "choose who keeps the number, or all")
+            kept = surveys.resolve_shared_number(
+                db, current_campaign(), current_user, request.form.get("phone", ""),
+                int(keeper) if keeper.isdigit() else None, request.form.get("reason", ""))
+            db.commit()
+            flash(_("已记录决定，%(n)s 份调研表已重新核对并记入审计日志", n=len(kept)), "success")
+        except surveys.SurveyError as err:
+            db.rollback()
+            flash(error_text(err), "error")
+        return redirect(url_for("surveys.shared_phones"))
+    shared = [s for s in surveys.shared_numbers(db)
+              if all(can_view_candidate(current_user, f.candidate) for f in s.forms)]
+    return render_template("surveys/phones.html", shared=shared, form=form,
+                           phone=display_phone, decision_of=surveys.decision_of)
