@@ -202,6 +202,8 @@ def test_an_upheld_appeal_is_applied_by_an_amended_ranking(session, campaign, ro
         appeal = appeals.file_appeal(session, campaign, b, shot.id, "截图里有关键词")
         appeals.answer_appeal(session, appeal, county, True, "复核后确认")
         session.commit()
+        with pytest.raises(rankings.RankingError, match="already published"):
+            rankings.publish(session, early, county)  # built before the appeal: stale
         amended = rankings.preview(session, campaign, "1", county)
     finally:
         campaign.data["round1"]["advance"] = 400
@@ -212,6 +214,7 @@ def test_an_upheld_appeal_is_applied_by_an_amended_ranking(session, campaign, ro
     assert rankings.publish(session, amended, county) == 1
     assert (a.stage, b.stage) == ("round1", "round2")
     assert (first.status, amended.status, early.status) == ("amended", "published", "superseded")
+    assert rankings.published(session, "1").id == amended.id
     moves = session.scalars(select(AuditLog).where(AuditLog.action == "amend_ranking",
                                                    AuditLog.field == "stage")).all()
     assert [(m.entity_id, m.before, m.after) for m in moves] == [(a.id, "round2", "round1")]
@@ -347,3 +350,22 @@ def test_similar_plans_in_the_staff_report_and_side_by_side(session, campaign, s
     assert "并排对比两份计划书" in queue and "<mark>" in queue
     assert a.name not in queue and b.name not in queue  # still blind
     assert str(mark_spans("a<b>c", [(1, 3)])) == "a<mark>&lt;b&gt;</mark>c"
+
+
+def test_no_amendment_once_the_next_round_has_begun(session, campaign, round1, make_user):
+    _town, (a, b, _c) = round1
+    county = make_user("county", "county_staff")
+    shot = EvidenceItem(candidate_id=b.id, task="wechat_share", filename="r.png", sha256="d" * 64,
+                        size=1, mime="image/png", storage_key="k", status="reject", reasons=[])
+    session.add(shot)
+    session.commit()
+    first = rankings.preview(session, campaign, "1", county)
+    rankings.publish(session, first, county)
+    appeal = appeals.file_appeal(session, campaign, b, shot.id, "有关键词")
+    appeals.answer_appeal(session, appeal, county, True, "确认")
+    session.commit()
+    rankings.preview(session, campaign, "2", county)  # round 2 is being ranked already
+    late = rankings.preview(session, campaign, "1", county)
+    with pytest.raises(rankings.RankingError, match="already published"):
+        rankings.publish(session, late, county)
+    assert late.status == "draft" and first.status == "published"

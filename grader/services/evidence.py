@@ -46,6 +46,33 @@ def _expand(files: list[tuple[str, bytes]]) -> list[tuple[str, bytes | None, str
     return out
 
 
+def screen(files: list[tuple[str, bytes]]) -> list[tuple[str, bytes | None, str | None]]:
+    """Open ZIPs and validate every image, without the database: (name, data, refusal)."""
+    out = []
+    for name, data, refusal in _expand(files):
+        if refusal is None:
+            try:
+                validate_image(data, DEFAULT_LIMITS)
+            except UploadRefused as exc:
+                refusal = exc.code
+        out.append((name, None if refusal else data, refusal))
+    return out
+
+
+def admissible(session: Session, cand: Candidate, task: str, now: datetime,
+               campaign: Campaign | None = None) -> None:
+    """Refuse an upload from someone not in an open round 1 (before the slow screening, too)."""
+    if task not in SCREENSHOT_TASKS:
+        raise EvidenceError("unknown_task", f"unknown task {task!r}")
+    if cand.stage != "round1":
+        raise EvidenceError("not_in_round1", "only candidates in round 1 submit evidence")
+    if round_published(session, "1"):
+        raise EvidenceError("round_closed", "round 1 is published; submissions are closed")
+    closed = campaign.window_refusal("round1", now) if campaign is not None else None
+    if closed:
+        raise EvidenceError(closed, "round 1 takes submissions only inside its window")
+
+
 def submit_screenshots(session: Session, storage: FileStorage, cand: Candidate, task: str,
                        files: list[tuple[str, bytes]], now: datetime | None = None,
                        campaign: Campaign | None = None) -> Submission:
@@ -53,22 +80,18 @@ def submit_screenshots(session: Session, storage: FileStorage, cand: Candidate, 
 
     With the campaign given, its round-1 window is enforced when the file says so.
     """
-    if task not in SCREENSHOT_TASKS:
-        raise EvidenceError("unknown_task", f"unknown task {task!r}")
-    if cand.stage != "round1":
-        raise EvidenceError("not_in_round1", "only candidates in round 1 submit evidence")
-    if round_published(session, "1"):
-        raise EvidenceError("round_closed", "round 1 is published; submissions are closed")
+    now = now or utcnow()
+    admissible(session, cand, task, now, campaign)
+    return store_screened(session, storage, cand, task, screen(files), now, campaign)
+
+
+def store_screened(session: Session, storage: FileStorage, cand: Candidate, task: str,
+                   screened: list[tuple[str, bytes | None, str | None]],
+                   now: datetime | None = None, campaign: Campaign | None = None) -> Submission:
+    """Store the screened images as pending items; list the refused ones with their reason."""
     result, now = Submission(), now or utcnow()
-    closed = campaign.window_refusal("round1", now) if campaign is not None else None
-    if closed:
-        raise EvidenceError(closed, "round 1 takes submissions only inside its window")
-    for name, data, refusal in _expand(files):
-        if refusal is None:
-            try:
-                validate_image(data, DEFAULT_LIMITS)
-            except UploadRefused as exc:
-                refusal = exc.code
+    admissible(session, cand, task, now, campaign)
+    for name, data, refusal in screened:
         if refusal:
             result.refused.append((name, refusal))
             continue

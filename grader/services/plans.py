@@ -44,9 +44,9 @@ def _extract(data: bytes) -> str:
 MAX_PHOTOS = 30  # photographed pages in one plan
 
 
-def _admissible(session: Session, campaign: Campaign, cand: Candidate,
+def admissible(session: Session, campaign: Campaign, cand: Candidate,
                 now: datetime | None) -> None:
-    """Refuse a plan from someone not in an open round 1."""
+    """Refuse a plan from someone not in an open round 1 (before the slow reading, too)."""
     if cand.stage != "round1":
         raise PlanError("not_in_round1", "only candidates in round 1 submit a plan")
     if round_published(session, "1"):
@@ -65,25 +65,22 @@ def _sized(data: bytes, max_bytes: int) -> bytes:
     return data
 
 
-def submit_plan(session: Session, storage: FileStorage, campaign: Campaign, cand: Candidate,
-                filename: str, data: bytes, max_bytes: int = 20 * 1024 * 1024,
-                now: datetime | None = None) -> PlanResult:
-    """Store a plan, extract its text, and give it to reviewers; a new plan replaces the old."""
-    _admissible(session, campaign, cand, now)
-    text = _extract(_sized(data, max_bytes))
-    return _save(session, storage, campaign, cand, filename, data, text, now)
+@dataclass(frozen=True)
+class ReadPlan:
+    """A plan read without the database: the file to store and its text."""
+
+    filename: str
+    data: bytes
+    text: str
 
 
-def submit_plan_pages(session: Session, storage: FileStorage, campaign: Campaign,
-                      cand: Candidate, files: list[tuple[str, bytes]],
-                      max_bytes: int = 20 * 1024 * 1024, now: datetime | None = None
-                      ) -> PlanResult:
-    """Take a plan as one document, or as photos of its pages bound into one PDF in order."""
-    if len(files) == 1:
-        return submit_plan(session, storage, campaign, cand, *files[0], max_bytes, now)
-    _admissible(session, campaign, cand, now)
+def read_plan(files: list[tuple[str, bytes]], max_bytes: int = 20 * 1024 * 1024) -> ReadPlan:
+    """Read one document, or bind photos of pages into one PDF in order; OCR happens here."""
     if not files:
         raise PlanError("empty_file", "no file was sent")
+    if len(files) == 1:
+        name, data = files[0]
+        return ReadPlan(name, data, _extract(_sized(data, max_bytes)))
     if len(files) > MAX_PHOTOS:
         raise PlanError("too_many_pages", f"at most {MAX_PHOTOS} photographed pages")
     texts = []
@@ -96,8 +93,31 @@ def submit_plan_pages(session: Session, storage: FileStorage, campaign: Campaign
     except UploadRefused as refusal:
         raise PlanError(refusal.code, f"a page cannot be read: {refusal.code}") from refusal
     stem = files[0][0].rsplit(".", 1)[0][:80] or "plan"
-    return _save(session, storage, campaign, cand, f"{stem}-{len(files)}p.pdf", pdf,
-                 "\n\n".join(texts), now)
+    return ReadPlan(f"{stem}-{len(files)}p.pdf", pdf, "\n\n".join(texts))
+
+
+def submit_plan(session: Session, storage: FileStorage, campaign: Campaign, cand: Candidate,
+                filename: str, data: bytes, max_bytes: int = 20 * 1024 * 1024,
+                now: datetime | None = None) -> PlanResult:
+    """Store a plan, extract its text, and give it to reviewers; a new plan replaces the old."""
+    return submit_plan_pages(session, storage, campaign, cand, [(filename, data)], max_bytes,
+                             now)
+
+
+def submit_plan_pages(session: Session, storage: FileStorage, campaign: Campaign,
+                      cand: Candidate, files: list[tuple[str, bytes]],
+                      max_bytes: int = 20 * 1024 * 1024, now: datetime | None = None
+                      ) -> PlanResult:
+    """Take a plan as one document, or as photos of its pages bound into one PDF in order."""
+    admissible(session, campaign, cand, now)
+    return save_plan(session, storage, campaign, cand, read_plan(files, max_bytes), now)
+
+
+def save_plan(session: Session, storage: FileStorage, campaign: Campaign, cand: Candidate,
+              plan: ReadPlan, now: datetime | None = None) -> PlanResult:
+    """Store a plan read by read_plan and give it to reviewers; the new replaces the old."""
+    admissible(session, campaign, cand, now)
+    return _save(session, storage, campaign, cand, plan.filename, plan.data, plan.text, now)
 
 
 def _save(session: Session, storage: FileStorage, campaign: Campaign, cand: Candidate,

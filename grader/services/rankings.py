@@ -3,13 +3,14 @@
 from collections import Counter, defaultdict
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from grader.models.base import SHANGHAI
 from grader.campaign import Campaign
 from grader.errors import CodedError
 from grader.models import Candidate, EvidenceItem, Ranking, Review, SpotCheck, SurveyForm, User
+from grader.models.candidate import STAGES
 from grader.models.base import utcnow
 from grader.services import audit
 from scoring import rank_facts
@@ -28,6 +29,7 @@ def round_published(session: Session, round_name: str) -> bool:
 
 NEXT_STAGE = {"1": ("round1", "round2"), "2": ("round2", "interview"),
               "interview": ("interview", "selected")}
+NEXT_ROUND = {"1": "2", "2": "interview", "interview": None}
 
 
 def iso(value: datetime | None) -> str | None:
@@ -201,8 +203,13 @@ def publish(session: Session, ranking: Ranking, actor: User | None) -> int:
     """
     if ranking.status != "draft":
         raise RankingError("not_a_draft", "only a draft ranking can be published")
+    session.execute(select(Ranking.id).where(Ranking.round == ranking.round)
+                    .with_for_update())  # two publishers of one round go one after the other
+    session.refresh(ranking)
+    if ranking.status != "draft":
+        raise RankingError("not_a_draft", "only a draft ranking can be published")
     current = published(session, ranking.round)
-    if current is not None and not amendable(session, current):
+    if current is not None and not amendable(session, current, ranking):
         raise RankingError("round_published", f"round {ranking.round} is already published")
     for other in session.scalars(select(Ranking).where(Ranking.round == ranking.round,
                                                        Ranking.status == "draft",
@@ -257,14 +264,30 @@ def first_published_at(session: Session, round_name: str):
         .order_by(Ranking.published_at).limit(1))
 
 
-def amendable(session: Session, current: Ranking) -> bool:
-    """Say whether an appeal of the round was upheld after its ranking was published."""
+def amendable(session: Session, current: Ranking, draft: Ranking | None = None) -> bool:
+    """Say whether a draft may replace the published ranking of its round.
+
+    Only after an appeal was upheld since publication, only with a draft built after the
+    last such appeal, and only while nobody of the cohort has gone past the next stage and
+    the next round has no ranking (else exactly N could no longer advance).
+    """
     from grader.models import Appeal
 
     if current.round != "1":
         return False
-    return session.scalar(select(Appeal.id).where(
-        Appeal.status == "upheld", Appeal.answered_at >= current.published_at).limit(1)) is not None
+    upheld = session.scalar(select(func.max(Appeal.answered_at)).where(
+        Appeal.status == "upheld", Appeal.answered_at >= current.published_at))
+    if upheld is None or (draft is not None and draft.created_at < upheld):
+        return False
+    _from, to_stage = NEXT_STAGE[current.round]
+    later = STAGES[STAGES.index(to_stage) + 1:]
+    ids = [r["id"] for r in current.result["ranking"]]
+    moved_on = session.scalar(select(Candidate.id).where(
+        Candidate.reg_no.in_(ids), Candidate.stage.in_(later)).limit(1))
+    next_round = session.scalar(select(Ranking.id).where(
+        Ranking.round == NEXT_ROUND[current.round], Ranking.status.in_(["draft", "published"]))
+        .limit(1))
+    return moved_on is None and next_round is None
 
 
 def published_entry(session: Session, cand: Candidate) -> list[tuple[Ranking, dict]]:

@@ -37,7 +37,10 @@ def plan():
     if form.validate_on_submit():
         files = [(f.filename or "plan", f.read()) for f in form.files.data if f]
         try:
-            result = plans.submit_plan_pages(db, get_storage(), current_campaign(), cand, files)
+            plans.admissible(db, current_campaign(), cand, None)
+            db.commit()  # reading photos takes seconds: hold no database lock meanwhile
+            read = plans.read_plan(files)
+            result = plans.save_plan(db, get_storage(), current_campaign(), cand, read)
             db.commit()
             flash(_("计划书已提交，识别出 %(n)s 个字", n=result.chars), "success")
             return redirect(url_for("candidate.plan"))

@@ -9,6 +9,7 @@ from grader import jobs
 from grader.auth.permissions import can_view_candidate, roles_required
 from grader.campaign import current_campaign
 from grader.db import get_session
+from grader.models.base import utcnow
 from grader.i18n import reason_text
 from grader.models import EvidenceItem
 from grader.services import evidence as service
@@ -58,8 +59,12 @@ def upload(task: str):
     if not files:
         return jsonify(error=_("请选择文件")), 400
     try:
-        result = service.submit_screenshots(db, get_storage(), cand, _task(task), files,
-                                            campaign=current_campaign())
+        task_name, now = _task(task), utcnow()
+        service.admissible(db, cand, task_name, now, current_campaign())
+        db.commit()  # decoding a hundred images takes seconds: hold no database lock meanwhile
+        screened = service.screen(files)
+        result = service.store_screened(db, get_storage(), cand, task_name, screened, now,
+                                        current_campaign())
     except service.EvidenceError as err:
         db.rollback()
         return jsonify(error=reason_text(err.code)), 400

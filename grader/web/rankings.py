@@ -73,7 +73,8 @@ def view(ranking_id: int):
     names = dict(db.execute(select(Candidate.reg_no, Candidate.name).where(
         Candidate.reg_no.in_([r["id"] for r in ranking.result["ranking"]]))).all())
     current = service.published(db, ranking.round) if ranking.status == "draft" else None
-    amends = current if current is not None and service.amendable(db, current) else None
+    amends = current if current is not None and service.amendable(db, current, ranking) \
+        else None
     changes = _changes(current, ranking) if current is not None else []
     return render_template("rankings/view.html", ranking=ranking, form=form, names=names,
                            round_name=ROUND_NAMES.get(ranking.round, ranking.round),
@@ -103,7 +104,7 @@ def export(ranking_id: int, fmt: str):
 
 
 @bp.route("/similarity")
-@roles_required("county_staff", "reviewer")
+@roles_required("county_staff")  # it names whose plans they are: never for blind reviewers
 def similarity():
     """List plan pairs above the similarity threshold, with whose plans they are."""
     db = get_session()
