@@ -300,3 +300,15 @@ def test_too_many_forms_a_day_are_hinted(app, session, campaign, people):
     surveys.recheck(session, campaign)  # without the limit the hint goes away
     assert not any("too_fast" in f.hints for f in busy)
     assert session.get(SurveyForm, busy[0].id).valid
+
+
+def test_after_publication_shared_numbers_are_shown_without_a_form(client, auth, session,
+                                                                   campaign, people, make_user):
+    shared_setup(session, campaign, people)
+    county = make_user("county", "county_staff")
+    auth.login("county")
+    assert 'name="keeper"' in client.get("/surveys/phones").text
+    rankings.publish(session, rankings.preview(session, campaign, "1", county), county)
+    session.commit()
+    page = client.get("/surveys/phones").text
+    assert "只能查看" in page and 'name="keeper"' not in page and people[0].reg_no in page

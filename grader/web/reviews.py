@@ -21,10 +21,15 @@ def progress():
     """Show review progress per kind; assign reviewers to the items that lack them."""
     db, campaign, form = get_session(), current_campaign(), ConfirmForm()
     if form.validate_on_submit():
+        short = sum(service.progress(db, campaign, kind)["short"] for kind in service.RUBRICS)
         added = service.top_up_all(db, campaign)
         db.commit()
-        flash(_("已补派 %(n)s 份评审任务", n=added) if added else
-              _("没有可补派的评审：评审人数不够时请先新增评审账号"), "success" if added else "error")
+        if added:
+            flash(_("已补派 %(n)s 份评审任务", n=added), "success")
+        elif short:
+            flash(_("没有可补派的评审：评审人数不够时请先新增评审账号"), "error")
+        else:
+            flash(_("所有材料的评审人数都已够了"), "success")
         return redirect(url_for("reviews.progress"))
     kinds = {kind: service.progress(db, campaign, kind) for kind in service.RUBRICS}
     return render_template("reviews/progress.html", kinds=kinds, form=form)

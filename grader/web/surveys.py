@@ -12,6 +12,7 @@ from sqlalchemy import select
 from grader.auth.permissions import can_view_candidate, display_phone, roles_required
 from grader.campaign import current_campaign
 from grader.db import get_session
+from grader.services.rankings import round_published
 from grader.i18n import reason_text
 from grader.models import SpotCheck, SurveyForm, User
 from grader.services import calls, surveys
@@ -252,4 +253,5 @@ def shared_phones():
     shared = [s for s in surveys.shared_numbers(db)
               if all(can_view_candidate(current_user, f.candidate) for f in s.forms)]
     return render_template("surveys/phones.html", shared=shared, form=form,
-                           phone=display_phone, decision_of=surveys.decision_of)
+                           phone=display_phone, decision_of=surveys.decision_of,
+                           closed=round_published(db, "1"))

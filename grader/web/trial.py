@@ -66,8 +66,10 @@ def reports():
     days = int(campaign.section("round2").get("days", 7))
     start, now = trial.trial_start(campaign), utcnow()
     closed = {d for d in filed if trial.lateness(d, now, start) == "missed"}
+    missed = {d for d in range(1, days + 1) if cand.stage in TRIAL_STAGES
+              and d not in filed and trial.lateness(d, now, start) == "missed"}
     return render_template("trial/reports.html", cand=cand, filed=filed, days=days, form=form,
-                           closed=closed,
+                           closed=closed, missed=missed,
                            start=trial.trial_start(campaign))
 
 
@@ -80,7 +82,7 @@ def activity_page():
     if form.validate_on_submit() and current_user.has_role("county_staff"):
         summary = _import(db, campaign)
     cands = _round2_in_scope(db)
-    rows = activity.grid(db, campaign, cands)
+    rows = activity.grid(db, campaign, _round2_in_scope(db, TRIAL_STAGES))
     return render_template("trial/activity.html", rows=rows, form=form, summary=summary,
                            unmatched=activity.unmatched_members(db), cands=cands)
 
@@ -106,9 +108,12 @@ def link_member():
     return redirect(url_for("trial.activity_page"))
 
 
-def _round2_in_scope(db) -> list[Candidate]:
-    """Return the round-2 candidates the user may see (township staff: their own township)."""
-    query = select(Candidate).where(Candidate.stage == "round2").order_by(Candidate.id)
+TRIAL_STAGES = ("round2", "interview", "selected", "signed")  # everyone who ran the trial
+
+
+def _round2_in_scope(db, stages: tuple[str, ...] = ("round2",)) -> list[Candidate]:
+    """Return the candidates at these stages the user may see (township staff: their own)."""
+    query = select(Candidate).where(Candidate.stage.in_(stages)).order_by(Candidate.id)
     if current_user.role == "township_staff":
         query = query.where(Candidate.township_id == current_user.township_id)
     return list(db.scalars(query))
