@@ -242,11 +242,11 @@ def test_staff_link_members_on_the_activity_page(client, auth, session, campaign
     session.commit()
     auth.login("east")
     page = client.get("/trial/activity")
-    assert "阳光小张" in page.text and 'name="candidate_id"' in page.text
-    assert f'value="{wang.id}"' in page.text and f'value="{zhang.id}"' not in page.text
-    res = client.post("/trial/activity/link", follow_redirects=True, data={
-        "csrf_token": csrf_from(page), "member": "阳光小张", "candidate_id": zhang.id})
-    assert "只能关联本乡镇的报名者" in res.text and links(session) == []
+    assert "阳光小张" in page.text and 'name="candidate_id"' not in page.text
+    assert "请县电商办核对后关联" in page.text
+    res = client.post("/trial/activity/link", data={
+        "csrf_token": csrf_from(page), "member": "阳光小张", "candidate_id": wang.id})
+    assert res.status_code == 403 and links(session) == []  # township staff only look
     auth.login("county")
     page = client.get("/trial/activity")
     res = client.post("/trial/activity/link", follow_redirects=True, data={
@@ -311,3 +311,34 @@ def test_late_correction_on_the_reports_page_says_why(client, auth, session, zha
     assert "这一天的日报已过补交期限（截止后24小时），不能再修改" in res.text
     rep = session.scalars(select(DailyReport).where(DailyReport.candidate_id == zhang.id)).one()
     assert (rep.text, rep.orders) == ("占位", 0)
+
+
+# Nicknames with spaces are real senders; an export with no header at all has no messages.
+SPACED = """\
+2016-06-02 09:15:32 Lucy Wang
+大家好
+2016-06-02 09:16:00 小王 🌾
+今天去了三个村
+2016-06-02 09:20:00 张三
+收到
+"""
+
+
+def test_nicknames_with_spaces_and_exports_without_headers():
+    senders = [m.sender.name for m in chatlog.messages(SPACED)]
+    assert senders == ["Lucy Wang", "小王 🌾", "张三"]
+    assert chatlog.messages("") == [] and chatlog.messages("只有一句话\n没有时间") == []
+
+
+# A DingTalk export (name first) where a message carries a two-line schedule, date first.
+SCHEDULE = "\n".join(
+    [f"成员{i} 2016/6/3 8:{10 + i:02d}\n收到" for i in range(10)]
+    + ["县电商办小王 2016/6/3 9:00", "明天安排：", "2016-06-05 09:00 集合", "14:00 培训",
+       "李四 2016/6/3 9:05", "好的"])
+
+
+def test_a_schedule_in_another_header_style_stays_in_its_message():
+    found = chatlog.messages(SCHEDULE)
+    names = [m.sender.name for m in found]
+    assert "集合" not in names and names[-2:] == ["县电商办小王", "李四"]
+    assert found[-2].body == ("明天安排：", "2016-06-05 09:00 集合", "14:00 培训")

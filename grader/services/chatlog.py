@@ -15,9 +15,11 @@ STAMP = rf"\[?{DATE}\s+{TIME}\]?"
 # A header is a whole line: "2016-06-02 09:15:32 张三" (WeChat export tools), "张三 2016/6/2 9:15"
 # (DingTalk) or "[2016-06-02 09:15] 张三: text" with the message on the same line. A name may
 # carry a phone number in brackets: "张三(13800138000)".
-LAYOUTS = (("date_first", re.compile(rf"^\s*{STAMP}\s+(?P<name>\S+?)\s*[:：]?\s*$")),
-           ("name_first", re.compile(rf"^\s*(?P<name>\S+?)\s+{STAMP}\s*$")),
-           ("inline", re.compile(rf"^\s*{STAMP}\s+(?P<name>\S+?)\s*[:：]\s*(?P<body>\S.*?)\s*$")))
+NAME = r"(?P<name>\S+?(?:[ \u3000]\S+?){0,2})"  # "Lucy Wang", "小王 🌾": up to two spaces
+LAYOUTS = (("date_first", re.compile(rf"^\s*{STAMP}\s+{NAME}\s*[:：]?\s*$")),
+           ("name_first", re.compile(rf"^\s*{NAME}\s+{STAMP}\s*$")),
+           ("inline", re.compile(rf"^\s*{STAMP}\s+{NAME}\s*[:：]\s*(?P<body>\S.*?)\s*$")))
+HAN = re.compile(r"[\u3400-\u9fff]+")
 PHONE_IN_NAME = re.compile(r"[(（]\s*(1\d{10})\s*[)）]")
 NOT_IN_NAME = re.compile(r"[:：，。！？；,;、]")
 MAX_NAME = 16  # display names are short (WeChat caps nicknames near 16); longer ones are sentences
@@ -41,6 +43,7 @@ NOTICES = [re.compile(rf"^{p}$") for p in (
     r".{1,40} removed .{1,200} from the group chat\.?",
     r".{1,40} changed the group name to .+")]
 SECONDS_SHARE = 0.9  # an export whose headers carry seconds carries them on every header
+MAIN_STYLE_SHARE, MAIN_STYLE_MIN = 0.9, 10  # one export tool writes one header style
 
 
 @dataclass(frozen=True)
@@ -80,10 +83,12 @@ def sender_of(raw: str) -> Sender:
 
 
 def plausible_name(raw: str) -> bool:
-    """Say whether text can be a sender's name: short, no spaces or sentence punctuation."""
+    """Say whether text can be a sender's name: short, no sentence punctuation."""
     name = sender_of(raw).name
+    spaced_chinese = bool(re.search(r"\s", name)) and all(
+        HAN.fullmatch(part) for part in name.split())  # "今天 下午" is a sentence, not a name
     return 0 < len(name) <= MAX_NAME and not NOT_IN_NAME.search(name) \
-        and not name[0].isdigit()
+        and not name[0].isdigit() and not spaced_chinese
 
 
 def header(line: str, number: int = 0) -> Header | None:
@@ -134,9 +139,19 @@ def _drop_islands(found: list[Header]) -> list[Header]:
     return keep
 
 
+def _main_style(found: list[Header]) -> list[Header]:
+    """Keep only the export's own header style when nearly every header has it."""
+    styles = Counter(h.style for h in found)
+    if len(found) < MAIN_STYLE_MIN:
+        return found
+    style, n = styles.most_common(1)[0]
+    return [h for h in found if h.style == style] if n >= MAIN_STYLE_SHARE * len(found) \
+        else found
+
+
 def headers(lines: list[str]) -> list[Header]:
     """Return the real message headers of an export, in order."""
-    found = [h for i, line in enumerate(lines) if (h := header(line, i)) is not None]
+    found = _main_style([h for i, line in enumerate(lines) if (h := header(line, i)) is not None])
     timed = _needs_seconds(found)
     found = [h for h in found if h.seconds or h.style not in timed]
     if _blank_separated(lines, found):
@@ -153,6 +168,8 @@ def messages(text: str) -> list[Message]:
     """Split a chat export into messages."""
     lines = text.splitlines()
     heads = headers(lines)
+    if not heads:
+        return []
     ends = [h.line for h in heads[1:]] + [len(lines)]
     out = []
     for h, end in zip(heads, ends, strict=True):

@@ -88,7 +88,7 @@ def activity_page():
 
 
 @bp.route("/trial/activity/link", methods=["POST"])
-@roles_required("county_staff", "township_staff")
+@roles_required("county_staff")  # a member's messages are a quarter of the round-2 score
 def link_member():
     """Link an unmatched group member to a round-2 candidate of the staff's scope."""
     db, form = get_session(), ConfirmForm()
