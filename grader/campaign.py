@@ -2,7 +2,7 @@
 
 import tomllib
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -67,9 +67,15 @@ class Campaign:
         return bool(self.data.get("enforce_windows", False))
 
     def window(self, section: str) -> tuple[datetime, datetime]:
-        """Return a section's [start, end) in UTC; a bare date runs to the end of that day."""
+        """Return a section's [start, end) in Shanghai time; a bare end date is a whole day.
+
+        A section with `days` and no `end` (the trial) ends that many days after its start.
+        """
         sec = self.data[section]
-        return _moment(sec["start"], 0), _moment(sec["end"], 1)
+        start = _moment(sec["start"], 0)
+        if "end" not in sec:
+            return start, start + timedelta(days=int(sec.get("days", 1)))
+        return start, _moment(sec["end"], 1)
 
     def window_refusal(self, section: str, now: datetime) -> str | None:
         """Return "not_open" or "window_over" when windows are enforced and now is outside."""
@@ -108,9 +114,9 @@ def _moment(value: Any, extra_days: int) -> datetime:
     text = str(value)
     if len(text) == 10:
         day = date.fromisoformat(text) + timedelta(days=extra_days)
-        return datetime.combine(day, time(), SHANGHAI).astimezone(UTC)
+        return datetime.combine(day, time(), SHANGHAI)
     moment = datetime.fromisoformat(text)
-    return (moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)).astimezone(UTC)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)).astimezone(SHANGHAI)
 
 
 def _present(values: dict[str, Any]) -> dict[str, Any]:

@@ -89,7 +89,7 @@ def run_check(session: Session, storage: FileStorage, campaign: Campaign, item_i
     session.commit()  # OCR takes seconds: hold no lock while it runs
     verdict = check_screenshot(storage.read(item.storage_key), task, rules, submitted_at,
                                index, batch, str(item.id))
-    session.refresh(item)
+    session.refresh(item, with_for_update=True)  # a reviewer's click waits for this verdict
     if item.status != "pending":  # a person decided it meanwhile; their word stands
         return "skipped"
     evidence.record_verdict(session, item, verdict.to_dict())

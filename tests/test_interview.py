@@ -33,3 +33,24 @@ def test_reassignment_is_recorded_at_interview_and_reaches_the_ranking(
     other = make_candidate(town)
     with pytest.raises(interview.InterviewError, match="only candidates at interview"):
         interview.record_reassignment(session, county, other, True)
+
+
+def test_interviewers_never_score_their_own_township(session, campaign, make_township,
+                                                     make_candidate, make_user):
+    from grader.models import InterviewPanel, InterviewSlot
+
+    east, west = make_township("东于镇"), make_township("西谷镇")
+    local = make_user("local", "interviewer", east)
+    other = make_user("other", "interviewer", west)
+    cand = make_candidate(east)
+    cand.stage = "interview"
+    session.add_all([InterviewPanel(name="东组", members=[local.id]),
+                     InterviewPanel(name="西组", members=[other.id])])
+    session.commit()
+    panels = session.scalars(select(InterviewPanel).order_by(InterviewPanel.id)).all()
+    assert interview.schedule(session, campaign, panels) == 1
+    slot = session.scalars(select(InterviewSlot)).one()
+    assert slot.panel.name == "西组"  # the panel with no one from the candidate's township
+    with pytest.raises(interview.InterviewError, match="own township"):
+        interview.score(session, local, cand, 90)
+    assert interview.score(session, other, cand, 80).score == 80

@@ -88,3 +88,51 @@ def test_survey_forms_close_at_the_end_for_candidates(session, campaign, make_to
     finally:
         campaign.data["enforce_windows"] = False
     assert errors == [] and form.id is not None
+
+
+def test_bare_dates_in_the_campaign_rank_as_whole_shanghai_days(session, campaign, make_user):
+    from grader.services import rankings
+
+    county = make_user("county", "county_staff")
+    saved = dict(campaign.data["round1"]), dict(campaign.data["round2"])
+    campaign.data["round1"].update(start="2016-05-25", end="2016-05-30")
+    campaign.data["round2"].update(start="2016-06-02")
+    try:
+        facts, _w = rankings.round1_facts(session, campaign)
+        ranking = rankings.preview(session, campaign, "1", county)
+        facts2, _w = rankings.round2_facts(session, campaign)
+        rankings.preview(session, campaign, "2", county)
+    finally:
+        campaign.data["round1"], campaign.data["round2"] = saved
+    assert facts["window"] == {"start": "2016-05-25T00:00:00+08:00",
+                               "end": "2016-05-31T00:00:00+08:00"}
+    assert facts2["window"] == {"start": "2016-06-02T00:00:00+08:00"}
+    assert ranking.status == "draft"
+
+
+def test_demo_and_rehearsal_register_inside_an_enforced_window(session, enforced):
+    from grader.models import Township
+    from grader.services.demo import load_demo
+
+    load_demo(session, enforced, 5, 1)
+    assert session.query(Township).count() > 0 and session.query(Candidate).count() == 6
+
+
+def test_a_retried_survey_form_is_found_after_the_deadline(session, campaign, make_township,
+                                                           make_candidate):
+    from grader.services import surveys
+
+    cand = make_candidate(make_township())
+    cand.stage = "round1"
+    session.commit()
+    raw = {"name": "张三", "phone": "13912345678", "village": "东村", "household_size": "4",
+           "shops_online": "是", "surveyed_at": "2016-05-27"}
+    campaign.data["enforce_windows"] = True
+    try:
+        saved, _e = surveys.save_form(session, campaign, cand, raw, "k-1",
+                                      now=datetime(2016, 5, 30, 15, 59, tzinfo=UTC))
+        again, _e = surveys.save_form(session, campaign, cand, raw, "k-1",
+                                      now=datetime(2016, 5, 30, 16, 1, tzinfo=UTC))
+    finally:
+        campaign.data["enforce_windows"] = False
+    assert again.id == saved.id

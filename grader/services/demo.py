@@ -75,8 +75,11 @@ def _register_one(session: Session, rng: random.Random, campaign: Campaign,
     while True:
         data = _registration(rng, campaign, towns)
         try:
-            return register(session, campaign, data, rng.choice(CHANNELS)).candidate
-        except RegistrationError:
+            return register(session, campaign, data, rng.choice(CHANNELS),
+                            now=campaign.window("registration")[0]).candidate
+        except RegistrationError as err:
+            if err.code != "duplicate_id":
+                raise  # only a drawn duplicate is drawn again
             continue
 
 
@@ -95,4 +98,4 @@ def _accounts(session: Session, campaign: Campaign, towns: list[Township]) -> No
         name="示范考生", id_number="140121199203150017", education="college",
         township_id=towns[0].id, phone="13800138000",
         declarations={d: True for d in campaign.declarations}, password=p["140121199203150017"]),
-        "online")
+        "online", now=campaign.window("registration")[0])

@@ -33,8 +33,12 @@ def schedule(session: Session, campaign: Campaign, panels: list[InterviewPanel],
     counts = defaultdict(int, {p.id: 0 for p in panels})
     for slot in session.scalars(select(InterviewSlot)):
         counts[slot.panel_id] += 1
+    towns = dict(session.execute(select(User.id, User.township_id).where(
+        User.id.in_([m for p in panels for m in (p.members or [])]))).all())
     for cand in todo:
-        panel = min(panels, key=lambda p: (counts[p.id], p.id))
+        fits = [p for p in panels
+                if cand.township_id not in {towns.get(m) for m in (p.members or [])}]
+        panel = min(fits or panels, key=lambda p: (counts[p.id], p.id))  # no local panel
         at = start + timedelta(minutes=minutes * counts[panel.id])
         session.add(InterviewSlot(panel_id=panel.id, candidate_id=cand.id, starts_at=at))
         counts[panel.id] += 1
@@ -43,7 +47,13 @@ def schedule(session: Session, campaign: Campaign, panels: list[InterviewPanel],
 
 
 def can_score(session: Session, interviewer: User, cand: Candidate) -> bool:
-    """Say whether the interviewer sits on the candidate's panel (any panel when unscheduled)."""
+    """Say whether the interviewer may score the candidate.
+
+    They must sit on the candidate's panel (any panel while unscheduled) and not come from
+    the candidate's township.
+    """
+    if interviewer.township_id is not None and interviewer.township_id == cand.township_id:
+        return False
     slot = session.scalar(select(InterviewSlot).where(InterviewSlot.candidate_id == cand.id))
     return slot is None or interviewer.id in (slot.panel.members or [])
 
@@ -55,6 +65,8 @@ def score(session: Session, interviewer: User, cand: Candidate, value: float,
         raise InterviewError("not_in_interview", "the candidate is not at the interview stage")
     if not 0 <= value <= 100:
         raise InterviewError("bad_score", "an interview score is 0..100")
+    if interviewer.township_id is not None and interviewer.township_id == cand.township_id:
+        raise InterviewError("own_township", "interviewers never score their own township")
     if not can_score(session, interviewer, cand):
         raise InterviewError("not_on_panel", "the interviewer is not on this candidate's panel")
     row = session.scalar(select(InterviewScore).where(

@@ -107,7 +107,8 @@ def round1_facts(session: Session, campaign: Campaign) -> tuple[dict, list[dict]
                      "plan_reviews": plans[c.id], "survey_valid": len(times[(c.id, "survey")]),
                      "spot_checks": spot})
         warnings += _warn(c, plans[c.id], calls[c.id], tasks)
-    facts = {"round": 1, "window": {"start": sec["start"], "end": sec["end"]},
+    start, end = campaign.window("round1")  # a bare date in the file is read as Shanghai
+    facts = {"round": 1, "window": {"start": iso(start), "end": iso(end)},
              "advance": int(sec.get("advance", 400)), "policy": campaign.scoring_policy(),
              "candidates": rows}
     return facts, warnings
@@ -144,7 +145,7 @@ def round2_facts(session: Session, campaign: Campaign) -> tuple[dict, list[dict]
         if len(reviews_by[c.id]) < len(reps):
             warnings.append({"candidate": c.reg_no, "code": "report_reviews_missing",
                              "n": len(reviews_by[c.id])})
-    facts = {"round": 2, "window": {"start": sec["start"]},
+    facts = {"round": 2, "window": {"start": iso(campaign.window("round2")[0])},
              "advance": int(sec.get("advance", 240)), "policy": campaign.scoring_policy(),
              "candidates": rows}
     return facts, warnings

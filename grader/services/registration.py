@@ -2,7 +2,7 @@
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -79,9 +79,9 @@ def _validated(session: Session, data: RegistrationInput, campaign: Campaign):
 
 
 def register(session: Session, campaign: Campaign, data: RegistrationInput, channel: str,
-             actor: User | None = None) -> Registered:
+             actor: User | None = None, now: datetime | None = None) -> Registered:
     """Save a registration with its account and eligibility verdict, or refuse it whole."""
-    closed = campaign.window_refusal("registration", utcnow())
+    closed = campaign.window_refusal("registration", now or utcnow())
     if closed:
         raise RegistrationError("form", closed)
     check, phone = _validated(session, data, campaign)

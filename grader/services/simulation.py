@@ -72,8 +72,11 @@ def registrations(r: Rehearsal, towns: list[Township], n: int) -> None:
         data.password = "rehearsal"
         try:
             cand = register(r.session, r.campaign, data, r.rng.choice(("online", "onsite",
-                                                                        "wechat"))).candidate
-        except RegistrationError:
+                                                                        "wechat")),
+                            now=start).candidate  # inside the window the campaign may enforce
+        except RegistrationError as err:
+            if err.code != "duplicate_id":
+                raise  # only a drawn duplicate is drawn again
             continue
         cand.registered_at = start + timedelta(minutes=done * 7 + r.rng.randint(0, 6))
         done += 1

@@ -100,13 +100,13 @@ def save_form(session: Session, campaign: Campaign, cand: Candidate, raw: dict,
         raise SurveyError("not_in_round1", "only candidates in round 1 submit surveys")
     if round_published(session, "1"):
         raise SurveyError("round_closed", "round 1 is published; submissions are closed")
-    closed = campaign.window_refusal("round1", now or utcnow())
-    if closed:
-        raise SurveyError(closed, "round 1 takes submissions only inside its window")
-    if client_key:
+    if client_key:  # a retry of a form saved before the deadline is still that form
         known = session.scalar(select(SurveyForm).where(SurveyForm.client_key == client_key))
         if known is not None:
             return known, []
+    closed = campaign.window_refusal("round1", now or utcnow())
+    if closed:
+        raise SurveyError(closed, "round 1 takes submissions only inside its window")
     parsed = parse_record(2, {**raw, "candidate": cand.reg_no}, questions(campaign))
     if parsed.errors:
         return None, list(parsed.errors)

@@ -21,8 +21,8 @@ class ReportError(CodedError):
 
 
 def trial_start(campaign: Campaign) -> datetime:
-    """Return when day 1 of the trial starts."""
-    return datetime.fromisoformat(str(campaign.section("round2")["start"]))
+    """Return when day 1 of the trial starts (a bare date: Shanghai midnight)."""
+    return campaign.window("round2")[0]
 
 
 def lateness(day: int, submitted: datetime, start: datetime) -> str:
