@@ -7,6 +7,7 @@ from flask_babel import Babel, get_locale
 from flask_babel import lazy_gettext as _l
 
 from grader.models.base import SHANGHAI
+from surveys.schema import BASE_QUESTIONS
 
 LANGUAGES = ("zh_CN", "en")
 
@@ -108,7 +109,7 @@ REASONS = {
     "duplicate_phone_same_candidate": _l("本人已用过这个电话号码"),
     "duplicate_phone_other_candidate": _l("其他报名者也提交了这个电话号码"),
     "missing_field": _l("缺少必填项"),
-    "too_fast": _l("短时间内填写过多，需核实"),
+    "too_fast": _l("短时间内或同一天填写过多，需核实"),
     "implausible": _l("答案不合常理，需核实"),
     "unsupported_image": _l("不支持的图片格式，请上传PNG或JPG截图"),
     "unidentifiable": _l("截图上既没有手机号也没有时间，无法核对"),
@@ -159,6 +160,9 @@ ROLES = {"candidate": _l("报名者"), "township_staff": _l("乡镇工作人员"
          "admin": _l("管理员")}
 
 
+QUESTION_NAMES = {q.name: q.zh for q in BASE_QUESTIONS}
+
+
 def reason_text(code: str) -> str:
     """Translate a stable reason code (`prefix:detail` keeps its detail)."""
     head, _sep, detail = code.partition(":")
@@ -167,6 +171,7 @@ def reason_text(code: str) -> str:
     if head == "id_invalid":
         return str(REASONS.get(detail, REASONS[head]))
     text = REASONS.get(head)
+    detail = QUESTION_NAMES.get(detail, detail)  # "implausible:surveyed_at" → 调研日期
     return f"{text}（{detail}）" if text and detail else str(text or code)
 
 

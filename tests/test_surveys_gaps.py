@@ -284,7 +284,7 @@ def test_surveys_outside_the_task_period_are_hinted(client, auth, session, campa
     assert {d: "implausible:surveyed_at" in f.hints for d, f in forms.items()} == days
     assert all(f.valid for f in forms.values())  # a hint asks for review, it does not invalidate
     auth.login(cand.id_number)
-    assert client.get("/me/surveys").text.count("答案不合常理，需核实（surveyed_at）") == 2
+    assert client.get("/me/surveys").text.count("答案不合常理，需核实（调研日期）") == 2
 
 
 def test_too_many_forms_a_day_are_hinted(app, session, campaign, people):
