@@ -175,12 +175,19 @@ def reason_text(code: str) -> str:
     return f"{text}（{detail}）" if text and detail else str(text or code)
 
 
-def component(value) -> str:
-    """Show a ranking component: times in Shanghai, yes/no, numbers as they are."""
+RATES = {"completeness", "survey_valid_rate", "confirmation_rate"}  # 0..1, shown as %
+
+
+def component(value, key: str | None = None) -> str:
+    """Show a ranking component: times in Shanghai, yes/no, rates in %, scores 2 decimals."""
     if isinstance(value, bool):
         return str(_l("是") if value else _l("否"))
     if isinstance(value, str) and len(value) > 18 and value[4] == "-" and "T" in value:
         return local_time(datetime.fromisoformat(value))
+    if isinstance(value, (int, float)) and key in RATES:
+        return f"{value * 100:.1f}%"
+    if isinstance(value, float):
+        return f"{value:.2f}"
     return "" if value is None else str(value)
 
 

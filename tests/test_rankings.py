@@ -211,6 +211,7 @@ def test_an_upheld_appeal_is_applied_by_an_amended_ranking(session, campaign, ro
     auth.login("county")
     page = client.get(f"/rankings/{amended.id}").get_data(as_text=True)
     assert "更正排名" in page and f"{a.reg_no}" in page and "改为未晋级" in page
+    assert "<td>100.0%</td>" in page  # completeness as a percentage, not 1.0
     assert rankings.publish(session, amended, county) == 1
     assert (a.stage, b.stage) == ("round1", "round2")
     assert (first.status, amended.status, early.status) == ("amended", "published", "superseded")

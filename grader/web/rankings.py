@@ -17,7 +17,8 @@ from grader.web.forms import ConfirmForm
 from grader.web.uploads import send_table
 
 bp = Blueprint("rankings", __name__, url_prefix="/rankings")
-ROUND_NAMES = {"1": "任务考核第一轮", "2": "任务考核第二轮", "interview": "面试"}
+ROUND_NAMES = {"1": _l("任务考核第一轮"), "2": _l("任务考核第二轮"), "interview": _l("面试")}
+SIMILARITY_ROWS = 200
 STATUS_NAMES = {"draft": _l("预览"), "published": _l("已发布"), "superseded": _l("已作废"),
                 "amended": _l("已更正（被替换）")}
 
@@ -108,14 +109,16 @@ def export(ranking_id: int, fmt: str):
 def similarity():
     """List plan pairs above the similarity threshold, with whose plans they are."""
     db = get_session()
-    pairs = all_pairs(db)
+    found = sorted(all_pairs(db), key=lambda p: -p.similarity)
+    pairs = found[:SIMILARITY_ROWS]  # the most similar first; a phone cannot show thousands
     ids = {int(i) for p in pairs for i in (p.a, p.b)}
     owners = {item_id: (reg, name, town) for item_id, reg, name, town in db.execute(
         select(EvidenceItem.id, Candidate.reg_no, Candidate.name, Township.name)
         .join(Candidate, Candidate.id == EvidenceItem.candidate_id)
         .join(Township, Township.id == Candidate.township_id)
         .where(EvidenceItem.id.in_(ids)))} if ids else {}
-    return render_template("rankings/similarity.html", pairs=pairs, owners=owners)
+    return render_template("rankings/similarity.html", pairs=pairs, owners=owners,
+                           total=len(found))
 
 
 @bp.route("/similarity/<int:a>/<int:b>")
