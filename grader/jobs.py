@@ -1,5 +1,7 @@
 """Background jobs on huey: SqliteHuey embedded, RedisHuey when QUEUE_URL is redis://."""
 
+import signal
+import threading
 from datetime import timedelta
 
 from flask import Flask
@@ -41,7 +43,17 @@ def start_consumer(workers: int = 1, periodic: bool = True) -> Consumer:
     consumer = Consumer(huey, workers=workers, worker_type="thread", periodic=periodic,
                         initial_delay=0.05, max_delay=1.0, check_worker_health=False)
     consumer.start()
+    if threading.current_thread() is threading.main_thread():
+        # huey's consumer.start() takes SIGTERM and SIGINT for its own run loop, which an
+        # embedded consumer never runs: hand them back so the process stops when told.
+        signal.signal(signal.SIGTERM, _interrupt)
+        signal.signal(signal.SIGINT, _interrupt)
     return consumer
+
+
+def _interrupt(_signum, _frame) -> None:
+    """Stop the main thread as Ctrl-C does; the caller's finally stops the consumer."""
+    raise KeyboardInterrupt
 
 
 @huey.task(retries=3, retry_delay=2)

@@ -2,6 +2,10 @@
 
 import ast
 import json
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -168,3 +172,33 @@ def test_readme_shows_the_quick_start():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "make run" in readme and "make test" in readme
     assert "make test" in Path(ROOT / ".ci" / "run").read_text()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT])
+def test_serve_stops_when_told(tmp_path, how):
+    import socket
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 's.db'}",
+           "QUEUE_URL": f"sqlite:///{tmp_path / 'q.db'}", "STORAGE_DIR": str(tmp_path / "f")}
+    proc = subprocess.Popen([sys.executable, "-m", "grader.cli", "serve", "--port", str(port)],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2)  # noqa: S310
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("grader serve did not come up")
+        proc.send_signal(how)
+        assert proc.wait(timeout=15) == 0  # systemd and docker stop send SIGTERM
+    finally:
+        proc.kill()
+        proc.wait()
