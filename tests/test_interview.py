@@ -54,3 +54,24 @@ def test_interviewers_never_score_their_own_township(session, campaign, make_tow
     with pytest.raises(interview.InterviewError, match="own township"):
         interview.score(session, local, cand, 90)
     assert interview.score(session, other, cand, 80).score == 80
+
+
+def test_staff_see_panels_by_name_the_schedule_and_grouped_totals(
+        session, campaign, make_township, make_candidate, make_user, client, auth):
+    from grader.models import InterviewPanel
+
+    town = make_township("东于镇")
+    make_user("county", "county_staff")
+    judge = make_user("judge", "interviewer")
+    judge.display_name = "李评委"
+    cand = make_candidate(town, name="赵六")
+    cand.stage = "interview"
+    session.add(InterviewPanel(name="第一组", members=[judge.id]))
+    session.commit()
+    interview.schedule(session, campaign, session.scalars(select(InterviewPanel)).all())
+    session.commit()
+    auth.login("county")
+    page = client.get("/interview/manage").text
+    assert "第一组</strong>：李评委" in page
+    assert 'id="slots"' in page and "赵六" in page and "2016-06-12 08:30" in page
+    assert "<td>19,600</td>" in page  # year 1: 10,000 fit-out + 7,200 living + 2,000 + 400

@@ -64,9 +64,12 @@ def manage():
                           .order_by(Candidate.id)).all()
     interviewed = db.scalars(select(Candidate).where(Candidate.stage == "interview")
                              .order_by(Candidate.id)).all()
+    slots = db.scalars(select(InterviewSlot).order_by(InterviewSlot.starts_at,
+                                                      InterviewSlot.id)).all()
     signings = {s.candidate_id: s for s in db.scalars(select(Signing))}
     return render_template("interview/manage.html", panels=panels, interviewers=interviewers,
                            selected=selected, interviewed=interviewed, signings=signings,
+                           slots=slots,
                            form=form,
                            support=service.support_totals(db, campaign),
                            schedule=service.support_schedule(campaign))
