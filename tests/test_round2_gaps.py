@@ -255,6 +255,14 @@ def test_staff_link_members_on_the_activity_page(client, auth, session, campaign
     assert activity.messages_of(session, [zhang.id])[zhang.id] == {1: 1, 2: 1}
     assert [a.after for a in links(session)] == ["阳光小张"]
     assert 'id="unmatched"' not in res.text
+    assert 'id="linked"' in res.text and "取消关联" in res.text
+    res = client.post("/trial/activity/unlink", follow_redirects=True, data={
+        "csrf_token": csrf_from(page), "member": "阳光小张", "candidate_id": zhang.id})
+    assert "已取消关联" in res.text and 'id="unmatched"' in res.text
+    assert activity.messages_of(session, [zhang.id])[zhang.id] == {}
+    undone = session.scalars(select(AuditLog).where(
+        AuditLog.action == "unlink_group_member")).one()
+    assert (undone.entity_id, undone.before, undone.after) == (zhang.id, "阳光小张", None)
 
 
 @pytest.fixture

@@ -147,3 +147,27 @@ def grid(session: Session, campaign: Campaign, cands: list[Candidate]) -> list[d
     return [{"candidate": c, "days": [{"day": d, "report": reports[c.id].get(d),
                                         "messages": msgs[c.id][d]} for d in range(1, days + 1)]}
             for c in cands]
+
+
+def unlink_member(session: Session, actor: User, member: str, cand: Candidate) -> int:
+    """Take a member's activity back from a candidate (a wrong link; audited)."""
+    if cand.stage != "round2":
+        raise LinkError("candidate_not_in_round2", "round 2 is over for this candidate")
+    rows = session.scalars(select(GroupActivity).where(
+        GroupActivity.member == member, GroupActivity.candidate_id == cand.id)).all()
+    if not rows:
+        raise LinkError("unknown_member", "that member is not linked to this candidate")
+    for row in rows:
+        row.candidate_id = None
+    session.flush()
+    audit.record(session, actor, "unlink_group_member", "candidate", cand.id, "group_member",
+                 member, None, f"{len(rows)} activity rows")
+    return len(rows)
+
+
+def linked_members(session: Session, cands: list[Candidate]) -> list[tuple[str, Candidate]]:
+    """Return members counted for a candidate under another name (a link or a phone match)."""
+    by_id = {c.id: c for c in cands}
+    rows = session.execute(select(GroupActivity.member, GroupActivity.candidate_id).where(
+        GroupActivity.candidate_id.in_(list(by_id))).distinct().order_by(GroupActivity.member))
+    return [(member, by_id[cid]) for member, cid in rows if member != by_id[cid].name]

@@ -1,6 +1,6 @@
 """Round 2 pages: a candidate's daily reports; staff's activity import and 7-day grid."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -84,7 +84,8 @@ def activity_page():
     cands = _round2_in_scope(db)
     rows = activity.grid(db, campaign, _round2_in_scope(db, TRIAL_STAGES))
     return render_template("trial/activity.html", rows=rows, form=form, summary=summary,
-                           unmatched=activity.unmatched_members(db), cands=cands)
+                           unmatched=activity.unmatched_members(db), cands=cands,
+                           linked=activity.linked_members(db, cands))
 
 
 @bp.route("/trial/activity/link", methods=["POST"])
@@ -102,6 +103,26 @@ def link_member():
         db.commit()
         flash(_("已将群成员“%(m)s”的 %(n)s 条活跃记录关联到 %(c)s", m=member, n=n, c=cand.name),
               "success")
+    except activity.LinkError as err:
+        db.rollback()
+        flash(reason_text(err.code), "error")
+    return redirect(url_for("trial.activity_page"))
+
+
+@bp.route("/trial/activity/unlink", methods=["POST"])
+@roles_required("county_staff")
+def unlink_member():
+    """Undo a wrong link: the member's activity goes back to the unmatched list."""
+    db, form = get_session(), ConfirmForm()
+    member = (request.form.get("member") or "").strip()
+    cand = db.get(Candidate, request.form.get("candidate_id", type=int) or 0)
+    if not form.validate_on_submit() or not member or cand is None:
+        abort(400)
+    try:
+        n = activity.unlink_member(db, current_user, member, cand)
+        db.commit()
+        flash(_("已取消关联：群成员“%(m)s”的 %(n)s 条活跃记录不再计入 %(c)s", m=member, n=n,
+                c=cand.name), "success")
     except activity.LinkError as err:
         db.rollback()
         flash(reason_text(err.code), "error")
