@@ -69,15 +69,22 @@ def test_round1_uploads_close_at_the_end(session, campaign, make_township, make_
     assert err.value.code == "window_over" and len(kept.items) == 1
 
 
-def test_survey_forms_close_at_the_end_for_candidates(session, campaign, make_township,
-                                                      make_candidate):
-    from grader.services import surveys
+RAW_FORM = {"name": "张三", "phone": "13912345678", "village": "东村", "household_size": "4",
+            "shops_online": "是", "surveyed_at": "2016-05-27"}
 
+
+@pytest.fixture
+def surveyor(session, make_township, make_candidate):
     cand = make_candidate(make_township())
     cand.stage = "round1"
     session.commit()
-    raw = {"name": "张三", "phone": "13912345678", "village": "东村", "household_size": "4",
-           "shops_online": "是", "surveyed_at": "2016-05-27"}
+    return cand
+
+
+def test_survey_forms_close_at_the_end_for_candidates(session, campaign, surveyor):
+    from grader.services import surveys
+
+    cand, raw = surveyor, RAW_FORM
     campaign.data["enforce_windows"] = True
     try:
         with pytest.raises(surveys.SurveyError, match="inside its window"):
@@ -118,15 +125,10 @@ def test_demo_and_rehearsal_register_inside_an_enforced_window(session, enforced
     assert session.query(Township).count() > 0 and session.query(Candidate).count() == 6
 
 
-def test_a_retried_survey_form_is_found_after_the_deadline(session, campaign, make_township,
-                                                           make_candidate):
+def test_a_retried_survey_form_is_found_after_the_deadline(session, campaign, surveyor):
     from grader.services import surveys
 
-    cand = make_candidate(make_township())
-    cand.stage = "round1"
-    session.commit()
-    raw = {"name": "张三", "phone": "13912345678", "village": "东村", "household_size": "4",
-           "shops_online": "是", "surveyed_at": "2016-05-27"}
+    cand, raw = surveyor, RAW_FORM
     campaign.data["enforce_windows"] = True
     try:
         saved, _e = surveys.save_form(session, campaign, cand, raw, "k-1",
