@@ -74,7 +74,7 @@ class Campaign:
         sec = self.data[section]
         start = _moment(sec["start"], 0)
         if "end" not in sec:
-            return start, start + timedelta(days=int(sec.get("days", 1)))
+            return start, start + timedelta(days=int(sec.get("days", 7)))  # the 7-day trial
         return start, _moment(sec["end"], 1)
 
     def window_refusal(self, section: str, now: datetime) -> str | None:

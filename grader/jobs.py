@@ -44,10 +44,10 @@ def start_consumer(workers: int = 1, periodic: bool = True) -> Consumer:
                         initial_delay=0.05, max_delay=1.0, check_worker_health=False)
     consumer.start()
     if threading.current_thread() is threading.main_thread():
-        # huey's consumer.start() takes SIGTERM and SIGINT for its own run loop, which an
+        # huey's consumer.start() takes SIGTERM, SIGINT and SIGHUP for its own run loop, which an
         # embedded consumer never runs: hand them back so the process stops when told.
-        signal.signal(signal.SIGTERM, _interrupt)
-        signal.signal(signal.SIGINT, _interrupt)
+        for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            signal.signal(signum, _interrupt)
     return consumer
 
 

@@ -175,7 +175,7 @@ def test_readme_shows_the_quick_start():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT])
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
 def test_serve_stops_when_told(tmp_path, how):
     import socket
     import urllib.request

@@ -335,18 +335,40 @@ SPACED = """\
 def test_nicknames_with_spaces_and_exports_without_headers():
     senders = [m.sender.name for m in chatlog.messages(SPACED)]
     assert senders == ["Lucy Wang", "小王 🌾", "张三"]
+    dated = SPACED.replace("今天去了三个村", "2016-06-04 10:00 发货 50 单\n2016-06-04 08:00 meet at office")
+    assert [m.sender.name for m in chatlog.messages(dated)] == ["Lucy Wang", "小王 🌾", "张三"]
     assert chatlog.messages("") == [] and chatlog.messages("只有一句话\n没有时间") == []
 
 
-# A DingTalk export (name first) where a message carries a two-line schedule, date first.
+# A DingTalk export (name first) where a message carries a schedule of dated lines (date first).
 SCHEDULE = "\n".join(
     [f"成员{i} 2016/6/3 8:{10 + i:02d}\n收到" for i in range(10)]
-    + ["县电商办小王 2016/6/3 9:00", "明天安排：", "2016-06-05 09:00 集合", "14:00 培训",
+    + ["县电商办小王 2016/6/3 9:00", "明天安排：", "2016-06-05 09:00 集合", "2016-06-05 14:00 培训",
        "李四 2016/6/3 9:05", "好的"])
 
 
 def test_a_schedule_in_another_header_style_stays_in_its_message():
     found = chatlog.messages(SCHEDULE)
     names = [m.sender.name for m in found]
-    assert "集合" not in names and names[-2:] == ["县电商办小王", "李四"]
-    assert found[-2].body == ("明天安排：", "2016-06-05 09:00 集合", "14:00 培训")
+    assert "集合" not in names and "培训" not in names and names[-2:] == ["县电商办小王", "李四"]
+    assert found[-2].body == ("明天安排：", "2016-06-05 09:00 集合", "2016-06-05 14:00 培训")
+
+
+PHONE_MATCH = """\
+2016-06-02 09:15:32 阿强(13700137000)
+今天去了三个村
+"""
+
+
+def test_an_unlinked_phone_match_stays_unlinked_on_re_import(session, campaign, people):
+    wang, county = people["wang"], people["county"]
+    activity.import_chat(session, campaign, PHONE_MATCH, "wechat")
+    assert activity.messages_of(session, [wang.id])[wang.id] == {1: 1}  # matched by phone
+    assert activity.linked_members(session, [wang]) == [("阿强", wang)]
+    activity.unlink_member(session, county, "阿强", wang)
+    activity.import_chat(session, campaign, PHONE_MATCH, "wechat")  # the same export again
+    assert activity.messages_of(session, [wang.id])[wang.id] == {}
+    assert activity.unmatched_members(session) == ["阿强"]
+    activity.link_member(session, county, "阿强", wang)  # staff change their mind: linked again
+    activity.import_chat(session, campaign, PHONE_MATCH, "wechat")
+    assert activity.messages_of(session, [wang.id])[wang.id] == {1: 1}

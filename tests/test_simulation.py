@@ -55,3 +55,20 @@ def test_simulate_refuses_a_used_database_without_reset(tmp_path):
     run(env, "demo", "--candidates", "5")
     result = CliRunner().invoke(main, ["simulate", "--candidates", "20"], env=env)
     assert result.exit_code == 2 and "--reset" in result.output
+
+
+def test_simulation_runs_inside_enforced_windows_given_as_bare_dates(tmp_path):
+    path = small_campaign(tmp_path)
+    text = path.read_text(encoding="utf-8").replace("enforce_windows = false",
+                                                    "enforce_windows = true")
+    text = text.replace('start = "2016-05-25T00:00:00+08:00"', 'start = "2016-05-25"').replace(
+        'end = "2016-05-31T00:00:00+08:00"', 'end = "2016-05-30"')  # the same days, bare
+    assert 'end = "2016-05-30"' in text and "enforce_windows = true" in text
+    path.write_text(text, encoding="utf-8")
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'w'}.db",
+           "QUEUE_URL": f"sqlite:///{tmp_path / 'w'}-q.db", "STORAGE_DIR": str(tmp_path / "wf"),
+           "CAMPAIGN_FILE": str(path)}
+    run(env, "simulate", "--candidates", "130", "--seed", "7")
+    total = json.loads(run(env, "stats", "townships", "--json"))["total"]
+    assert (total["task_round1"], total["task_round2"], total["interview"], total["signed"]) == (
+        36, 24, 14, 10)

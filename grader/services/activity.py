@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from grader.auth.permissions import can_view_candidate
 from grader.campaign import Campaign
 from grader.errors import CodedError
-from grader.models import Candidate, GroupActivity, User
+from grader.models import AuditLog, Candidate, GroupActivity, User
 from grader.services import audit, chatlog
 from grader.services.tables import TableError, read_table
 from grader.services.trial import reports_of, trial_start
@@ -51,12 +51,29 @@ def _matcher(session: Session):
     names = Counter(c.name for c in cands)
     by_name = {c.name: c.id for c in cands if names[c.name] == 1}
 
+    undone = _unlinked(session)
+
     def match(sender: chatlog.Sender) -> int | None:
         phone = normalise_phone(sender.phone) if sender.phone else None
-        return (by_phone.get(phone) or linked.get(sender.name[:64])
-                or by_name.get(sender.name))
+        cid = (by_phone.get(phone) or linked.get(sender.name[:64])
+               or by_name.get(sender.name))
+        return None if (sender.name[:64], cid) in undone else cid  # staff said: not them
 
     return match
+
+
+def _unlinked(session: Session) -> set[tuple[str, int]]:
+    """Return the (member, candidate) pairs staff unlinked and have not linked again."""
+    state: dict[tuple[str, int], bool] = {}
+    for action, cid, before, after in session.execute(
+            select(AuditLog.action, AuditLog.entity_id, AuditLog.before, AuditLog.after).where(
+                AuditLog.action.in_(["link_group_member", "unlink_group_member"]))
+            .order_by(AuditLog.id)):
+        if action == "unlink_group_member":
+            state[(before, cid)] = True
+        else:
+            state[(after, cid)] = False
+    return {pair for pair, undone in state.items() if undone}
 
 
 def _store(session: Session, counts: Counter, source: str) -> ImportSummary:

@@ -43,7 +43,7 @@ NOTICES = [re.compile(rf"^{p}$") for p in (
     r".{1,40} removed .{1,200} from the group chat\.?",
     r".{1,40} changed the group name to .+")]
 SECONDS_SHARE = 0.9  # an export whose headers carry seconds carries them on every header
-MAIN_STYLE_SHARE, MAIN_STYLE_MIN = 0.9, 10  # one export tool writes one header style
+MAIN_STYLE_SHARE, MAIN_STYLE_MIN = 0.8, 10  # one export tool writes one header style
 
 
 @dataclass(frozen=True)
@@ -85,10 +85,12 @@ def sender_of(raw: str) -> Sender:
 def plausible_name(raw: str) -> bool:
     """Say whether text can be a sender's name: short, no sentence punctuation."""
     name = sender_of(raw).name
-    spaced_chinese = bool(re.search(r"\s", name)) and all(
-        HAN.fullmatch(part) for part in name.split())  # "今天 下午" is a sentence, not a name
+    parts = name.split()
+    sentence = len(parts) > 1 and (  # "今天 下午", "发货 50 单", "meet at office"
+        all(HAN.fullmatch(p) for p in parts) or any(c.isdigit() for p in parts for c in p)
+        or any(p.isascii() and p.isalpha() and p.islower() for p in parts))
     return 0 < len(name) <= MAX_NAME and not NOT_IN_NAME.search(name) \
-        and not name[0].isdigit() and not spaced_chinese
+        and not name[0].isdigit() and not sentence
 
 
 def header(line: str, number: int = 0) -> Header | None:

@@ -45,7 +45,7 @@ class Rehearsal:
 
 def moment(r: Rehearsal, section: str, spread_hours: float) -> datetime:
     """Return a random time within the first hours of a stage."""
-    start = datetime.fromisoformat(str(r.campaign.section(section)["start"]))
+    start = r.campaign.window(section)[0]
     return start + timedelta(minutes=r.rng.uniform(0, spread_hours * 60))
 
 
@@ -65,7 +65,7 @@ def setup(r: Rehearsal, n: int) -> list[Township]:
 
 def registrations(r: Rehearsal, towns: list[Township], n: int) -> None:
     """Register n synthetic people through the registration service."""
-    start = datetime.fromisoformat(f"{r.campaign.section('registration')['start']}T08:00+08:00")
+    start = r.campaign.window("registration")[0] + timedelta(hours=8)
     done = 0
     while done < n:
         data = _registration(r.rng, r.campaign, towns)
@@ -106,7 +106,7 @@ def _digest(*parts) -> str:
 
 def _shots(r: Rehearsal, cand: Candidate, task: str, finish: datetime, count: int) -> list:
     """Draw a candidate's screenshot set: mostly good, a few rejected, times up to finish."""
-    start = datetime.fromisoformat(str(r.campaign.section("round1")["start"]))
+    start = r.campaign.window("round1")[0]
     files = []
     for i in range(count + r.rng.randint(0, 4)):
         bad = i >= count
@@ -133,7 +133,7 @@ def _survey_sheet(r: Rehearsal, cand: Candidate, count: int) -> bytes:
 
 def _evidence(r: Rehearsal, cands: list[Candidate], ocr: int) -> None:
     """Submit screenshots, surveys and plans for everyone in round 1."""
-    end = datetime.fromisoformat(str(r.campaign.section("round1")["end"]))
+    end = r.campaign.window("round1")[1]
     for cand in cands:
         diligence = r.rng.random()
         finish = end - timedelta(hours=2 + 130 * diligence)
@@ -157,7 +157,7 @@ def _real_screenshots(r: Rehearsal, cands: list[Candidate], k: int) -> None:
     from grader.checking import run_check
     from uploads import synth
 
-    when = datetime.fromisoformat(str(r.campaign.section("round1")["start"])) + timedelta(days=2)
+    when = r.campaign.window("round1")[0] + timedelta(days=2)
     for cand in cands:
         files = [(f"real-{i}.png", synth.to_png(synth.render_share(synth.random_share(
             r.rng, when, size=(720, 1280))))) for i in range(k)]

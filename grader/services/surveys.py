@@ -102,8 +102,10 @@ def save_form(session: Session, campaign: Campaign, cand: Candidate, raw: dict,
         raise SurveyError("round_closed", "round 1 is published; submissions are closed")
     if client_key:  # a retry of a form saved before the deadline is still that form
         known = session.scalar(select(SurveyForm).where(SurveyForm.client_key == client_key))
-        if known is not None:
+        if known is not None and known.candidate_id == cand.id:
             return known, []
+        if known is not None:
+            client_key = None  # another candidate's key: never show them their form
     closed = campaign.window_refusal("round1", now or utcnow())
     if closed:
         raise SurveyError(closed, "round 1 takes submissions only inside its window")

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from grader.auth.permissions import roles_required
 from grader.campaign import current_campaign
 from grader.db import get_session
+from grader.models.base import utcnow
 from grader.i18n import reason_text
 from grader.models import Appeal, Candidate, EvidenceItem
 from grader.services import appeals, plans
@@ -37,10 +38,11 @@ def plan():
     if form.validate_on_submit():
         files = [(f.filename or "plan", f.read()) for f in form.files.data if f]
         try:
-            plans.admissible(db, current_campaign(), cand, None)
+            now = utcnow()  # the plan counts as sent when it arrived, not when it was read
+            plans.admissible(db, current_campaign(), cand, now)
             db.commit()  # reading photos takes seconds: hold no database lock meanwhile
             read = plans.read_plan(files)
-            result = plans.save_plan(db, get_storage(), current_campaign(), cand, read)
+            result = plans.save_plan(db, get_storage(), current_campaign(), cand, read, now)
             db.commit()
             flash(_("计划书已提交，识别出 %(n)s 个字", n=result.chars), "success")
             return redirect(url_for("candidate.plan"))
