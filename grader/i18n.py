@@ -188,7 +188,7 @@ def component(value, key: str | None = None) -> str:
         return f"{value * 100:.1f}%"
     if isinstance(value, float):
         return f"{value:.2f}"
-    return "" if value is None else str(value)
+    return "—" if value is None else str(value)
 
 
 def select_locale() -> str:

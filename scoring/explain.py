@@ -38,6 +38,16 @@ def f4(value: float) -> str:
     return f"{value:.4f}"
 
 
+ZH_NAMES = {"wechat_share": "微信转发截图", "survey": "村民调研表", "plan": "计划书",
+            "app_download": "APP下载截图", "orders": "订单数", "sales_yuan": "销售额(元)",
+            "villagers_served": "服务村民数", "app_activations": "APP激活数"}
+
+
+def zh(name: str) -> str:
+    """Return the Chinese name of a task or metric (the key itself when unknown)."""
+    return ZH_NAMES.get(name, name)
+
+
 def note(code: str, args: dict[str, Any], en: str, zh: str) -> dict[str, Any]:
     """Return one explanation note."""
     return {"code": code, "args": args, "en": en, "zh": zh}

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from scoring.explain import f2, f4, note, round_score
+from scoring.explain import f2, f4, note, round_score, zh
 from scoring.policy import Round1Policy
 
 
 def completeness(tasks: dict, value: float) -> dict:
     """Explain C."""
     parts = ", ".join(f"{name} {t.accepted}/{t.required}" for name, t in tasks.items())
+    zh_parts = ", ".join(f"{zh(name)} {t.accepted}/{t.required}" for name, t in tasks.items())
     args = {"value": round(value, 4),
             "tasks": {name: [t.accepted, t.required] for name, t in tasks.items()}}
     return note("completeness", args,
                 f"Completeness C = mean({parts}) = {f4(value)}",
-                f"完成度 C = 平均({parts}) = {f4(value)}")
+                f"完成度 C = 平均({zh_parts}) = {f4(value)}")
 
 
 def completion(tasks: dict, done: datetime | None) -> dict:
@@ -27,10 +28,11 @@ def completion(tasks: dict, done: datetime | None) -> dict:
                     f"全部任务于 {stamp} 完成(各任务完成时间中最晚者)")
     missing = {n: [t.accepted, t.required] for n, t in tasks.items() if t.completed_at is None}
     parts = ", ".join(f"{n} {a}/{r}" for n, (a, r) in missing.items())
+    zh_parts = ", ".join(f"{zh(n)} {a}/{r}" for n, (a, r) in missing.items())
     return note("incomplete", {"tasks": missing},
                 f"Not every task is complete ({parts}): no completion time, "
                 f"placed after complete candidates on equal scores",
-                f"任务未全部完成({parts}):无完成时间,同分时排在已完成者之后")
+                f"任务未全部完成({zh_parts}):无完成时间,同分时排在已完成者之后")
 
 
 def timeliness(value: float, done: datetime | None, start: datetime, end: datetime) -> dict:

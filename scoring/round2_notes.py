@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scoring.explain import f2, note, round_score
+from scoring.explain import f2, note, round_score, zh
 from scoring.policy import Round2Policy
 
 def _day(credit: float, sent: bool) -> tuple[str, str]:
@@ -26,10 +26,11 @@ def reports(credits: list[float], sent_days: set[int], value: float) -> dict:
 def operations(metrics: dict, pct: dict, value: float) -> dict:
     """Explain O as the mean of the metric percentiles."""
     parts = ", ".join(f"{m} {_amount(metrics[m])} → {f2(p)}" for m, p in pct.items())
+    zh_parts = ", ".join(f"{zh(m)} {_amount(metrics[m])} → {f2(p)}" for m, p in pct.items())
     args = {"value": round_score(value), "percentiles": {m: round_score(p) for m, p in pct.items()}}
     return note("operations", args,
                 f"Operations O = mean of cohort percentiles ({parts}) = {f2(value)}",
-                f"运营数据 O = 各指标在全体中的百分位平均({parts})= {f2(value)}")
+                f"运营数据 O = 各指标在全体中的百分位平均({zh_parts})= {f2(value)}")
 
 
 def activity(inputs: tuple, value: float, r2: Round2Policy) -> dict:

@@ -56,7 +56,8 @@ def tfidf_rows(texts: list[str], ngram_range: tuple[int, int] = (2, 4)):
     vocabulary = {g: i for i, g in enumerate(dict.fromkeys(chain.from_iterable(grams)))}
     if not vocabulary:
         return None
-    return TfidfVectorizer(analyzer=_as_is, vocabulary=vocabulary).fit_transform(grams)
+    return TfidfVectorizer(analyzer=_as_is, vocabulary=vocabulary,
+                           lowercase=False).fit_transform(grams)  # "APP" stays as written
 
 
 def _as_is(grams: list[str]) -> list[str]:

@@ -75,3 +75,17 @@ def test_staff_see_panels_by_name_the_schedule_and_grouped_totals(
     assert "第一组</strong>：李评委" in page
     assert 'id="slots"' in page and "赵六" in page and "2016-06-12 08:30" in page
     assert "<td>19,600</td>" in page  # year 1: 10,000 fit-out + 7,200 living + 2,000 + 400
+
+
+def test_interviews_keep_office_hours():
+    from datetime import date, datetime
+
+    from grader.models.base import SHANGHAI
+
+    day = date(2016, 6, 12)
+    times = [interview.slot_time(day, i) for i in range(45)]
+    assert times[0] == datetime(2016, 6, 12, 8, 30, tzinfo=SHANGHAI)
+    assert times[10] == datetime(2016, 6, 12, 14, 0, tzinfo=SHANGHAI)  # after lunch
+    assert times[20] == datetime(2016, 6, 13, 8, 30, tzinfo=SHANGHAI)  # the next morning
+    assert all(8 <= t.hour < 12 or 14 <= t.hour < 17 or (t.hour, t.minute) == (17, 0)
+               for t in times)

@@ -72,3 +72,17 @@ def test_simulation_runs_inside_enforced_windows_given_as_bare_dates(tmp_path):
     total = json.loads(run(env, "stats", "townships", "--json"))["total"]
     assert (total["task_round1"], total["task_round2"], total["interview"], total["signed"]) == (
         36, 24, 14, 10)
+
+
+def test_rehearsal_plans_differ_and_planted_copies_are_caught():
+    import random
+
+    from grader.services.simulated_plans import copied, plan_text
+    from scoring import similar_pairs
+
+    rng = random.Random(5)
+    texts = {f"p{i}": plan_text(rng, f"王{i}号", "城关镇") for i in range(150)}
+    assert similar_pairs(texts, threshold=0.6) == []  # independent plans are not copies
+    texts["copy"] = copied(rng, texts["p7"], "王7号", "李四")
+    assert "李四" in texts["copy"] and "王7号" not in texts["copy"]
+    assert [(p.a, p.b) for p in similar_pairs(texts, threshold=0.6)] == [("copy", "p7")]

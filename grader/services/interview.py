@@ -1,7 +1,7 @@
 """Interview panels, slots and scores; signing and each partner's support schedule."""
 
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,8 +25,7 @@ def schedule(session: Session, campaign: Campaign, panels: list[InterviewPanel],
     """Give every interview-stage candidate without a slot one, panels taking turns."""
     if not panels:
         raise InterviewError("no_panels", "create at least one interview panel first")
-    start = datetime.combine(date.fromisoformat(str(campaign.section("interview")["start"])),
-                             datetime.min.time(), SHANGHAI) + timedelta(hours=8, minutes=30)
+    first_day = date.fromisoformat(str(campaign.section("interview")["start"]))
     taken = set(session.scalars(select(InterviewSlot.candidate_id)))
     todo = [c for c in session.scalars(select(Candidate).where(Candidate.stage == "interview")
                                        .order_by(Candidate.id)) if c.id not in taken]
@@ -39,11 +38,27 @@ def schedule(session: Session, campaign: Campaign, panels: list[InterviewPanel],
         fits = [p for p in panels
                 if cand.township_id not in {towns.get(m) for m in (p.members or [])}]
         panel = min(fits or panels, key=lambda p: (counts[p.id], p.id))  # no local panel
-        at = start + timedelta(minutes=minutes * counts[panel.id])
+        at = slot_time(first_day, counts[panel.id], minutes)
         session.add(InterviewSlot(panel_id=panel.id, candidate_id=cand.id, starts_at=at))
         counts[panel.id] += 1
     session.flush()
     return len(todo)
+
+
+SESSIONS = ((time(8, 30), time(12, 0)), (time(14, 0), time(17, 30)))  # office hours
+
+
+def slot_time(first_day: date, index: int, minutes: int = 20) -> datetime:
+    """Return when a panel's index-th interview starts: office hours, day after day."""
+    per = [int((datetime.combine(first_day, end) - datetime.combine(first_day, begin))
+               .total_seconds() // 60 // minutes) for begin, end in SESSIONS]
+    day, left = divmod(index, sum(per))
+    for (begin, _end), n in zip(SESSIONS, per, strict=True):
+        if left < n:
+            return datetime.combine(first_day + timedelta(days=day), begin, SHANGHAI) + \
+                timedelta(minutes=minutes * left)
+        left -= n
+    raise AssertionError("unreachable: left is below the day's slots")
 
 
 def can_score(session: Session, interviewer: User, cand: Candidate) -> bool:

@@ -17,9 +17,11 @@ from grader.services import (activity, calls, evidence, exams, interview, plans,
 from grader.services.accounts import create_user
 from grader.services.demo import TOWNSHIPS, _registration
 from grader.services.registration import RegistrationError, register
+from grader.services.simulated_plans import copied, plan_text
 from grader.services.tables import write_csv
 from uploads.storage import FileStorage
 
+COPIED_SHARE = 0.04  # plans copied from an earlier candidate, for the plagiarism report
 OUTCOME_WEIGHTS = {"confirmed": 80, "denied": 5, "wrong_number": 3, "unreachable": 10,
                    "refused": 2}
 
@@ -133,7 +135,7 @@ def _survey_sheet(r: Rehearsal, cand: Candidate, count: int) -> bytes:
 
 def _evidence(r: Rehearsal, cands: list[Candidate], ocr: int) -> None:
     """Submit screenshots, surveys and plans for everyone in round 1."""
-    end = r.campaign.window("round1")[1]
+    end, written = r.campaign.window("round1")[1], []
     for cand in cands:
         diligence = r.rng.random()
         finish = end - timedelta(hours=2 + 130 * diligence)
@@ -143,8 +145,12 @@ def _evidence(r: Rehearsal, cands: list[Candidate], ocr: int) -> None:
                                     _shots(r, cand, task, finish, full - ocr))
         surveys.import_forms(r.session, r.campaign, _survey_sheet(r, cand, full + 4), True,
                              now=finish - timedelta(hours=1))
-        text = f"{cand.township.name}项目计划书。" + "本村电商服务站计划：代购、代收、培训村民。" * \
-            r.rng.randint(8, 30) + f"编号{cand.reg_no}"
+        if written and r.rng.random() < COPIED_SHARE:
+            author, source = r.rng.choice(written)
+            text = copied(r.rng, source, author, cand.name)
+        else:
+            text = plan_text(r.rng, cand.name, cand.township.name)
+        written.append((cand.name, text))
         plans.submit_plan(r.session, r.storage, r.campaign, cand, "plan.txt", text.encode(),
                           now=finish - timedelta(hours=3))
     if ocr:

@@ -67,3 +67,9 @@ def test_shared_passages_are_the_long_common_runs_longest_first():
 def test_shared_passages_ignore_short_matches():
     assert shared_passages("农村淘宝合伙人", "我是合伙人", min_len=4) == []
     assert shared_passages("农村淘宝合伙人", "我是合伙人", min_len=3)[0].text == "合伙人"
+
+
+def test_latin_capitals_in_plans_raise_no_warning():
+    # pytest turns warnings into errors: sklearn warned on "APP" in the vocabulary before.
+    texts = {"a": "教村民下载农村淘宝APP，开通支付宝。" * 5, "b": "教村民下载农村淘宝APP，开通支付宝。" * 5}
+    assert [(p.a, p.b) for p in similar_pairs(texts, threshold=0.6)] == [("a", "b")]
