@@ -370,3 +370,26 @@ def test_no_amendment_once_the_next_round_has_begun(session, campaign, round1, m
     with pytest.raises(rankings.RankingError, match="already published"):
         rankings.publish(session, late, county)
     assert late.status == "draft" and first.status == "published"
+
+
+def test_a_third_review_lost_for_want_of_a_reviewer_is_topped_up_later(
+        session, campaign, storage, round1, make_township, make_user):
+    _town, (a, _b, _c) = round1
+    other = make_township("孟封镇")
+    first, second = make_user("r1", "reviewer", other), make_user("r2", "reviewer", other)
+    item = plans.submit_plan(session, storage, campaign, a, "p.txt", PLAN.encode("utf-8")).item
+    who = {first.id: first, second.id: second}
+    low = {k["key"]: 10 for k in reviews.rubric(campaign, "plan")}
+    high = {k["key"]: 90 for k in reviews.rubric(campaign, "plan")}
+    given = session.scalars(select(Review).where(Review.item_id == item.id)).all()
+    reviews.score_review(session, campaign, given[0], who[given[0].reviewer_id], low)
+    reviews.score_review(session, campaign, given[1], who[given[1].reviewer_id], high)
+    session.commit()  # 10 and 90: a third review is due, but no third reviewer exists yet
+    assert reviews.progress(session, campaign, "plan")["short"] == 1
+    warnings = rankings.round1_facts(session, campaign)[1]
+    assert {"candidate": a.reg_no, "code": "third_review_missing", "n": 2} in warnings
+    third = make_user("r3", "reviewer", other)
+    assert reviews.top_up(session, campaign, "plan") == 1
+    assert sorted(session.scalars(select(Review.reviewer_id).where(
+        Review.item_id == item.id))) == sorted([first.id, second.id, third.id])
+    assert reviews.progress(session, campaign, "plan")["short"] == 0

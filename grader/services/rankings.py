@@ -13,7 +13,7 @@ from grader.models import Candidate, EvidenceItem, Ranking, Review, SpotCheck, S
 from grader.models.candidate import STAGES
 from grader.models.base import utcnow
 from grader.services import audit
-from scoring import rank_facts
+from scoring import needs_third_review, rank_facts
 from scoring.errors import FactsError
 
 class RankingError(CodedError):
@@ -97,6 +97,7 @@ def round1_facts(session: Session, campaign: Campaign) -> tuple[dict, list[dict]
     ids = [c.id for c in cands]
     times, plans, calls = _accepted_times(session, ids), _scored_reviews(session, "plan", ids), \
         _calls(session, ids)
+    gap = float(sec.get("reviews", {}).get("third_review_gap", 20))
     rows, warnings = [], []
     for c in cands:
         tasks = {t: completion(times[(c.id, t)], int(spec["required"]))
@@ -106,7 +107,7 @@ def round1_facts(session: Session, campaign: Campaign) -> tuple[dict, list[dict]
         rows.append({"id": c.reg_no, "registered_at": iso(c.registered_at), "tasks": tasks,
                      "plan_reviews": plans[c.id], "survey_valid": len(times[(c.id, "survey")]),
                      "spot_checks": spot})
-        warnings += _warn(c, plans[c.id], calls[c.id], tasks)
+        warnings += _warn(c, plans[c.id], calls[c.id], tasks, gap)
     start, end = campaign.window("round1")  # a bare date in the file is read as Shanghai
     facts = {"round": 1, "window": {"start": iso(start), "end": iso(end)},
              "advance": int(sec.get("advance", 400)), "policy": campaign.scoring_policy(),
@@ -114,11 +115,13 @@ def round1_facts(session: Session, campaign: Campaign) -> tuple[dict, list[dict]
     return facts, warnings
 
 
-def _warn(c: Candidate, reviews: list, calls: Counter, tasks: dict) -> list[dict]:
+def _warn(c: Candidate, reviews: list, calls: Counter, tasks: dict, gap: float) -> list[dict]:
     """List what is missing for one candidate before a fair ranking."""
     out = []
     if tasks.get("plan", {}).get("accepted") and len(reviews) < 2:
         out.append({"candidate": c.reg_no, "code": "plan_reviews_missing", "n": len(reviews)})
+    elif len(reviews) == 2 and needs_third_review([r["score"] for r in reviews], gap):
+        out.append({"candidate": c.reg_no, "code": "third_review_missing", "n": 2})
     if calls[None]:
         out.append({"candidate": c.reg_no, "code": "calls_not_made", "n": calls[None]})
     return out

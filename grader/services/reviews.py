@@ -1,6 +1,6 @@
 """Reviewer assignment, rubric scoring and third reviews, for plans and daily reports."""
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -118,8 +118,7 @@ def _maybe_third(session: Session, campaign: Campaign, review: Review) -> None:
     scores = session.scalars(select(Review.score).where(
         Review.kind == review.kind, Review.item_id == review.item_id)).all()
     done = [s for s in scores if s is not None]
-    gap = float(campaign.section("round1").get("reviews", {}).get("third_review_gap", 20))
-    if len(scores) == 2 and len(done) == 2 and needs_third_review(done, gap):
+    if len(scores) == 2 and len(done) == 2 and needs_third_review(done, _gap(campaign)):
         cand = session.get(Candidate, review.candidate_id)
         assign(session, review.kind, [Item(review.item_id, cand.id, cand.township_id)], 3)
 
@@ -146,9 +145,31 @@ def open_items(session: Session, kind: str) -> list[Item]:
     return [Item(*row) for row in session.execute(query)]
 
 
+def _gap(campaign: Campaign) -> float:
+    """Return the score gap past which two reviews call for a third."""
+    return float(campaign.section("round1").get("reviews", {}).get("third_review_gap", 20))
+
+
+def targets(session: Session, campaign: Campaign, kind: str, items: list[Item]
+            ) -> dict[int, int]:
+    """Return how many reviewers each item needs: the usual count, three when two disagree."""
+    scores: dict[int, list] = defaultdict(list)
+    ids = [i.item_id for i in items]
+    if ids:
+        for item_id, score in session.execute(select(Review.item_id, Review.score).where(
+                Review.kind == kind, Review.item_id.in_(ids))):
+            scores[item_id].append(score)
+    base = per_item(campaign, kind)
+    return {i.item_id: max(base, 3) if None not in scores[i.item_id]
+            and needs_third_review(scores[i.item_id], _gap(campaign)) else base for i in items}
+
+
 def top_up(session: Session, campaign: Campaign, kind: str) -> int:
     """Give every open item the reviewers it still lacks (reviewers who joined late help)."""
-    return assign(session, kind, open_items(session, kind), per_item(campaign, kind))
+    items = open_items(session, kind)
+    want = targets(session, campaign, kind, items)
+    return sum(assign(session, kind, [i for i in items if want[i.item_id] == n], n)
+               for n in sorted(set(want.values())))
 
 
 def progress(session: Session, campaign: Campaign, kind: str) -> dict:
@@ -157,12 +178,13 @@ def progress(session: Session, campaign: Campaign, kind: str) -> dict:
     ids = [i.item_id for i in items]
     have = Counter(session.scalars(select(Review.item_id).where(
         Review.kind == kind, Review.item_id.in_(ids))).all()) if ids else Counter()
-    want = per_item(campaign, kind)
+    want = targets(session, campaign, kind, items)
     load = session.execute(select(User.username, func.count(Review.id),
                                   func.count(Review.score)).join(
         Review, Review.reviewer_id == User.id).where(Review.kind == kind)
         .group_by(User.username).order_by(User.username)).all()
-    return {"items": len(items), "short": sum(1 for i in ids if have[i] < want), "want": want,
+    return {"items": len(items), "short": sum(1 for i in ids if have[i] < want[i]),
+            "want": per_item(campaign, kind),
             "reviewers": [{"name": n, "assigned": a, "done": d} for n, a, d in load]}
 
 
