@@ -58,6 +58,7 @@ REASONS = {
     "unknown_member": _l("没有这个未匹配的群成员（可能已被关联）"),
     "not_open": _l("还没到开始时间，请在规定时间内提交"),
     "window_over": _l("已过截止时间，不能再提交"),
+    "signing_date": _l("签约日期应在面试开始之后、签约截止日之前"),
     "own_township": _l("面试官不给本乡镇的考生打分"),
     "not_interviewed": _l("只有进入面试的人员才登记服从调剂"),
     "township_not_used": _l("只有乡镇工作人员、评审和面试官可以选择所属乡镇"),

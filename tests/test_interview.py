@@ -89,3 +89,19 @@ def test_interviews_keep_office_hours():
     assert times[20] == datetime(2016, 6, 13, 8, 30, tzinfo=SHANGHAI)  # the next morning
     assert all(8 <= t.hour < 12 or 14 <= t.hour < 17 or (t.hour, t.minute) == (17, 0)
                for t in times)
+
+
+def test_a_signing_date_lies_between_the_interview_and_the_deadline(
+        session, campaign, make_township, make_candidate, make_user):
+    from datetime import date
+
+    county = make_user("county", "county_staff")
+    cand = make_candidate(make_township())
+    cand.stage = "selected"
+    session.commit()
+    for wrong in (date(2099, 1, 1), date(2016, 6, 11), date(2016, 6, 17)):
+        with pytest.raises(interview.InterviewError, match="signing date"):
+            interview.record_signing(session, county, cand, True, wrong, campaign=campaign)
+    assert cand.stage == "selected"
+    interview.record_signing(session, county, cand, True, date(2016, 6, 16), campaign=campaign)
+    assert cand.stage == "signed"

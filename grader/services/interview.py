@@ -120,9 +120,23 @@ def record_reassignment(session: Session, actor: User, cand: Candidate,
     return row
 
 
+def signing_days(campaign: Campaign) -> tuple[date, date]:
+    """Return the first and last day a partner may sign: interview start to the deadline."""
+    return (date.fromisoformat(str(campaign.section("interview")["start"])),
+            date.fromisoformat(str(campaign.section("signing")["deadline"])))
+
+
 def record_signing(session: Session, actor: User, cand: Candidate, accepts: bool | None,
-                   signed_on: date | None, site: str = "") -> Signing:
-    """Record reassignment and signing; a signing moves a selected candidate to signed."""
+                   signed_on: date | None, site: str = "",
+                   campaign: Campaign | None = None) -> Signing:
+    """Record reassignment and signing; a signing moves a selected candidate to signed.
+
+    With the campaign given, the signing date must lie between the interview and the deadline.
+    """
+    if signed_on is not None and campaign is not None:
+        first, last = signing_days(campaign)
+        if not first <= signed_on <= last:
+            raise InterviewError("signing_date", f"a signing date lies in {first}..{last}")
     row = record_reassignment(session, actor, cand, accepts) if accepts is not None else \
         _signing_row(session, cand)
     row.site = site.strip()[:64]

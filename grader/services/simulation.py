@@ -272,7 +272,7 @@ def interviews(r: Rehearsal) -> None:
     deadline = datetime.fromisoformat(str(r.campaign.section("signing")["deadline"])).date()
     for cand in r.session.scalars(select(Candidate).where(Candidate.stage == "selected")):
         interview.record_signing(r.session, r.staff["county_staff"][0], cand, None,
-                                 deadline - timedelta(days=1))
+                                 deadline - timedelta(days=1), campaign=r.campaign)
     r.step("signed the selected")
 
 

@@ -99,7 +99,8 @@ def _act(db, campaign, form) -> None:
                 abort(404)
             on = date.fromisoformat(form["signed_on"]) if form.get("signed_on") else None
             accepts = {"1": True, "0": False}.get(form.get("accepts", ""))
-            service.record_signing(db, current_user, cand, accepts, on, form.get("site", ""))
+            service.record_signing(db, current_user, cand, accepts, on, form.get("site", ""),
+                                   campaign)
         db.commit()
     except (service.InterviewError, ValueError) as err:
         db.rollback()
