@@ -1,5 +1,6 @@
 """Round 2 reports and deadlines, chat-export parsing, activity grid, interview and signing."""
 
+import io
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -147,6 +148,33 @@ def test_support_schedule_arithmetic(session, campaign, make_township, make_cand
     session.commit()
     totals = interview.support_totals(session, campaign)
     assert totals["per_partner"] == 27600
-    assert totals["county"] == {"partners": 3, "total": 82800}
+    assert totals["county"] == {"partners": 3, "total": 82800, "parts": {
+        "fitout": 30000, "living_1": 21600, "living_2": 14400, "living_3": 7200, "goods": 6000,
+        "training": 3600}}
     assert {t["township"]: t["total"] for t in totals["townships"]} == {"城关镇": 55200,
                                                                         "东山镇": 27600}
+
+
+def test_support_exports_per_township_and_per_partner(session, campaign, make_township,
+                                                      make_candidate, make_user, client, auth):
+    from openpyxl import load_workbook
+
+    town, _empty = make_township("城关镇"), make_township("东山镇")
+    partner = make_candidate(town, name="钱七")
+    partner.stage = "signed"
+    make_user("county", "county_staff")
+    session.commit()
+    auth.login("county")
+    sheet = load_workbook(io.BytesIO(client.get("/interview/support.xlsx").data)).active
+    rows = [[c.value for c in r] for r in sheet.iter_rows()]
+    assert rows[0][:3] == ["乡镇/街道", "签约合伙人", "装修补贴（元）"] and rows[0][-1] == "合计（元）"
+    by_town = {r[0]: r[1:] for r in rows[1:]}
+    assert by_town["东山镇"][0] == 0  # a township without partners is listed too
+    assert by_town["城关镇"] == [1, 10000, 7200, 4800, 2400, 2000, 1200, 27600]
+    assert rows[-1][0] == "合计" and rows[-1][-1] == 27600
+    each = load_workbook(io.BytesIO(client.get("/interview/support-partners.xlsx").data)).active
+    lines = [[c.value for c in r] for r in each.iter_rows()]
+    assert lines[1][:3] == [partner.reg_no, "钱七", "城关镇"] and lines[1][-1] == 27600
+    make_user("clerk", "township_staff", town)
+    auth.login("clerk")
+    assert client.get("/interview/support-partners.xlsx").status_code == 403

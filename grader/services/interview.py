@@ -165,16 +165,36 @@ def support_schedule(campaign: Campaign) -> list[dict]:
     return years
 
 
+def support_parts(campaign: Campaign) -> list[tuple[str, int]]:
+    """Return one partner's support as (part, yuan): fit-out, living per year, goods, training."""
+    years = support_schedule(campaign)
+    return [("fitout", sum(y["fitout"] for y in years)),
+            *[(f"living_{y['year']}", y["living"]) for y in years],
+            ("goods", sum(y["goods"] for y in years)),
+            ("training", sum(y["training"] for y in years))]
+
+
 def support_totals(session: Session, campaign: Campaign) -> dict:
-    """Return the support owed to signed partners per township and for the county."""
-    per_partner = sum(y["total"] for y in support_schedule(campaign))
-    rows = session.execute(select(Township.name, Candidate.id).join(
-        Candidate, Candidate.township_id == Township.id).where(Candidate.stage == "signed"))
-    partners = defaultdict(int)
-    for name, _cid in rows:
+    """Return the support owed to signed partners per township (all of them) and the county."""
+    parts = support_parts(campaign)
+    per_partner = sum(yuan for _part, yuan in parts)
+    partners = defaultdict(int, {t: 0 for t in session.scalars(
+        select(Township.name).order_by(Township.code))})
+    for name in session.scalars(select(Township.name).join(
+            Candidate, Candidate.township_id == Township.id).where(Candidate.stage == "signed")):
         partners[name] += 1
-    towns = [{"township": t, "partners": n, "total": n * per_partner}
-             for t, n in sorted(partners.items())]
+    towns = [{"township": t, "partners": n, "total": n * per_partner,
+              "parts": {part: n * yuan for part, yuan in parts}} for t, n in partners.items()]
+    county = sum(partners.values())
     return {"per_partner": per_partner, "townships": towns,
-            "county": {"partners": sum(partners.values()),
-                       "total": per_partner * sum(partners.values())}}
+            "county": {"partners": county, "total": per_partner * county,
+                       "parts": {part: county * yuan for part, yuan in parts}}}
+
+
+def signed_partners(session: Session) -> list[tuple[Candidate, Signing | None]]:
+    """Return every signed partner with the signing record, by township and registration."""
+    rows = session.execute(select(Candidate, Signing).outerjoin(
+        Signing, Signing.candidate_id == Candidate.id).join(
+        Township, Township.id == Candidate.township_id).where(Candidate.stage == "signed")
+        .order_by(Township.code, Candidate.reg_no))
+    return [(cand, signing) for cand, signing in rows]

@@ -111,7 +111,35 @@ def _act(db, campaign, form) -> None:
 @roles_required("county_staff")
 def support_export(fmt: str):
     """Export the support owed per township and for the county."""
-    totals = service.support_totals(get_session(), current_campaign())
-    rows = [[t["township"], t["partners"], t["total"]] for t in totals["townships"]]
-    rows.append(["合计", totals["county"]["partners"], totals["county"]["total"]])
-    return send_table(fmt, "合伙人扶持资金", ["乡镇/街道", "签约合伙人", "县级扶持合计（元）"], rows)
+    campaign = current_campaign()
+    totals = service.support_totals(get_session(), campaign)
+    parts = [part for part, _yuan in service.support_parts(campaign)]
+    rows = [[t["township"], t["partners"], *[t["parts"][p] for p in parts], t["total"]]
+            for t in totals["townships"]]
+    county = totals["county"]
+    rows.append(["合计", county["partners"], *[county["parts"][p] for p in parts],
+                 county["total"]])
+    return send_table(fmt, "合伙人扶持资金", ["乡镇/街道", "签约合伙人",
+                                        *[_part_name(p) for p in parts], "合计（元）"], rows)
+
+
+@bp.route("/support-partners.<fmt>")
+@roles_required("county_staff")
+def support_partners(fmt: str):
+    """Export each signed partner with the support owed, part by part."""
+    campaign = current_campaign()
+    parts = service.support_parts(campaign)
+    rows = [[cand.reg_no, cand.name, cand.township.name,
+             signing.signed_on.isoformat() if signing and signing.signed_on else "",
+             signing.site if signing else "", *[yuan for _p, yuan in parts],
+             sum(yuan for _p, yuan in parts)]
+            for cand, signing in service.signed_partners(get_session())]
+    return send_table(fmt, "合伙人扶持明细", ["报名编号", "姓名", "乡镇/街道", "签约日期", "服务站",
+                                        *[_part_name(p) for p, _y in parts], "合计（元）"], rows)
+
+
+def _part_name(part: str) -> str:
+    """Name a part of the support in the county's words."""
+    if part.startswith("living_"):
+        return f"第{part.removeprefix('living_')}年生活补贴（元）"
+    return {"fitout": "装修补贴（元）", "goods": "开业铺货（元）", "training": "培训（元）"}[part]
