@@ -312,3 +312,19 @@ def test_after_publication_shared_numbers_are_shown_without_a_form(client, auth,
     session.commit()
     page = client.get("/surveys/phones").text
     assert "只能查看" in page and 'name="keeper"' not in page and people[0].reg_no in page
+
+
+def test_call_sheet_errors_name_every_row_and_recorded_calls_stand(client, auth, session,
+                                                                   campaign, drawn):
+    auth.login("county")
+    first, second, third = session.scalars(select(SpotCheck).order_by(SpotCheck.id)).all()[:3]
+    bad = [["抽查编号", "结果"], [first.id, "属实"], [999999, "属实"], [second.id, "也许"]]
+    page = import_calls(client, xlsx(bad)).text
+    assert "第3行" in page and "999999" in page and "第4行" in page and "也许" in page
+    assert first.outcome is None  # all or nothing
+    calls.record(session, campaign, first, drawn, "denied", {}, "")  # on the calling screen
+    session.commit()
+    good = [["抽查编号", "结果"], [first.id, "属实"], [third.id, "属实"]]
+    page = import_calls(client, xlsx(good)).text
+    assert "已导入 1 条通话结果" in page and "1 个电话已有结果" in page
+    assert (first.outcome, third.outcome) == ("denied", "confirmed")

@@ -136,6 +136,8 @@ def _staff_action(db, campaign) -> None:
     except (surveys.SurveyError, SheetError, TableError, ValueError) as err:
         db.rollback()
         flash(error_text(err), "error")
+        for line in getattr(err, "rows", [])[:50]:
+            flash(line, "error")
 
 
 @bp.route("/calls/next", methods=["GET", "POST"])
@@ -214,21 +216,39 @@ def _import_calls(db, campaign) -> int:
         raise surveys.SurveyError("empty_file", "choose the filled call list")
     table = read_table(upload.filename or "calls.xlsx", upload.read(), CALL_ALIASES, 5 << 20)
     by_zh = {v: k for k, v in OUTCOME_ZH.items()}
-    todo = []
+    todo, bad, kept = [], [], 0
     for n, row in table.rows:
-        outcome = by_zh.get(row.get("outcome", ""), row.get("outcome", ""))
+        outcome = by_zh.get(row.get("outcome", "").strip(), row.get("outcome", "").strip())
         if not outcome:
             continue
         call = db.get(SpotCheck, int(row["id"])) if row.get("id", "").isdigit() else None
-        if call is None or outcome not in OUTCOMES:
-            raise surveys.SurveyError("bad_row", f"row {n}: unknown call id or outcome")
-        if not can_view_candidate(current_user, call.candidate):
+        if call is None:
+            bad.append(_("第%(n)s行：抽查编号“%(v)s”不存在", n=n, v=row.get("id", "")))
+        elif outcome not in OUTCOMES:
+            bad.append(_("第%(n)s行：结果“%(v)s”应为 %(ok)s 之一", n=n, v=row.get("outcome", ""),
+                         ok="、".join(OUTCOME_ZH.values())))
+        elif not can_view_candidate(current_user, call.candidate):
             abort(403)
-        todo.append((call, outcome, row))
+        elif call.outcome is not None:
+            kept += 1  # recorded already (on the calling screen): the person's entry stands
+        else:
+            todo.append((call, outcome, row))
+    if bad:  # all or nothing: fix the sheet and import it again
+        raise CallSheetError(bad)
     for call, outcome, row in todo:
         answers = {q: row.get(q, "").strip() for q in calls.ASKED}
         calls.record(db, campaign, call, current_user, outcome, answers, row.get("note", ""))
+    if kept:
+        flash(_("%(n)s 个电话已有结果，表里的这些行没有覆盖已记录的结果", n=kept), "success")
     return len(todo)
+
+
+class CallSheetError(surveys.SurveyError):
+    """A filled call list with rows that cannot be read; every bad row is named."""
+
+    def __init__(self, rows: list[str]):
+        super().__init__("bad_row", f"{len(rows)} bad row(s)")
+        self.rows = rows
 
 
 @bp.route("/surveys/phones", methods=["GET", "POST"])
