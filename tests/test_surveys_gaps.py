@@ -328,3 +328,20 @@ def test_call_sheet_errors_name_every_row_and_recorded_calls_stand(client, auth,
     page = import_calls(client, xlsx(good)).text
     assert "已导入 1 条通话结果" in page and "1 个电话已有结果" in page
     assert (first.outcome, third.outcome) == ("denied", "confirmed")
+
+
+def test_a_candidates_sheet_over_the_import_limit_is_refused(client, auth, app, session,
+                                                             people):
+    a, _b = people
+    a.user.set_password("secret123")
+    session.commit()
+    app.config["IMPORT_MAX_BYTES"] = 2000
+    auth.login(a.user.username)
+    rows = [["户主姓名", "联系电话", "村组", "家庭人口", "是否网购", "调研日期"]] + [
+        ["王大", f"1390000{i:04d}", VILLAGE, 4, "是", "2016-05-26"] for i in range(200)]
+    page = client.get("/me/surveys")
+    res = client.post("/me/surveys", data={"csrf_token": csrf_from(page),
+                                           "file": (io.BytesIO(xlsx(rows)), "s.xlsx")},
+                      follow_redirects=True)
+    assert "文件太大" in res.text
+    assert session.scalars(select(SurveyForm).where(SurveyForm.candidate_id == a.id)).all() == []

@@ -131,8 +131,11 @@ class SheetImport:
 
 
 def import_forms(session: Session, campaign: Campaign, data: bytes, keep_valid: bool,
-                 only: Candidate | None = None, now: datetime | None = None) -> SheetImport:
+                 only: Candidate | None = None, now: datetime | None = None,
+                 max_bytes: int = 20 << 20) -> SheetImport:
     """Import a sheet of forms; all or nothing unless keep_valid; a candidate imports own."""
+    if len(data) > max_bytes:
+        raise SurveyError("file_too_large", f"the sheet is larger than {max_bytes >> 20} MB")
     if round_published(session, "1"):
         raise SurveyError("round_closed", "round 1 is published; submissions are closed")
     closed = campaign.window_refusal("round1", now or utcnow()) if only is not None else None

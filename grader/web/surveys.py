@@ -3,7 +3,8 @@
 import io
 import secrets
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
+                   request, url_for)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -84,7 +85,8 @@ def _submit(db, campaign, cand) -> list:
     upload = request.files.get("file")
     if upload and upload.filename:
         result = surveys.import_forms(db, campaign, upload.read(),
-                                      request.form.get("keep_valid") == "1", only=cand)
+                                      request.form.get("keep_valid") == "1", only=cand,
+                                      max_bytes=current_app.config["IMPORT_MAX_BYTES"])
         if result.errors and not result.saved:
             db.rollback()
             return result.errors
