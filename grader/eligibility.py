@@ -67,14 +67,20 @@ def _component_reason(compact: str) -> str:
 
 
 def check_id(number: str, on: date, min_age: int = 18, max_age: int = 45) -> IdCheck:
-    """Check a resident ID number and the age rule on the reference day."""
+    """Check a resident ID number and the age rule on the reference day.
+
+    A birth date after the reference day makes the number invalid (`birth_in_future`).
+    """
     reason = _id_error(number)
     if reason:
         return IdCheck(number, False, reason, None, None, None, None, False)
     compact = ric.compact(number)
     born = ric.get_birth_date(compact)
-    age = age_on(born, on)
     sex = "M" if int(compact[16]) % 2 else "F"
+    if born > on:  # stdnum takes any real date; nobody registers before being born
+        return IdCheck(compact, False, "birth_in_future", born.isoformat(), None, sex,
+                       compact[:6], False)
+    age = age_on(born, on)
     return IdCheck(compact, True, None, born.isoformat(), age, sex, compact[:6],
                    min_age <= age <= max_age)
 

@@ -9,7 +9,7 @@ import unicodedata
 import warnings
 import zipfile
 from dataclasses import dataclass
-from typing import Any, BinaryIO, Iterable, Mapping
+from typing import Any, BinaryIO, Iterable, Mapping, Sequence
 
 import openpyxl
 from openpyxl.styles import Font, PatternFill
@@ -25,6 +25,17 @@ Source = str | os.PathLike | BinaryIO | bytes
 DATA_SHEET = "调研表"
 HELP_SHEET = "填写说明"
 _ENCODINGS = ("utf-8-sig", "gb18030")  # gb18030 is a superset of GBK
+MAX_ROWS = 100_000
+MAX_COLUMNS = 200
+
+
+class SheetTooLarge(SheetError):
+    """A sheet past MAX_ROWS rows or MAX_COLUMNS columns, refused before it is read whole."""
+
+    def __init__(self, en: str, zh: str) -> None:
+        super().__init__(f"the sheet is too large: {en}; at most {MAX_ROWS} rows and "
+                         f"{MAX_COLUMNS} columns are read",
+                         f"表格太大：{zh}；最多 {MAX_ROWS} 行、{MAX_COLUMNS} 列，请删除多余的行列后再导入")
 
 
 @dataclass
@@ -79,7 +90,10 @@ def read_bytes(source: Source) -> bytes:
 
 
 def read_table(source: Source) -> Table:
-    """Read the first sheet of an XLSX file or a CSV file (sniffed from the bytes)."""
+    """Read the first sheet of an XLSX file or a CSV file (sniffed from the bytes).
+
+    Sheets past MAX_ROWS rows or MAX_COLUMNS columns raise SheetTooLarge.
+    """
     data = read_bytes(source)
     grid = _xlsx_grid(data) if data[:4] == b"PK\x03\x04" else _csv_grid(data)
     numbered = [(n, cells) for n, cells in enumerate(grid, start=1)
@@ -100,11 +114,24 @@ def read_records(source: Source) -> list[dict[str, str]]:
     return [{h: cell_text(c) for h, c in zip(headers, cells, strict=False) if h} for _, cells in table.rows]
 
 
-def _csv_grid(data: bytes) -> list[list[str]]:
+def _csv_grid(data: bytes) -> list[Sequence[Any]]:
     text = _decode(data)
     first = text.split("\n", 1)[0]
     delimiter = max(",\t;", key=first.count)
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    return _bounded(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def _bounded(rows: Iterable[Sequence[Any]]) -> list[Sequence[Any]]:
+    """Collect rows, refusing the sheet as soon as it passes the row or column limit."""
+    grid = []
+    for number, cells in enumerate(rows, start=1):
+        if number > MAX_ROWS:
+            raise SheetTooLarge(f"more than {MAX_ROWS} rows", f"超过 {MAX_ROWS} 行")
+        if len(cells) > MAX_COLUMNS:
+            raise SheetTooLarge(f"row {number} reaches column {len(cells)}",
+                                f"第 {number} 行用到了第 {len(cells)} 列")
+        grid.append(cells)
+    return grid
 
 
 def _decode(data: bytes) -> str:
@@ -118,17 +145,31 @@ def _decode(data: bytes) -> str:
     raise SheetError("the CSV file is neither UTF-8 nor GBK text", "CSV 文件编码无法识别（应为 UTF-8 或 GBK）")
 
 
-def _xlsx_grid(data: bytes) -> list[tuple[Any, ...]]:
+def _xlsx_grid(data: bytes) -> list[Sequence[Any]]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # unsupported extensions in user files
             book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
             try:
-                return list(book.worksheets[0].iter_rows(values_only=True))
+                return _sheet_grid(book.worksheets[0])
             finally:
                 book.close()
+    except SheetError:
+        raise
     except (zipfile.BadZipFile, InvalidFileException, KeyError, IndexError, ValueError) as exc:
         raise SheetError("not a readable XLSX file", "无法读取该 XLSX 文件") from exc
+
+
+def _sheet_grid(sheet: Any) -> list[Sequence[Any]]:
+    """Read a read-only sheet, refusing a huge used range before padding any cell."""
+    rows, columns = sheet.max_row or 0, sheet.max_column or 0  # the dimension record, if any
+    if rows > MAX_ROWS or columns > MAX_COLUMNS:
+        raise SheetTooLarge(f"its used range is {rows} rows by {columns} columns",
+                            f"用到了 {rows} 行、{columns} 列")
+    # The record may be missing or wrong: read without it, each row as wide as its last
+    # cell, and stop at the first row past a limit.
+    sheet.reset_dimensions()
+    return _bounded(sheet.iter_rows(values_only=True))
 
 
 def map_headers(headers: list[str], questions: Iterable[Question]) -> dict[int, str]:

@@ -1,6 +1,7 @@
 """Quota import, statistics export, exam imports and advancing the best N."""
 
 import io
+import re
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -152,8 +153,12 @@ def test_exam_pages_preview_and_apply(client, auth, make_user, make_township, ma
               "csrf_token": csrf_from(page)}
     res = client.post("/exams/online_exam", data=upload, follow_redirects=True)
     assert "已导入 1 条成绩" in res.text and "77.0" in res.text
-    res = client.post("/exams/online_exam/advance", data={"csrf_token": csrf_from(res)},
-                      follow_redirects=True)
+    preview = client.get("/exams/online_exam/advance")
+    printed = re.search(r'name="fingerprint" value="([0-9a-f]{64})"', preview.text).group(1)
+    assert client.post("/exams/online_exam/advance", data={"csrf_token": csrf_from(preview)},
+                       follow_redirects=True).text.count("名单已变化") == 1  # no fingerprint
+    res = client.post("/exams/online_exam/advance", data={
+        "csrf_token": csrf_from(preview), "fingerprint": printed}, follow_redirects=True)
     assert "已有 1 人晋级" in res.text
     session.refresh(cand)
     assert cand.stage == "onsite_test"

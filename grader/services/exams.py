@@ -1,5 +1,6 @@
 """Exam results: import score files and advance the best (自动择优)."""
 
+import hashlib
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -64,7 +65,7 @@ def _check_rows(session: Session, kind: str, table) -> tuple[list, list[RowError
 def import_scores(session: Session, kind: str, filename: str, data: bytes, actor: User | None,
                   max_bytes: int) -> ImportResult:
     """Import a score file for an exam: every row applies, or none does."""
-    table = read_table(filename, data, SCORE_ALIASES, max_bytes)
+    table = read_table(filename, data, SCORE_ALIASES, max_bytes, unique=True)
     if "score" not in table.fields or not {"id_number", "reg_no"} & set(table.fields):
         raise TableError("missing_column", "need a score column and an ID or registration number")
     pairs, errors = _check_rows(session, kind, table)
@@ -115,10 +116,24 @@ def already_advanced(session: Session, kind: str) -> bool:
                           .limit(1)) is not None
 
 
-def apply_advance(session: Session, plan: AdvancePlan, actor: User | None) -> int:
-    """Move the advancing candidates to the next stage once, auditing each move."""
+def fingerprint(plan: AdvancePlan) -> str:
+    """Return a sha256 of the rule and the ordered ids of those who would advance."""
+    ids = ",".join(str(c.id) for c in plan.advancing)
+    return hashlib.sha256(f"{plan.kind}|{plan.rule}|{ids}".encode()).hexdigest()
+
+
+def apply_advance(session: Session, plan: AdvancePlan, actor: User | None,
+                  expected: str | None = None) -> int:
+    """Move the advancing candidates to the next stage once, auditing each move.
+
+    `expected` is the fingerprint of the list that was previewed: when the plan rebuilt now
+    differs (scores imported in between), nothing is applied.
+    """
     if already_advanced(session, plan.kind):
         raise ExamError("already_advanced", f"the {plan.kind} advancement was already applied")
+    if expected is not None and expected != fingerprint(plan):
+        raise ExamError("plan_changed", f"the {plan.kind} advancement list changed since the "
+                                        "preview; nothing was applied, review it again")
     for cand in plan.advancing:
         audit.change(session, actor, cand, "stage", plan.to_stage, f"advance_{plan.kind}",
                      plan.rule)

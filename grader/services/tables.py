@@ -21,8 +21,13 @@ class Table:
     rows: list[tuple[int, dict[str, str]]]
 
 
-def read_table(filename: str, data: bytes, aliases: dict[str, str], max_bytes: int) -> Table:
-    """Read CSV or XLSX bytes, mapping header aliases (Chinese or English) to field keys."""
+def read_table(filename: str, data: bytes, aliases: dict[str, str], max_bytes: int, *,
+               unique: bool = False) -> Table:
+    """Read CSV or XLSX bytes, mapping header aliases (Chinese or English) to field keys.
+
+    With `unique`, two columns for one field (the same header twice, or two aliases of it)
+    are refused as `duplicate_header:<the later header>`.
+    """
     if not data:
         raise TableError("empty_file", "the file is empty")
     if len(data) > max_bytes:
@@ -32,13 +37,28 @@ def read_table(filename: str, data: bytes, aliases: dict[str, str], max_bytes: i
         raise TableError("wrong_type", f"{filename} is neither CSV nor XLSX")
     try:
         sheet = sheets.read_table(data)  # the survey package's reader: UTF-8/GBK/UTF-16, XLSX
+    except sheets.SheetTooLarge as exc:
+        raise TableError("sheet_too_large", exc.en) from exc
     except SheetError as exc:
         code = "bad_xlsx" if is_xlsx else "no_header" if "empty" in exc.en else "bad_encoding"
         raise TableError(code, exc.en) from exc
     fields = [aliases.get(h, h) for h in sheet.headers]
+    if unique:
+        _refuse_duplicates(sheet.headers, fields)
     rows = [(n, dict(zip(fields, (cell_text(v) for v in cells), strict=False)))
             for n, cells in sheet.rows]
     return Table(fields, rows)
+
+
+def _refuse_duplicates(headers: list[str], fields: list[str]) -> None:
+    """Refuse a second column for a field instead of silently reading only one of them."""
+    first: dict[str, str] = {}
+    for header, key in zip(headers, fields, strict=True):
+        if key and key in first:
+            same = "" if header == first[key] else f" (same column as {first[key]})"
+            raise TableError(f"duplicate_header:{header}",
+                             f"duplicate column header: {header}{same}")
+        first.setdefault(key, header)
 
 
 def write_csv(header: list[str], rows: list[list]) -> bytes:

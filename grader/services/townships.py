@@ -1,5 +1,6 @@
 """Townships: the quota table (任务分解表) and the statistics table (统计表)."""
 
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import case, func, select
@@ -10,6 +11,7 @@ from grader.services.tables import Table, TableError, read_table
 
 TOWNSHIP_ALIASES = {"编码": "code", "乡镇编码": "code", "乡镇": "name", "乡镇/街道": "name",
                     "名称": "name", "目标": "target", "报名目标": "target", "任务数": "target"}
+CODE_MAX, NAME_MAX = 32, 64  # the column sizes of township.code and township.name
 STAT_COLUMNS = ("target", "registered", "eligible", "sat_exam", "onsite_test", "round1",
                 "round2", "interview", "selected", "signed")
 
@@ -34,11 +36,11 @@ class ImportResult:
 
 def import_townships(session: Session, filename: str, data: bytes, max_bytes: int) -> ImportResult:
     """Create or update townships from a CSV/XLSX quota table; all or nothing."""
-    table = read_table(filename, data, TOWNSHIP_ALIASES, max_bytes)
+    table = read_table(filename, data, TOWNSHIP_ALIASES, max_bytes, unique=True)
     missing = [c for c in ("name", "target") if c not in table.fields]
     if missing:
         raise TableError("missing_column", f"missing column(s): {', '.join(missing)}")
-    errors, parsed = _parse_townships(table)
+    errors, parsed = _parse_townships(table, _codes_by_name(session))
     if errors:
         return ImportResult(0, errors)
     for code, name, target in parsed:
@@ -47,29 +49,68 @@ def import_townships(session: Session, filename: str, data: bytes, max_bytes: in
     return ImportResult(len(parsed), [])
 
 
-def _parse_townships(table: Table):
+def parse_target(raw: str) -> tuple[int | None, str | None]:
+    """Read a registration target: a whole number 0..999999, else (None, error code)."""
+    text = raw.strip()
+    if re.fullmatch(r"\d{1,6}", text):
+        return int(text), None
+    return None, "target_too_large" if re.fullmatch(r"\d+", text) else "not_a_whole_number"
+
+
+def _codes_by_name(session: Session) -> dict[str, str]:
+    """Map every township name in the database to its code."""
+    return {name: code for name, code in session.execute(select(Township.name, Township.code))}
+
+
+def _parse_townships(table: Table, known: dict[str, str]):
     """Check each row; return errors and the parsed (code, name, target) triples."""
-    errors, parsed, seen = [], [], set()
+    errors, parsed, names, codes = [], [], set(), set()
+    in_use = {code: name for name, code in known.items()}
     for n, row in table.rows:
         name, raw = row.get("name", ""), row.get("target", "")
-        if not name:
-            errors.append(RowError(n, "name", "missing_value"))
-        elif name in seen:
-            errors.append(RowError(n, "name", "duplicate_name", name))
-        if not raw.isdigit():
-            errors.append(RowError(n, "target", "not_a_whole_number", raw))
-        seen.add(name)
-        parsed.append((row.get("code") or name, name, int(raw) if raw.isdigit() else 0))
+        code = row.get("code") or known.get(name) or name  # no code: keep it, or use the name
+        errors += _name_errors(n, name, names) + _code_errors(n, code, name, codes, in_use)
+        target, problem = parse_target(raw)
+        if problem:
+            errors.append(RowError(n, "target", problem, raw[:40]))
+        names.add(name)
+        codes.add(code)
+        parsed.append((code, name, target))
     return errors, parsed
 
 
+def _name_errors(n: int, name: str, seen: set[str]) -> list[RowError]:
+    """Refuse a missing, repeated or overlong township name."""
+    if not name:
+        return [RowError(n, "name", "missing_value")]
+    if name in seen:
+        return [RowError(n, "name", "duplicate_name", name)]
+    if len(name) > NAME_MAX:
+        return [RowError(n, "name", "too_long", name[:40])]
+    return []
+
+
+def _code_errors(n: int, code: str, name: str, seen: set[str],
+                 in_use: dict[str, str]) -> list[RowError]:
+    """Refuse a code repeated in the file, held by another township, or overlong."""
+    if name in seen or not name:
+        return []  # the name's error already covers this row (the code defaults to it)
+    if code in seen:
+        return [RowError(n, "code", "duplicate_code", code)]
+    if in_use.get(code, name) != name:
+        return [RowError(n, "code", "code_taken", code)]
+    if len(code) > CODE_MAX:
+        return [RowError(n, "code", "too_long", code[:40])]
+    return []
+
+
 def _upsert(session: Session, code: str, name: str, target: int) -> None:
-    """Update the township of that name, or add it."""
+    """Update the township of that name (its code and target), or add it."""
     town = session.scalar(select(Township).where(Township.name == name))
     if town is None:
         session.add(Township(code=code, name=name, target=target))
     else:
-        town.target = target
+        town.code, town.target = code, target
 
 
 def statistics(session: Session, user: User | None = None) -> list[dict]:

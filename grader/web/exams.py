@@ -54,7 +54,8 @@ def advance(kind: str):
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            moved = service.apply_advance(db, plan, current_user)
+            moved = service.apply_advance(db, plan, current_user,
+                                          request.form.get("fingerprint", ""))  # the preview's
         except service.ExamError as err:
             db.rollback()
             flash(reason_text(err.code), "error")
@@ -65,6 +66,7 @@ def advance(kind: str):
     attr = service.EXAMS[kind][0]
     return render_template("exams/advance.html", kind=kind, title=KINDS[kind], plan=plan,
                            attr=attr, form=form, advancing={c.id for c in plan.advancing},
+                           fingerprint=service.fingerprint(plan),
                            done=service.already_advanced(db, kind))
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from grader.auth.permissions import roles_required
 from grader.db import get_session
+from grader.i18n import reason_text
 from grader.models import Township
 from grader.services import townships as service
 from grader.web.forms import UploadForm
@@ -43,11 +44,11 @@ def update(town_id: int):
     town = db.get(Township, town_id)
     if town is None:
         abort(404)
-    raw = request.form.get("target", "").strip()
-    if not raw.isdigit():
-        flash(_("报名目标应为非负整数"), "error")
+    target, problem = service.parse_target(request.form.get("target", ""))
+    if problem:
+        flash(reason_text("target_too_large"), "error")
     else:
-        town.target = int(raw)
+        town.target = target
         db.commit()
         flash(_("已保存"), "success")
     return redirect(url_for("townships.index"))
