@@ -1,5 +1,6 @@
 """Gaps from review: chat-export notices and dated lines, linking unmatched members, late fixes."""
 
+import io
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -372,3 +373,19 @@ def test_an_unlinked_phone_match_stays_unlinked_on_re_import(session, campaign, 
     activity.link_member(session, county, "阿强", wang)  # staff change their mind: linked again
     activity.import_chat(session, campaign, PHONE_MATCH, "wechat")
     assert activity.messages_of(session, [wang.id])[wang.id] == {1: 1}
+
+
+def test_a_gbk_chat_export_is_read_and_an_oversized_one_refused(client, auth, app, session,
+                                                                people):
+    zhang = people["zhang"]
+    auth.login("county")
+    page = client.get("/trial/activity")
+    gbk = "2016-06-02 09:15:32 张三\n今天去了三个村\n".encode("gb18030")
+    res = client.post("/trial/activity", follow_redirects=True, data={
+        "csrf_token": csrf_from(page), "kind": "wechat", "file": (io.BytesIO(gbk), "chat.txt")})
+    assert "已导入 1 条记录" in res.text
+    assert activity.messages_of(session, [zhang.id])[zhang.id] == {1: 1}
+    app.config["IMPORT_MAX_BYTES"] = 10
+    res = client.post("/trial/activity", follow_redirects=True, data={
+        "csrf_token": csrf_from(page), "kind": "wechat", "file": (io.BytesIO(gbk), "chat.txt")})
+    assert "文件太大" in res.text

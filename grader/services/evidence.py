@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from grader.errors import CodedError
 from grader.campaign import Campaign
@@ -167,6 +167,64 @@ def decide(session: Session, item: EvidenceItem, actor: User, verdict: str,
     session.flush()
     audit.record(session, actor, "decide_evidence", "candidate", item.candidate_id,
                  f"item:{item.id}", before, verdict, item.note)
+
+
+REVIEW_TASKS = (*SCREENSHOT_TASKS, "plan")
+LISTED_STATUSES = ("review", "accept", "reject")
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """What the review queue lists: a status ("all" for any), a task, a candidate, an item.
+
+    `not_township` leaves out that township's candidates (a reviewer's own).
+    """
+
+    status: str = "review"
+    task: str | None = None
+    reg_no: str | None = None
+    item_id: int | None = None
+    tasks: tuple[str, ...] = REVIEW_TASKS
+    not_township: int | None = None
+
+
+@dataclass
+class QueuePage:
+    """One page of the review queue and how many items match in all."""
+
+    items: list[EvidenceItem]
+    total: int
+    page: int
+    pages: int
+
+
+def _queue_query(filt: QueueFilter):
+    """Select the items a queue filter matches (an item id finds the item whatever its status)."""
+    query = select(EvidenceItem).join(Candidate, Candidate.id == EvidenceItem.candidate_id) \
+        .where(EvidenceItem.task.in_(filt.tasks))
+    if filt.not_township is not None:
+        query = query.where(Candidate.township_id != filt.not_township)
+    if filt.item_id is not None:
+        return query.where(EvidenceItem.id == filt.item_id)
+    if filt.status in LISTED_STATUSES:
+        query = query.where(EvidenceItem.status == filt.status)
+    if filt.task:
+        query = query.where(EvidenceItem.task == filt.task)
+    if filt.reg_no:
+        query = query.where(Candidate.reg_no == filt.reg_no)
+    return query
+
+
+def review_queue(session: Session, filt: QueueFilter, page: int = 1,
+                 per_page: int = 30) -> QueuePage:
+    """Return one page (oldest first) of the items the filter matches, with the total."""
+    query = _queue_query(filt)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max((total + per_page - 1) // per_page, 1)
+    page = min(max(page, 1), pages)
+    query = query.options(selectinload(EvidenceItem.candidate)).order_by(EvidenceItem.id)
+    items = session.scalars(query.offset((page - 1) * per_page).limit(per_page)).all()
+    return QueuePage(list(items), total, page, pages)
 
 
 def counters(session: Session, cand: Candidate, task: str) -> dict[str, int]:

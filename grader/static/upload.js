@@ -20,13 +20,19 @@
         var data = {}; try { data = JSON.parse(xhr.responseText); } catch (err) {}
         if (xhr.status !== 200) { li.textContent = file.name + " — " + V.failed + " " + (data.error || xhr.status); li.className = "item-reject"; return resolve(); }
         (data.refused || []).forEach(function (r) { li.textContent = r.file + " — " + V.reject + "：" + r.reasons.join("；"); li.className = "item-reject"; });
-        (data.items || []).concat(data.known || []).forEach(function (it) { li.textContent = it.file + " — " + V[it.status]; li.dataset.id = it.id; li.className = "item-" + it.status; });
+        (data.items || []).concat(data.known || []).forEach(function (it) { li.textContent = describe(it); li.dataset.id = it.id; li.className = "item-" + it.status; });
         if (data.counts) counter(data.counts);
         resolve();
       };
       xhr.onerror = function () { li.textContent = file.name + " — " + V.failed; resolve(); };
       xhr.send(fd);
     });
+  }
+
+  // A person's decision (and note) replaces the machine's reasons.
+  function describe(it) {
+    if (it.decided) return it.file + " — " + it.decided + (it.note ? "：" + it.note : "");
+    return it.file + " — " + V[it.status] + (it.reasons.length ? "：" + it.reasons.join("；") : "");
   }
 
   function counter(c) {
@@ -39,7 +45,7 @@
     fetch(form.dataset.status, {credentials: "same-origin"}).then(function (r) { return r.json(); }).then(function (data) {
       counter(data.counts);
       data.items.forEach(function (it) {
-        var text = it.file + " — " + V[it.status] + (it.reasons.length ? "：" + it.reasons.join("；") : "");
+        var text = describe(it);
         document.querySelectorAll("#progress li[data-id='" + it.id + "'], #items li[data-id='" + it.id + "']").forEach(function (li) {
           li.textContent = (li.parentNode.id === "items" ? "#" + it.id + " " : "") + text; li.className = "item-" + it.status;
         });

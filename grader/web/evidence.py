@@ -1,6 +1,7 @@
 """Screenshot evidence pages: the candidate's upload page and the review queue."""
 
-from flask import (Blueprint, Response, abort, flash, jsonify, redirect, render_template, request)
+from flask import (Blueprint, Response, abort, flash, jsonify, redirect, render_template, request,
+                   url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -18,6 +19,7 @@ from grader.web.candidate import own_candidate
 from grader.web.forms import ConfirmForm
 
 bp = Blueprint("evidence", __name__)
+PAGE = 30  # items per page of the review queue
 TASK_NAMES = {"wechat_share": "微信转发截图", "app_download": "农村淘宝APP下载截图",
               "plan": "项目计划书"}
 
@@ -29,8 +31,19 @@ def _task(task: str) -> str:
     return task
 
 
+def human_verdict(item: EvidenceItem) -> str | None:
+    """Say what a person decided on the item (人工复核：通过), or None if nobody did."""
+    if item.decided_by_id is None:
+        return None
+    return _("人工复核：通过") if item.status == "accept" else _("人工复核：不通过")
+
+
 def _item_json(item: EvidenceItem) -> dict:
-    """Describe an item for the upload page, reasons in the user's language."""
+    """Describe an item for the upload page: a person's decision and note, else the reasons."""
+    decided = human_verdict(item)
+    if decided is not None:
+        return {"id": item.id, "file": item.filename, "status": item.status, "reasons": [],
+                "decided": decided, "note": item.note or ""}
     return {"id": item.id, "file": item.filename, "status": item.status,
             "reasons": [reason_text(r) for r in item.reasons or []]}
 
@@ -47,7 +60,7 @@ def upload_page(task: str):
     required = current_campaign().section("round1")["tasks"][task]["required"]
     return render_template("evidence/upload.html", cand=cand, task=task, name=TASK_NAMES[task],
                            items=items, counts=service.counters(db, cand, task),
-                           required=required, form=ConfirmForm())
+                           required=required, form=ConfirmForm(), human_verdict=human_verdict)
 
 
 @bp.route("/me/evidence/<task>/upload", methods=["POST"])
@@ -102,30 +115,64 @@ def file(item_id: int) -> Response:
                     headers={"Cache-Control": "private, max-age=86400"})
 
 
+def _queue_filter() -> service.QueueFilter:
+    """Read the queue's filters from the query string (a bad value means no filter)."""
+    args = request.args
+    status = args.get("status", "review")
+    task = args.get("task") if args.get("task") in service.REVIEW_TASKS else None
+    reg_no = (args.get("reg_no") or "").strip()[:20] or None
+    raw_id = (args.get("item") or "").strip().lstrip("#")
+    # reviewers score plans blind: a registration number must not lead them to one
+    tasks = service.SCREENSHOT_TASKS if reg_no and current_user.role == "reviewer" \
+        else service.REVIEW_TASKS
+    return service.QueueFilter(
+        status=status if status in (*service.LISTED_STATUSES, "all") else "review",
+        task=task, reg_no=reg_no, item_id=int(raw_id) if raw_id.isdigit() else None,
+        tasks=tasks, not_township=_own_township())
+
+
+def _own_township() -> int | None:
+    """Return the township whose items the user must not judge (a reviewer's own), if any."""
+    return current_user.township_id if current_user.role == "reviewer" else None
+
+
+def _page_url(page: int) -> str:
+    """Return the queue's URL for another page, keeping the filters."""
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return url_for("evidence.review", page=page, **args)
+
+
+def _decide_posted(db) -> Response:
+    """Record the decision the queue's form posted and return to the same page."""
+    item = db.get(EvidenceItem, request.form.get("item_id", type=int) or 0)
+    if item is None:
+        abort(404)
+    if _own_township() is not None and item.candidate.township_id == _own_township():
+        abort(403)  # as with plans, nobody judges their own township's candidates
+    try:
+        service.decide(db, item, current_user, request.form.get("verdict", ""),
+                       request.form.get("note", "")[:500])
+    except service.EvidenceError as err:
+        db.rollback()
+        flash(reason_text(err.code), "error")
+        return redirect(request.full_path)
+    db.commit()
+    flash(_("已处理 #%(id)s", id=item.id), "success")
+    return redirect(request.full_path)
+
+
 @bp.route("/evidence/review", methods=["GET", "POST"])
 @roles_required("reviewer", "county_staff")
 def review():
-    """List items the machine could not decide (or any status), and decide them."""
+    """List items (those needing review by default, 30 a page, filtered), and decide them."""
     db = get_session()
     form = ConfirmForm()
     if form.validate_on_submit():
-        item = db.get(EvidenceItem, request.form.get("item_id", type=int) or 0)
-        if item is None:
-            abort(404)
-        try:
-            service.decide(db, item, current_user, request.form.get("verdict", ""),
-                           request.form.get("note", "")[:500])
-        except service.EvidenceError as err:
-            db.rollback()
-            flash(reason_text(err.code), "error")
-            return redirect(request.full_path)
-        db.commit()
-        flash(_("已处理 #%(id)s", id=item.id), "success")
-        return redirect(request.full_path)
-    status = request.args.get("status", "review")
-    items = db.scalars(select(EvidenceItem).where(
-        EvidenceItem.status == status,
-        EvidenceItem.task.in_((*service.SCREENSHOT_TASKS, "plan")))
-        .order_by(EvidenceItem.id).limit(30)).all()
-    return render_template("evidence/review.html", items=items, form=form, status=status,
-                           names=TASK_NAMES)
+        return _decide_posted(db)
+    filt = _queue_filter()
+    found = service.review_queue(db, filt, request.args.get("page", 1, type=int), PAGE)
+    return render_template(
+        "evidence/review.html", items=found.items, form=form, status=filt.status, filt=filt,
+        names=TASK_NAMES, found=found, show_reg=current_user.has_role("county_staff"),
+        prev_url=_page_url(found.page - 1) if found.page > 1 else None,
+        next_url=_page_url(found.page + 1) if found.page < found.pages else None)

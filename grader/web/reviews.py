@@ -11,6 +11,7 @@ from grader.models import DailyReport, EvidenceItem, Review
 from grader.services import reviews as service
 from grader.services.similarity import similar_to
 from grader.web.forms import ConfirmForm
+from grader.web.trial import photo_urls
 
 bp = Blueprint("reviews", __name__, url_prefix="/review")
 
@@ -74,9 +75,10 @@ def queue(kind: str):
     item = _item(db, kind, review)
     open_n, done_n = service.queue_size(db, current_user, kind)
     similar = similar_to(db, item.id) if item is not None and kind == "plan" else []
+    photos = photo_urls(item) if item is not None and kind == "report" else []
     return render_template("reviews/queue.html", kind=kind, review=review, item=item,
                            criteria=criteria, form=form, open_n=open_n, done_n=done_n,
-                           similar=similar)
+                           similar=similar, photos=photos)
 
 
 def _item(db, kind: str, review: Review | None):
