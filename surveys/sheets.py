@@ -118,7 +118,11 @@ def _csv_grid(data: bytes) -> list[Sequence[Any]]:
     text = _decode(data)
     first = text.split("\n", 1)[0]
     delimiter = max(",\t;", key=first.count)
-    return _bounded(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    try:
+        return _bounded(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:  # e.g. an unclosed quote running past the field size limit
+        raise SheetError(f"the CSV file cannot be read: {exc}",
+                         "CSV文件格式有误（可能有未配对的引号），请用Excel另存为后再导入") from exc
 
 
 def _bounded(rows: Iterable[Sequence[Any]]) -> list[Sequence[Any]]:

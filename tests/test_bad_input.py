@@ -351,3 +351,12 @@ def test_the_service_refuses_a_plan_other_than_the_previewed_one(session, campai
         exams.apply_advance(session, plan, None, expected="0" * 64)
     assert err.value.code == "plan_changed"
     assert exams.apply_advance(session, plan, None, expected=exams.fingerprint(plan)) == 1
+
+
+def test_a_csv_with_an_unclosed_quote_is_a_clear_refusal(session):
+    from grader.services.tables import TableError, read_table
+
+    data = ('乡镇编码,乡镇,报名目标\n01,"城关镇' + "x" * 200_000 + "\n").encode("utf-8")
+    with pytest.raises(TableError) as err:
+        read_table("t.csv", data, {}, 10**7)
+    assert err.value.code == "bad_csv"

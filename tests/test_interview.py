@@ -105,3 +105,25 @@ def test_a_signing_date_lies_between_the_interview_and_the_deadline(
     assert cand.stage == "selected"
     interview.record_signing(session, county, cand, True, date(2016, 6, 16), campaign=campaign)
     assert cand.stage == "signed"
+
+
+def test_staff_are_warned_when_interviews_run_past_the_interview_days(
+        session, campaign, make_township, make_candidate, make_user, client, auth):
+    from datetime import date, timedelta
+
+    from helpers import csrf_from
+    from grader.models import InterviewPanel
+
+    town = make_township()
+    make_user("county", "county_staff")
+    judge = make_user("judge", "interviewer")
+    for i in range(41):  # one panel holds 20 a day; the 2016 interview has 2 days
+        make_candidate(town, born=date(1990, 1, 1) + timedelta(days=i)).stage = "interview"
+    session.add(InterviewPanel(name="唯一组", members=[judge.id]))
+    session.commit()
+    auth.login("county")
+    page = client.get("/interview/manage")
+    res = client.post("/interview/manage", data={"csrf_token": csrf_from(page),
+                                                 "action": "schedule"}, follow_redirects=True)
+    assert "已安排 41 人" in res.text and "晚于面试结束日 2016-06-13" in res.text
+    assert interview.overrun(session, campaign) is not None

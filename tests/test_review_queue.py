@@ -132,11 +132,10 @@ def test_a_reviewer_cannot_find_a_blind_plan_by_reg_no(app, session, people, add
     reviewer = login(app, "rev")
     page = reviewer.get(f"/evidence/review?reg_no={zhang.reg_no}")
     assert item_ids(page) == [shot.id]
-    plain = reviewer.get("/evidence/review")
-    assert plan.id in item_ids(plain)
-    plan_card = plain.text.split(f'id="item-{plan.id}"')[1].split('class="card"')[0]
-    assert zhang.reg_no not in plan_card  # plans stay blind for reviewers
-    assert zhang.reg_no in login(app, "county").get("/evidence/review").text
+    plain = reviewer.get("/evidence/review?status=all&task=plan")
+    assert plan.id not in item_ids(plain)  # plans are scored blind in their own queue
+    assert reviewer.get(f"/evidence/file/{plan.id}").status_code == 403  # nor their files
+    assert plan.id in item_ids(login(app, "county").get("/evidence/review"))
 
 
 def test_the_queue_is_for_reviewers_and_county_staff_only(app, session, people, make_user):
@@ -193,3 +192,19 @@ def test_a_reviewer_does_not_judge_their_own_townships_candidates(app, session, 
     decided = select(AuditLog).where(AuditLog.action == "decide_evidence")
     assert session.scalars(decided).all() == []
     assert item_ids(login(app, "outside").get("/evidence/review")) == [shot.id]
+
+
+def test_replaced_plans_and_pending_items_are_never_decided(app, session, people, add_items):
+    zhang, _li = people
+    old = add_items(zhang, 1, task="plan", status="superseded")[0]
+    pending = add_items(zhang, 1, status="pending")[0]
+    county = login(app, "county")
+    listed = county.get("/evidence/review?status=all")
+    assert old.id not in item_ids(listed) and pending.id not in item_ids(listed)
+    for item in (old, pending):
+        county.post("/evidence/review", data={"csrf_token": csrf_from(listed),
+                                              "item_id": item.id, "verdict": "accept"})
+        session.refresh(item)
+    assert (old.status, pending.status) == ("superseded", "pending")
+    for odd in ("²", "2147483648", "9223372036854775808"):  # typed numbers never crash
+        assert county.get(f"/evidence/review?item={odd}").status_code == 200

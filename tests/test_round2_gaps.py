@@ -389,3 +389,13 @@ def test_a_gbk_chat_export_is_read_and_an_oversized_one_refused(client, auth, ap
     res = client.post("/trial/activity", follow_redirects=True, data={
         "csrf_token": csrf_from(page), "kind": "wechat", "file": (io.BytesIO(gbk), "chat.txt")})
     assert "文件太大" in res.text
+
+
+def test_an_undecodable_chat_export_is_refused_not_a_crash(client, auth, people):
+    auth.login("county")
+    page = client.get("/trial/activity")
+    utf16 = "2016-06-02 09:15:32 张三\n今天去了三个村\n".encode("utf-16")
+    res = client.post("/trial/activity", data={
+        "csrf_token": csrf_from(page), "kind": "wechat", "file": (io.BytesIO(utf16), "c.txt")},
+        follow_redirects=True)
+    assert res.status_code == 200 and "已导入" not in res.text

@@ -81,8 +81,8 @@ def test_rehearsal_plans_differ_and_planted_copies_are_caught():
     from scoring import similar_pairs
 
     rng = random.Random(5)
-    texts = {f"p{i}": plan_text(rng, f"王{i}号", "城关镇") for i in range(150)}
+    texts = {f"p{i}": plan_text(rng, "城关镇") for i in range(150)}
     assert similar_pairs(texts, threshold=0.6) == []  # independent plans are not copies
-    texts["copy"] = copied(rng, texts["p7"], "王7号", "李四")
-    assert "李四" in texts["copy"] and "王7号" not in texts["copy"]
+    texts["copy"] = copied(rng, texts["p7"])
+    assert texts["copy"].startswith(texts["p7"]) and len(texts["copy"]) > len(texts["p7"])
     assert [(p.a, p.b) for p in similar_pairs(texts, threshold=0.6)] == [("copy", "p7")]

@@ -345,3 +345,12 @@ def test_a_candidates_sheet_over_the_import_limit_is_refused(client, auth, app, 
                       follow_redirects=True)
     assert "文件太大" in res.text
     assert session.scalars(select(SurveyForm).where(SurveyForm.candidate_id == a.id)).all() == []
+
+
+def test_a_call_number_twice_in_the_sheet_is_a_bad_row(client, auth, session, drawn):
+    auth.login("county")
+    first = session.scalars(select(SpotCheck).order_by(SpotCheck.id)).first()
+    twice = [["抽查编号", "结果"], [first.id, "属实"], [first.id, "否认"], ["99999999999999999999", "属实"]]
+    page = import_calls(client, xlsx(twice)).text
+    assert "第3行" in page and "出现了两次" in page and "第4行" in page
+    assert first.outcome is None

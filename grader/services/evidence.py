@@ -161,6 +161,8 @@ def decide(session: Session, item: EvidenceItem, actor: User, verdict: str,
     """Record a person's decision on an item (overturning the machine if need be), audited."""
     if verdict not in ("accept", "reject"):
         raise EvidenceError("bad_verdict", "a decision is accept or reject")
+    if item.status not in LISTED_STATUSES:  # a replaced plan or an item still being checked
+        raise EvidenceError("not_decidable", f"an item that is {item.status} is not decided")
     before = item.status
     item.status, item.decided_by_id, item.decided_at = verdict, actor.id, utcnow()
     item.note = note.strip() or None
@@ -204,6 +206,7 @@ def _queue_query(filt: QueueFilter):
         .where(EvidenceItem.task.in_(filt.tasks))
     if filt.not_township is not None:
         query = query.where(Candidate.township_id != filt.not_township)
+    query = query.where(EvidenceItem.status.in_(LISTED_STATUSES))  # never superseded/pending
     if filt.item_id is not None:
         return query.where(EvidenceItem.id == filt.item_id)
     if filt.status in LISTED_STATUSES:

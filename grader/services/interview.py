@@ -3,7 +3,7 @@
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from grader.models.base import SHANGHAI
@@ -25,7 +25,7 @@ def schedule(session: Session, campaign: Campaign, panels: list[InterviewPanel],
     """Give every interview-stage candidate without a slot one, panels taking turns."""
     if not panels:
         raise InterviewError("no_panels", "create at least one interview panel first")
-    first_day = date.fromisoformat(str(campaign.section("interview")["start"]))
+    first_day = interview_days(campaign)[0]
     taken = set(session.scalars(select(InterviewSlot.candidate_id)))
     todo = [c for c in session.scalars(select(Candidate).where(Candidate.stage == "interview")
                                        .order_by(Candidate.id)) if c.id not in taken]
@@ -48,10 +48,31 @@ def schedule(session: Session, campaign: Campaign, panels: list[InterviewPanel],
 SESSIONS = ((time(8, 30), time(12, 0)), (time(14, 0), time(17, 30)))  # office hours
 
 
+def slots_per_day(minutes: int = 20) -> int:
+    """Return how many interviews one panel holds in a day of office hours."""
+    return sum((end.hour * 60 + end.minute - begin.hour * 60 - begin.minute) // minutes
+               for begin, end in SESSIONS)
+
+
+def interview_days(campaign: Campaign) -> tuple[date, date]:
+    """Return the first and last interview day of the campaign."""
+    sec = campaign.section("interview")
+    return (date.fromisoformat(str(sec["start"])[:10]),
+            date.fromisoformat(str(sec.get("end", sec["start"]))[:10]))
+
+
+def overrun(session: Session, campaign: Campaign) -> datetime | None:
+    """Return the last interview's time when it falls after the interview days, else None."""
+    last = session.scalar(select(func.max(InterviewSlot.starts_at)))
+    if last is None or last.astimezone(SHANGHAI).date() <= interview_days(campaign)[1]:
+        return None
+    return last
+
+
 def slot_time(first_day: date, index: int, minutes: int = 20) -> datetime:
     """Return when a panel's index-th interview starts: office hours, day after day."""
-    per = [int((datetime.combine(first_day, end) - datetime.combine(first_day, begin))
-               .total_seconds() // 60 // minutes) for begin, end in SESSIONS]
+    per = [(end.hour * 60 + end.minute - begin.hour * 60 - begin.minute) // minutes
+           for begin, end in SESSIONS]
     day, left = divmod(index, sum(per))
     for (begin, _end), n in zip(SESSIONS, per, strict=True):
         if left < n:
@@ -122,8 +143,8 @@ def record_reassignment(session: Session, actor: User, cand: Candidate,
 
 def signing_days(campaign: Campaign) -> tuple[date, date]:
     """Return the first and last day a partner may sign: interview start to the deadline."""
-    return (date.fromisoformat(str(campaign.section("interview")["start"])),
-            date.fromisoformat(str(campaign.section("signing")["deadline"])))
+    return (interview_days(campaign)[0],
+            date.fromisoformat(str(campaign.section("signing")["deadline"])[:10]))
 
 
 def record_signing(session: Session, actor: User, cand: Candidate, accepts: bool | None,

@@ -2,7 +2,7 @@
 
 import random
 
-OPENINGS = ["我叫{name}，是{town}{village}人，", "本人{name}，家住{town}{village}，", "我是{village}的{name}，"]
+OPENINGS = ["我是{town}{village}人，", "本人家住{town}{village}，", "我是{village}的村民，"]  # no name: blind
 SENTENCES = [
  "本村共有{n1}户、{n2}口人，外出务工的年轻人多，留守老人和儿童需要代购服务。",
  "村里种{crop}的有{n3}户，每年收了只能等贩子上门，价钱被压得很低。",
@@ -32,10 +32,10 @@ JOBS = ["超市", "手机店", "物流公司", "饭店", "工厂"]
 RELATIVES = ["我爱人", "我父亲", "我母亲", "我哥哥", "我妹妹"]
 SHOPS = ["小卖部", "农资店", "理发店", "卫生所"]
 
-def plan_text(rng: random.Random, name: str, town: str) -> str:
-    """Write one plausible plan: the candidate's own village, numbers and a pick of ideas."""
+def plan_text(rng: random.Random, town: str) -> str:
+    """Write one plausible plan: a village, its numbers and a pick of ideas (never a name)."""
     v = rng.choice(VILLAGES)
-    fill = dict(name=name, town=town, village=v, village2=rng.choice([x for x in VILLAGES if x != v]),
+    fill = dict(town=town, village=v, village2=rng.choice([x for x in VILLAGES if x != v]),
                 n1=rng.randint(120, 600), n2=rng.randint(400, 2400), n3=rng.randint(20, 200),
                 n4=rng.randint(20, 80), n5=rng.randint(20, 80), n6=rng.randint(30, 300),
                 n7=rng.randint(30, 200), n8=rng.randint(2, 6), d=rng.randint(1, 3), y=rng.randint(2, 10),
@@ -46,9 +46,9 @@ def plan_text(rng: random.Random, name: str, town: str) -> str:
     return "我的农村淘宝项目计划书\n" + rng.choice(OPENINGS).format(**fill) + "".join(s.format(**fill) for s in picks)
 
 
-def copied(rng: random.Random, source: str, author: str, name: str) -> str:
-    """Copy another candidate's plan, their name swapped and one idea added (plagiarism)."""
-    return source.replace(author, name) + rng.choice(SENTENCES).format_map(_Blank())
+def copied(rng: random.Random, source: str) -> str:
+    """Copy another candidate's plan with one idea added (plagiarism)."""
+    return source + rng.choice(SENTENCES).format_map(_Blank())
 
 
 class _Blank(dict):

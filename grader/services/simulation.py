@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from grader.campaign import Campaign
@@ -56,7 +56,7 @@ def setup(r: Rehearsal, n: int) -> list[Township]:
     towns = [Township(code=c, name=nm, target=max(1, t * n // 550)) for c, nm, t in TOWNSHIPS]
     r.session.add_all(towns)
     r.session.flush()
-    roles = {"county_staff": 3, "reviewer": 8, "interviewer": 6}
+    roles = {"county_staff": 3, "reviewer": 8, "interviewer": 12}
     for role, count in roles.items():
         r.staff[role] = [create_user(r.session, f"sim-{role}-{i}", "rehearsal", role)
                          for i in range(count)]
@@ -146,11 +146,10 @@ def _evidence(r: Rehearsal, cands: list[Candidate], ocr: int) -> None:
         surveys.import_forms(r.session, r.campaign, _survey_sheet(r, cand, full + 4), True,
                              now=finish - timedelta(hours=1))
         if written and r.rng.random() < COPIED_SHARE:
-            author, source = r.rng.choice(written)
-            text = copied(r.rng, source, author, cand.name)
+            text = copied(r.rng, r.rng.choice(written))
         else:
-            text = plan_text(r.rng, cand.name, cand.township.name)
-        written.append((cand.name, text))
+            text = plan_text(r.rng, cand.township.name)
+        written.append(text)
         plans.submit_plan(r.session, r.storage, r.campaign, cand, "plan.txt", text.encode(),
                           now=finish - timedelta(hours=3))
     if ocr:
@@ -255,8 +254,12 @@ def round2(r: Rehearsal) -> None:
 def interviews(r: Rehearsal) -> None:
     """Run the interview: panels, slots, scores, ranking; then sign the selected."""
     members = r.staff["interviewer"]
-    panels = [InterviewPanel(name=f"第{i + 1}面试组", members=[u.id for u in members[i::2]])
-              for i in range(2)]
+    first, last = interview.interview_days(r.campaign)
+    room = interview.slots_per_day() * ((last - first).days + 1)  # one panel's interviews
+    due = r.session.scalar(select(func.count()).where(Candidate.stage == "interview"))
+    count = min(len(members), max(2, -(-due // room)))  # enough panels to end in time
+    panels = [InterviewPanel(name=f"第{i + 1}面试组", members=[u.id for u in members[i::count]])
+              for i in range(count)]
     r.session.add_all(panels)
     r.session.flush()
     interview.schedule(r.session, r.campaign, panels)

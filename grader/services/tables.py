@@ -40,7 +40,8 @@ def read_table(filename: str, data: bytes, aliases: dict[str, str], max_bytes: i
     except sheets.SheetTooLarge as exc:
         raise TableError("sheet_too_large", exc.en) from exc
     except SheetError as exc:
-        code = "bad_xlsx" if is_xlsx else "no_header" if "empty" in exc.en else "bad_encoding"
+        code = "bad_xlsx" if is_xlsx else "no_header" if "empty" in exc.en else \
+            "bad_csv" if "CSV file cannot be read" in exc.en else "bad_encoding"
         raise TableError(code, exc.en) from exc
     fields = [aliases.get(h, h) for h in sheet.headers]
     if unique:

@@ -109,7 +109,10 @@ def file(item_id: int) -> Response:
     item = db.get(EvidenceItem, item_id)
     if item is None:
         abort(404)
-    if current_user.role != "reviewer" and not can_view_candidate(current_user, item.candidate):
+    if current_user.role == "reviewer":
+        if item.task == "plan" or item.candidate.township_id == _own_township():
+            abort(403)  # plans are judged blind from their text; own township never
+    elif not can_view_candidate(current_user, item.candidate):
         abort(403)
     return Response(get_storage().read(item.storage_key), mimetype=item.mime,
                     headers={"Cache-Control": "private, max-age=86400"})
@@ -122,13 +125,18 @@ def _queue_filter() -> service.QueueFilter:
     task = args.get("task") if args.get("task") in service.REVIEW_TASKS else None
     reg_no = (args.get("reg_no") or "").strip()[:20] or None
     raw_id = (args.get("item") or "").strip().lstrip("#")
-    # reviewers score plans blind: a registration number must not lead them to one
-    tasks = service.SCREENSHOT_TASKS if reg_no and current_user.role == "reviewer" \
+    # reviewers score plans blind, in their own queue: never list plans to them here
+    tasks = service.SCREENSHOT_TASKS if current_user.role == "reviewer" \
         else service.REVIEW_TASKS
     return service.QueueFilter(
         status=status if status in (*service.LISTED_STATUSES, "all") else "review",
-        task=task, reg_no=reg_no, item_id=int(raw_id) if raw_id.isdigit() else None,
-        tasks=tasks, not_township=_own_township())
+        task=task, reg_no=reg_no, item_id=small_id(raw_id), tasks=tasks,
+        not_township=_own_township())
+
+
+def small_id(raw: str) -> int | None:
+    """Read a row id typed by a person: ASCII digits, at most nine of them."""
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
 
 
 def _own_township() -> int | None:

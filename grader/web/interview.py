@@ -10,7 +10,7 @@ from sqlalchemy import select
 from grader.auth.permissions import roles_required
 from grader.campaign import current_campaign
 from grader.db import get_session
-from grader.i18n import reason_text
+from grader.i18n import local_time, reason_text
 from grader.models import (Candidate, InterviewPanel, InterviewScore, InterviewSlot, Signing,
                            User)
 from grader.services import interview as service
@@ -84,6 +84,10 @@ def _act(db, campaign, form) -> None:
         elif form.get("action") == "schedule":
             panels = db.scalars(select(InterviewPanel)).all()
             flash(_("已安排 %(n)s 人", n=service.schedule(db, campaign, list(panels))), "success")
+            late = service.overrun(db, campaign)
+            if late is not None:
+                flash(_("最后一场面试排到了 %(t)s，晚于面试结束日 %(d)s：请增加面试组后重新安排",
+                        t=local_time(late), d=service.interview_days(campaign)[1]), "error")
         elif form.get("action") == "reassign":
             for key, value in form.items():
                 if key.startswith("accepts-") and value in ("", "1", "0"):

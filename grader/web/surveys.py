@@ -19,6 +19,7 @@ from grader.models import SpotCheck, SurveyForm, User
 from grader.services import calls, surveys
 from grader.services.tables import TableError
 from grader.web.candidate import own_candidate
+from grader.web.evidence import small_id
 from grader.web.forms import ConfirmForm
 from grader.web.uploads import XLSX, send_table
 from surveys import OUTCOMES, SheetError, write_template_xlsx
@@ -218,12 +219,17 @@ def _import_calls(db, campaign) -> int:
         raise surveys.SurveyError("empty_file", "choose the filled call list")
     table = read_table(upload.filename or "calls.xlsx", upload.read(), CALL_ALIASES, 5 << 20)
     by_zh = {v: k for k, v in OUTCOME_ZH.items()}
-    todo, bad, kept = [], [], 0
+    todo, bad, kept, seen = [], [], 0, set()
     for n, row in table.rows:
         outcome = by_zh.get(row.get("outcome", "").strip(), row.get("outcome", "").strip())
         if not outcome:
             continue
-        call = db.get(SpotCheck, int(row["id"])) if row.get("id", "").isdigit() else None
+        call_id = small_id(row.get("id", "").strip())
+        call = db.get(SpotCheck, call_id) if call_id is not None else None
+        if call_id in seen:
+            bad.append(_("第%(n)s行：抽查编号“%(v)s”在表里出现了两次", n=n, v=row.get("id", "")))
+            continue
+        seen.add(call_id)
         if call is None:
             bad.append(_("第%(n)s行：抽查编号“%(v)s”不存在", n=n, v=row.get("id", "")))
         elif outcome not in OUTCOMES:

@@ -181,7 +181,10 @@ def report_photo(report_id: int, n: int) -> Response:
     if not may_see_report(db, current_user, rep):
         abort(403)
     side = PHOTO_SIDES.get(request.args.get("size", "full"), PHOTO_SIDES["full"])
-    data = _resized(get_storage().read(rep.photos[n]), side)
+    try:
+        data = _resized(get_storage().read(rep.photos[n]), side)
+    except (OSError, ValueError):  # a file stored before photos were checked (e.g. HEIC)
+        abort(404)
     return Response(data, mimetype="image/jpeg",
                     headers={"Cache-Control": "private, max-age=86400"})
 
@@ -271,7 +274,7 @@ def _import(db, campaign):
         db.commit()
         flash(_("已导入 %(n)s 条记录", n=summary.rows), "success")
         return summary
-    except TableError as err:
+    except (TableError, UploadRefused) as err:
         db.rollback()
         flash(f"{reason_text(err.code)}：{err}", "error")
         return None
