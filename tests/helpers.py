@@ -33,3 +33,11 @@ def login(page, base: str, user: str, password: str) -> None:
     page.fill("#username", user)
     page.fill("#password", password)
     page.click("button[type=submit]")
+
+
+def client_as(app, username: str, password: str = "secret123"):
+    """Return a test client of the app logged in as the user (CSRF token read from the form)."""
+    client = app.test_client()
+    token = csrf_from(client.get("/login"))
+    client.post("/login", data={"username": username, "password": password, "csrf_token": token})
+    return client

@@ -9,6 +9,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
+from helpers import client_as as login
 from helpers import csrf_from
 from grader.models import DailyReport, Review
 from grader.services import trial
@@ -27,14 +28,6 @@ def huge_png() -> bytes:
     out = io.BytesIO()
     Image.new("1", (7000, 5000)).save(out, "PNG")  # 35 million pixels, a few kB
     return out.getvalue()
-
-
-def login(app, username, password="secret123"):
-    """Return a client logged in as the user."""
-    client = app.test_client()
-    token = csrf_from(client.get("/login"))
-    client.post("/login", data={"username": username, "password": password, "csrf_token": token})
-    return client
 
 
 @pytest.fixture

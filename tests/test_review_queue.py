@@ -6,19 +6,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from helpers import client_as as login
 from helpers import csrf_from
 from grader.models import AuditLog, EvidenceItem
 from grader.services import evidence
 
 SUBMITTED = datetime(2016, 5, 27, 10, 0, tzinfo=UTC)
-
-
-def login(app, username, password="secret123"):
-    """Return a client logged in as the user."""
-    client = app.test_client()
-    token = csrf_from(client.get("/login"))
-    client.post("/login", data={"username": username, "password": password, "csrf_token": token})
-    return client
 
 
 @pytest.fixture
