@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from grader.campaign import Campaign
 from grader.models import AuditLog, SpotCheck, SurveyForm
-from grader.services import calls, rankings, surveys
+from grader.services import calls, rankings, shared_phones, surveys
 from helpers import csrf_from
 
 VILLAGE = "王庄村一组"
@@ -253,17 +253,17 @@ def test_a_new_candidate_with_the_number_reopens_the_decision(session, campaign,
     a, b = people
     mine, theirs = shared_setup(session, campaign, people)
     staff = make_user("county", "county_staff")
-    surveys.resolve_shared_number(session, campaign, staff, SHARED, a.id, "核实")
+    shared_phones.resolve_shared_number(session, campaign, staff, SHARED, a.id, "核实")
     again = surveys.save_form(session, campaign, a, household(SHARED), None)[0]
     assert mine.valid and again.flags == ["duplicate_phone_same_candidate"]  # a's own repeat
     c = make_candidate(b.township, name="丙")
     c.stage = "round1"
     late = surveys.save_form(session, campaign, c, household(SHARED), None)[0]
     assert not mine.valid and not late.valid  # staff must decide again
-    shared = {s.phone_e164: s for s in surveys.shared_numbers(session)}
+    shared = {s.phone_e164: s for s in shared_phones.shared_numbers(session)}
     assert not shared[SHARED].decided and surveys.decision_of(mine) == "keep"
     with pytest.raises(surveys.SurveyError) as err:
-        surveys.resolve_shared_number(session, campaign, staff, "+8613900000000", None, "x")
+        shared_phones.resolve_shared_number(session, campaign, staff, "+8613900000000", None, "x")
     assert err.value.code == "not_shared"
 
 

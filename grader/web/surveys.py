@@ -17,6 +17,7 @@ from grader.services.rankings import round_published
 from grader.i18n import reason_text
 from grader.models import SpotCheck, SurveyForm, User
 from grader.services import calls, surveys
+from grader.services import shared_phones as sharing
 from grader.services.tables import TableError
 from grader.web.candidate import own_candidate
 from grader.web.evidence import small_id
@@ -269,7 +270,7 @@ def shared_phones():
         try:
             if keeper != "all" and not keeper.isdigit():
                 raise surveys.SurveyError("no_keeper", "choose who keeps the number, or all")
-            kept = surveys.resolve_shared_number(
+            kept = sharing.resolve_shared_number(
                 db, current_campaign(), current_user, request.form.get("phone", ""),
                 int(keeper) if keeper.isdigit() else None, request.form.get("reason", ""))
             db.commit()
@@ -278,7 +279,7 @@ def shared_phones():
             db.rollback()
             flash(error_text(err), "error")
         return redirect(url_for("surveys.shared_phones"))
-    shared = [s for s in surveys.shared_numbers(db)
+    shared = [s for s in sharing.shared_numbers(db)
               if all(can_view_candidate(current_user, f.candidate) for f in s.forms)]
     return render_template("surveys/phones.html", shared=shared, form=form,
                            phone=display_phone, decision_of=surveys.decision_of,
