@@ -150,3 +150,22 @@ class AuthActions:
 def auth(client):
     """Login helper."""
     return AuthActions(client)
+
+
+@pytest.fixture
+def round1_candidate(session, make_township, make_candidate):
+    """One registered candidate already in task round 1."""
+    cand = make_candidate(make_township())
+    cand.stage = "round1"
+    session.commit()
+    return cand
+
+
+@pytest.fixture
+def round1_pair(session, make_township, make_candidate):
+    """Two candidates of one township, 甲 and 乙, in task round 1."""
+    town = make_township()
+    a, b = make_candidate(town, name="甲"), make_candidate(town, name="乙")
+    a.stage = b.stage = "round1"
+    session.commit()
+    return a, b

@@ -37,11 +37,8 @@ def storage(tmp_path):
 
 
 @pytest.fixture
-def cand(session, make_township, make_candidate):
-    person = make_candidate(make_township())
-    person.stage = "round1"
-    session.commit()
-    return person
+def cand(round1_candidate):
+    return round1_candidate
 
 
 def zip_of(members):

@@ -12,12 +12,8 @@ from grader.services import calls, rankings, surveys
 
 
 @pytest.fixture
-def people(session, make_township, make_candidate):
-    town = make_township()
-    a, b = make_candidate(town, name="甲"), make_candidate(town, name="乙")
-    a.stage = b.stage = "round1"
-    session.commit()
-    return a, b
+def people(round1_pair):
+    return round1_pair
 
 
 def household(phone, name="王大", size="4"):

@@ -18,12 +18,8 @@ SHARED = "+8613800138001"
 
 
 @pytest.fixture
-def people(session, make_township, make_candidate):
-    town = make_township()
-    a, b = make_candidate(town, name="甲"), make_candidate(town, name="乙")
-    a.stage = b.stage = "round1"
-    session.commit()
-    return a, b
+def people(round1_pair):
+    return round1_pair
 
 
 def household(phone, day="2016-05-26", name="王大"):
@@ -192,6 +188,15 @@ def valid_count(session, campaign, cand):
     return {c["id"]: c["survey_valid"] for c in facts["candidates"]}[cand.reg_no]
 
 
+@pytest.fixture
+def shared(session, campaign, people, make_user, auth):
+    """Forms of both people on one number; county staff logged in. Returns (mine, theirs, staff)."""
+    mine, theirs = shared_setup(session, campaign, people)
+    staff = make_user("county", "county_staff")
+    auth.login("county")
+    return mine, theirs, staff
+
+
 def resolve(client, keeper, reason="已电话核实"):
     page = client.get("/surveys/phones")
     return client.post("/surveys/phones", data={"csrf_token": csrf_from(page), "phone": SHARED,
@@ -199,12 +204,9 @@ def resolve(client, keeper, reason="已电话核实"):
                        follow_redirects=True)
 
 
-def test_staff_decide_who_keeps_a_shared_number(client, auth, session, campaign, people,
-                                                make_user):
+def test_staff_decide_who_keeps_a_shared_number(client, session, campaign, people, shared):
     a, b = people
-    mine, theirs = shared_setup(session, campaign, people)
-    make_user("county", "county_staff")
-    auth.login("county")
+    mine, theirs, _staff = shared
     assert not mine.valid and not theirs.valid and valid_count(session, campaign, a) == 2
     page = client.get("/surveys/phones").text
     assert a.reg_no in page and b.reg_no in page and "待处理" in page
@@ -223,12 +225,9 @@ def test_staff_decide_who_keeps_a_shared_number(client, auth, session, campaign,
     assert mine.valid and not theirs.valid
 
 
-def test_a_shared_family_phone_is_valid_for_all(client, auth, session, campaign, people,
-                                               make_user):
+def test_a_shared_family_phone_is_valid_for_all(client, session, campaign, people, shared):
     a, b = people
-    mine, theirs = shared_setup(session, campaign, people)
-    make_user("county", "county_staff")
-    auth.login("county")
+    mine, theirs, _staff = shared
     resolve(client, "all", "一家人共用的座机")
     assert mine.valid and theirs.valid
     assert valid_count(session, campaign, a) == 3 and valid_count(session, campaign, b) == 2
@@ -236,11 +235,8 @@ def test_a_shared_family_phone_is_valid_for_all(client, auth, session, campaign,
     assert report == {a.id: 3, b.id: 2}
 
 
-def test_a_decision_needs_a_reason_and_a_choice(client, auth, session, campaign, people,
-                                                make_user):
-    mine, theirs = shared_setup(session, campaign, people)
-    make_user("county", "county_staff")
-    auth.login("county")
+def test_a_decision_needs_a_reason_and_a_choice(client, session, shared):
+    mine, theirs, _staff = shared
     assert "请填写理由" in resolve(client, "all", "  ").text
     assert "请选择由哪位报名者保留" in resolve(client, "").text
     assert not mine.valid and not theirs.valid
@@ -249,10 +245,9 @@ def test_a_decision_needs_a_reason_and_a_choice(client, auth, session, campaign,
 
 
 def test_a_new_candidate_with_the_number_reopens_the_decision(session, campaign, people,
-                                                              make_candidate, make_user):
+                                                              make_candidate, shared):
     a, b = people
-    mine, theirs = shared_setup(session, campaign, people)
-    staff = make_user("county", "county_staff")
+    mine, theirs, staff = shared
     shared_phones.resolve_shared_number(session, campaign, staff, SHARED, a.id, "核实")
     again = surveys.save_form(session, campaign, a, household(SHARED), None)[0]
     assert mine.valid and again.flags == ["duplicate_phone_same_candidate"]  # a's own repeat
@@ -302,11 +297,9 @@ def test_too_many_forms_a_day_are_hinted(app, session, campaign, people):
     assert session.get(SurveyForm, busy[0].id).valid
 
 
-def test_after_publication_shared_numbers_are_shown_without_a_form(client, auth, session,
-                                                                   campaign, people, make_user):
-    shared_setup(session, campaign, people)
-    county = make_user("county", "county_staff")
-    auth.login("county")
+def test_after_publication_shared_numbers_are_shown_without_a_form(client, session, campaign,
+                                                                   people, shared):
+    county = shared[2]
     assert 'name="keeper"' in client.get("/surveys/phones").text
     rankings.publish(session, rankings.preview(session, campaign, "1", county), county)
     session.commit()

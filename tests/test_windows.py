@@ -74,11 +74,8 @@ RAW_FORM = {"name": "张三", "phone": "13912345678", "village": "东村", "hous
 
 
 @pytest.fixture
-def surveyor(session, make_township, make_candidate):
-    cand = make_candidate(make_township())
-    cand.stage = "round1"
-    session.commit()
-    return cand
+def surveyor(round1_candidate):
+    return round1_candidate
 
 
 def test_survey_forms_close_at_the_end_for_candidates(session, campaign, surveyor):

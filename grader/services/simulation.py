@@ -272,7 +272,7 @@ def interviews(r: Rehearsal) -> None:
         interview.record_reassignment(r.session, r.staff["county_staff"][0], slot.candidate,
                                       r.rng.random() < 0.8)  # asked at the interview
     publish(r, "interview")
-    deadline = datetime.fromisoformat(str(r.campaign.section("signing")["deadline"])).date()
+    deadline = interview.signing_days(r.campaign)[1]
     for cand in r.session.scalars(select(Candidate).where(Candidate.stage == "selected")):
         interview.record_signing(r.session, r.staff["county_staff"][0], cand, None,
                                  deadline - timedelta(days=1), campaign=r.campaign)

@@ -3,7 +3,6 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -47,21 +46,12 @@ def check_config(campaign: Campaign) -> CheckConfig:
 
 
 def round1_days(campaign: Campaign) -> tuple[date, date] | None:
-    """Return round 1's first and last calendar day in the campaign's time zone."""
+    """Return round 1's first and last calendar day (an end at 00:00 closes the day before)."""
     section = campaign.section("round1")
     if "start" not in section or "end" not in section:
         return None
-    zone = ZoneInfo(str(campaign.data.get("timezone") or "Asia/Shanghai"))
-    end = _local(section["end"], zone)
-    if len(str(section["end"])) > 10 and end.time() == datetime.min.time():
-        end -= timedelta(microseconds=1)  # an end at 00:00 closes the day before (24:00)
-    return _local(section["start"], zone).date(), end.date()
-
-
-def _local(value, zone: ZoneInfo) -> datetime:
-    """Read a campaign date or time in the campaign's zone (naive means local)."""
-    when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    return when.replace(tzinfo=zone) if when.tzinfo is None else when.astimezone(zone)
+    start, end = campaign.window("round1")
+    return start.date(), (end - timedelta(microseconds=1)).date()
 
 
 def _values(form: SurveyForm, reg_no: str) -> dict:
