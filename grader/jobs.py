@@ -65,7 +65,7 @@ def ping(value: str) -> str:
 @huey.task(retries=3, retry_delay=5)
 def check_item(item_id: int) -> str:
     """Check one uploaded screenshot (retried on failure; idempotent)."""
-    from grader.checking import run_check
+    from grader.services.screenshot_job import run_check
     from grader.db import session_scope
 
     app = task_app()

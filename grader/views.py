@@ -5,9 +5,9 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register every blueprint of the web UI."""
-    from grader.web import (admin, candidate, candidates, evidence, exams, interview, main,
+    from grader.web import (admin, candidates, me, evidence, exams, interview, main,
                             rankings, registration, reviews, surveys, townships, trial)
 
-    for module in (main, registration, candidates, townships, exams, admin, candidate, reviews,
+    for module in (main, registration, candidates, townships, exams, admin, me, reviews,
                    rankings, trial, interview, evidence, surveys):
         app.register_blueprint(module.bp)

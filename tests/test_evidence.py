@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from helpers import csrf_from
-from grader.checking import forget_indexes, run_check
+from grader.services.screenshot_job import forget_indexes, run_check
 from grader.models import AuditLog, EvidenceItem
 from grader.services import evidence
 from uploads import synth

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from grader.models import EvidenceItem, Review
-from grader.services import activity, exams, plans, rankings, surveys, trial
+from grader.services import activity, exams, plans, rankings, survey_forms, trial
 from grader.services.tables import write_csv
 from helpers import csrf_from
 from uploads.storage import FileStorage
@@ -49,8 +49,8 @@ def test_one_published_ranking_per_round(session, campaign, town, make_candidate
     assert first.status == "superseded"
     with pytest.raises(rankings.RankingError):
         rankings.publish(session, first, county)
-    with pytest.raises(surveys.SurveyError, match="published"):
-        surveys.save_form(session, campaign, cand, {"phone": "13800138000"})
+    with pytest.raises(survey_forms.SurveyError, match="published"):
+        survey_forms.save_form(session, campaign, cand, {"phone": "13800138000"})
 
 
 def test_saving_a_form_keeps_other_duplicate_flags(session, campaign, town, make_candidate):
@@ -59,9 +59,9 @@ def test_saving_a_form_keeps_other_duplicate_flags(session, campaign, town, make
     session.commit()
     raw = {"name": "王", "village": "一组", "household_size": "3", "shops_online": "是",
            "surveyed_at": "2016-05-26"}
-    first, _ = surveys.save_form(session, campaign, a, {**raw, "phone": "13800000001"})
-    surveys.save_form(session, campaign, b, {**raw, "phone": "13800000001"})
-    surveys.save_form(session, campaign, a, {**raw, "phone": "13800000002"})
+    first, _ = survey_forms.save_form(session, campaign, a, {**raw, "phone": "13800000001"})
+    survey_forms.save_form(session, campaign, b, {**raw, "phone": "13800000001"})
+    survey_forms.save_form(session, campaign, a, {**raw, "phone": "13800000002"})
     session.refresh(first)
     assert "duplicate_phone_other_candidate" in first.flags and not first.valid
 

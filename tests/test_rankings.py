@@ -328,7 +328,7 @@ def test_a_plan_photographed_page_by_page_becomes_one_pdf(session, campaign, sto
 def test_similar_plans_in_the_staff_report_and_side_by_side(session, campaign, storage, round1,
                                                             make_township, make_user, client,
                                                             auth):
-    from grader.services.similarity import mark_spans
+    from grader.services.plan_similarity import mark_spans
 
     _town, (a, b, c) = round1
     make_user("county", "county_staff")

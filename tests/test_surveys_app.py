@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from helpers import csrf_from
 from grader.models import AuditLog, SpotCheck, SurveyForm
-from grader.services import calls, rankings, surveys
+from grader.services import calls, rankings, survey_forms
 
 
 @pytest.fixture
@@ -33,17 +33,17 @@ def sheet(rows):
 
 def test_forms_are_flagged_across_candidates(session, campaign, people):
     a, b = people
-    first, errs = surveys.save_form(session, campaign, a, household("13800138001"), "k1")
+    first, errs = survey_forms.save_form(session, campaign, a, household("13800138001"), "k1")
     assert errs == [] and first.valid and first.phone_e164 == "+8613800138001"
-    same, _ = surveys.save_form(session, campaign, a, household("138 0013 8001"), "k2")
+    same, _ = survey_forms.save_form(session, campaign, a, household("138 0013 8001"), "k2")
     assert same.flags == ["duplicate_phone_same_candidate"] and first.valid
-    again, _ = surveys.save_form(session, campaign, a, household("13800138001"), "k1")
+    again, _ = survey_forms.save_form(session, campaign, a, household("13800138001"), "k1")
     assert again.id == first.id  # a retried post from a weak connection is saved once
-    other, _ = surveys.save_form(session, campaign, b, household("13800138001"), "k3")
+    other, _ = survey_forms.save_form(session, campaign, b, household("13800138001"), "k3")
     assert "duplicate_phone_other_candidate" in other.flags
     session.refresh(first)
     assert "duplicate_phone_other_candidate" in first.flags and not first.valid
-    _, errors = surveys.save_form(session, campaign, a, household("12345"), "k4")
+    _, errors = survey_forms.save_form(session, campaign, a, household("12345"), "k4")
     assert [e.code for e in errors] == ["invalid_phone"] and "联系电话" in errors[0].zh
 
 
@@ -52,28 +52,28 @@ def test_import_is_all_or_nothing_unless_keep_valid(session, campaign, people):
     data = sheet([[a.reg_no, "张一", "13800000001", "一组", 3, "是", "2016-05-26"],
                   [a.reg_no, "张二", "abc", "一组", 3, "是", "2016-05-26"],
                   ["999999", "张三", "13800000003", "一组", 3, "否", "2016-05-26"]])
-    result = surveys.import_forms(session, campaign, data, keep_valid=False)
+    result = survey_forms.import_forms(session, campaign, data, keep_valid=False)
     assert result.saved == 0 and [(e.row, e.column) for e in result.errors] == [
         (3, "phone"), (4, "candidate")]
     assert session.scalar(select(func.count()).select_from(SurveyForm)) == 0
-    result = surveys.import_forms(session, campaign, data, keep_valid=True)
+    result = survey_forms.import_forms(session, campaign, data, keep_valid=True)
     assert result.saved == 1
-    mine_only = surveys.import_forms(session, campaign, sheet(
+    mine_only = survey_forms.import_forms(session, campaign, sheet(
         [[b.reg_no, "李", "13800000009", "二组", 2, "否", "2016-05-26"]]), False, only=a)
     assert mine_only.saved == 0 and mine_only.errors[0].column == "candidate"
 
 
 def fill(session, campaign, cand, n, base):
     for i in range(n):
-        surveys.save_form(session, campaign, cand, household(f"1380{base}{i:05d}"), None)
+        survey_forms.save_form(session, campaign, cand, household(f"1380{base}{i:05d}"), None)
 
 
 def test_sample_calls_replacements_and_quality(session, campaign, people, make_user):
     a, b = people
     fill(session, campaign, a, 8, "01")
     fill(session, campaign, b, 3, "02")
-    assert surveys.draw_sample(session, campaign, "2016", 5) == 8  # 5 for a, all 3 for b
-    assert surveys.draw_sample(session, campaign, "2016", 5) == 0  # once per candidate
+    assert survey_forms.draw_sample(session, campaign, "2016", 5) == 8  # 5 for a, all 3 for b
+    assert survey_forms.draw_sample(session, campaign, "2016", 5) == 0  # once per candidate
     first = [(c.candidate_id, c.survey_form_id)
              for c in session.scalars(select(SpotCheck).order_by(SpotCheck.id))]
     caller = make_user("caller", "county_staff")
@@ -102,7 +102,7 @@ def test_sample_calls_replacements_and_quality(session, campaign, people, make_u
 def test_denials_bring_extra_calls(session, campaign, people, make_user):
     a, _b = people
     fill(session, campaign, a, 15, "03")
-    surveys.draw_sample(session, campaign, "s", 5)
+    survey_forms.draw_sample(session, campaign, "s", 5)
     caller = make_user("caller", "county_staff")
     calls.assign(session, [caller])
     for outcome in ("denied", "denied", "confirmed"):
@@ -114,7 +114,7 @@ def test_denials_bring_extra_calls(session, campaign, people, make_user):
 def test_call_list_round_trip(client, auth, session, campaign, people, make_user):
     a, _b = people
     fill(session, campaign, a, 3, "04")
-    surveys.draw_sample(session, campaign, "x", 5)
+    survey_forms.draw_sample(session, campaign, "x", 5)
     calls.assign(session, [make_user("county", "county_staff")])
     session.commit()
     auth.login("county")

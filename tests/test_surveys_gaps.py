@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from grader.campaign import Campaign
 from grader.models import AuditLog, SpotCheck, SurveyForm
-from grader.services import calls, rankings, shared_phones, surveys
+from grader.services import calls, rankings, shared_phones, survey_forms
 from helpers import csrf_from
 
 VILLAGE = "王庄村一组"
@@ -28,7 +28,7 @@ def household(phone, day="2016-05-26", name="王大"):
 
 
 def fill(session, campaign, cand, n, base, day="2016-05-26"):
-    return [surveys.save_form(session, campaign, cand, household(f"1390{base}{i:05d}", day),
+    return [survey_forms.save_form(session, campaign, cand, household(f"1390{base}{i:05d}", day),
                               None)[0] for i in range(n)]
 
 
@@ -53,7 +53,7 @@ def drawn(session, campaign, people, make_user):
     """Three forms of candidate a drawn and assigned to the county caller, who is logged in."""
     a, _b = people
     fill(session, campaign, a, 3, "04")
-    surveys.draw_sample(session, campaign, "x", 5)
+    survey_forms.draw_sample(session, campaign, "x", 5)
     county = make_user("county", "county_staff")
     calls.assign(session, [county])
     session.commit()
@@ -122,7 +122,7 @@ def two_callers(session, campaign, people, make_user):
     a, b = people
     fill(session, campaign, a, 4, "05")
     fill(session, campaign, b, 4, "06")
-    surveys.draw_sample(session, campaign, "y", 5)
+    survey_forms.draw_sample(session, campaign, "y", 5)
     one, two = make_user("c1", "county_staff"), make_user("c2", "county_staff")
     calls.assign(session, [one, two])
     session.commit()
@@ -177,8 +177,8 @@ def shared_setup(session, campaign, people):
     a, b = people
     fill(session, campaign, a, 2, "07")
     fill(session, campaign, b, 1, "08")
-    mine = surveys.save_form(session, campaign, a, household(SHARED), None)[0]
-    theirs = surveys.save_form(session, campaign, b, household(SHARED), None)[0]
+    mine = survey_forms.save_form(session, campaign, a, household(SHARED), None)[0]
+    theirs = survey_forms.save_form(session, campaign, b, household(SHARED), None)[0]
     session.commit()
     return mine, theirs
 
@@ -221,7 +221,7 @@ def test_staff_decide_who_keeps_a_shared_number(client, session, campaign, peopl
         (a.id, f"survey_form:{mine.id}", False, {"valid": True, "decision": "keep"}),
         (b.id, f"survey_form:{theirs.id}", False, {"valid": False, "decision": "other"})]
     assert {r.reason for r in log} == {"户主王大确认是甲上门调研"}
-    surveys.recheck(session, campaign)  # a later full recheck keeps the decision
+    survey_forms.recheck(session, campaign)  # a later full recheck keeps the decision
     assert mine.valid and not theirs.valid
 
 
@@ -249,15 +249,15 @@ def test_a_new_candidate_with_the_number_reopens_the_decision(session, campaign,
     a, b = people
     mine, theirs, staff = shared
     shared_phones.resolve_shared_number(session, campaign, staff, SHARED, a.id, "核实")
-    again = surveys.save_form(session, campaign, a, household(SHARED), None)[0]
+    again = survey_forms.save_form(session, campaign, a, household(SHARED), None)[0]
     assert mine.valid and again.flags == ["duplicate_phone_same_candidate"]  # a's own repeat
     c = make_candidate(b.township, name="丙")
     c.stage = "round1"
-    late = surveys.save_form(session, campaign, c, household(SHARED), None)[0]
+    late = survey_forms.save_form(session, campaign, c, household(SHARED), None)[0]
     assert not mine.valid and not late.valid  # staff must decide again
     shared = {s.phone_e164: s for s in shared_phones.shared_numbers(session)}
-    assert not shared[SHARED].decided and surveys.decision_of(mine) == "keep"
-    with pytest.raises(surveys.SurveyError) as err:
+    assert not shared[SHARED].decided and survey_forms.decision_of(mine) == "keep"
+    with pytest.raises(survey_forms.SurveyError) as err:
         shared_phones.resolve_shared_number(session, campaign, staff, "+8613900000000", None, "x")
     assert err.value.code == "not_shared"
 
@@ -265,8 +265,8 @@ def test_a_new_candidate_with_the_number_reopens_the_decision(session, campaign,
 # 4. the task period and the per-day limit reach the checks
 
 def test_round1_days_come_from_the_campaign(campaign):
-    assert surveys.round1_days(campaign) == (date(2016, 5, 25), date(2016, 5, 30))
-    assert surveys.check_config(campaign).max_forms_per_day is None  # the package default
+    assert survey_forms.round1_days(campaign) == (date(2016, 5, 25), date(2016, 5, 30))
+    assert survey_forms.check_config(campaign).max_forms_per_day is None  # the package default
 
 
 def test_surveys_outside_the_task_period_are_hinted(client, auth, session, campaign,
@@ -292,7 +292,7 @@ def test_too_many_forms_a_day_are_hinted(app, session, campaign, people):
     calm = fill(session, limited, a, 2, "10", "2016-05-28")
     assert all("too_fast" in f.hints for f in busy)
     assert not any("too_fast" in f.hints for f in calm)
-    surveys.recheck(session, campaign)  # without the limit the hint goes away
+    survey_forms.recheck(session, campaign)  # without the limit the hint goes away
     assert not any("too_fast" in f.hints for f in busy)
     assert session.get(SurveyForm, busy[0].id).valid
 

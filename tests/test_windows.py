@@ -79,15 +79,15 @@ def surveyor(round1_candidate):
 
 
 def test_survey_forms_close_at_the_end_for_candidates(session, campaign, surveyor):
-    from grader.services import surveys
+    from grader.services import survey_forms
 
     cand, raw = surveyor, RAW_FORM
     campaign.data["enforce_windows"] = True
     try:
-        with pytest.raises(surveys.SurveyError, match="inside its window"):
-            surveys.save_form(session, campaign, cand, raw, now=datetime(2016, 5, 31, 1,
+        with pytest.raises(survey_forms.SurveyError, match="inside its window"):
+            survey_forms.save_form(session, campaign, cand, raw, now=datetime(2016, 5, 31, 1,
                                                                          tzinfo=UTC))
-        form, errors = surveys.save_form(session, campaign, cand, raw,
+        form, errors = survey_forms.save_form(session, campaign, cand, raw,
                                          now=datetime(2016, 5, 27, 1, tzinfo=UTC))
     finally:
         campaign.data["enforce_windows"] = False
@@ -123,14 +123,14 @@ def test_demo_and_rehearsal_register_inside_an_enforced_window(session, enforced
 
 
 def test_a_retried_survey_form_is_found_after_the_deadline(session, campaign, surveyor):
-    from grader.services import surveys
+    from grader.services import survey_forms
 
     cand, raw = surveyor, RAW_FORM
     campaign.data["enforce_windows"] = True
     try:
-        saved, _e = surveys.save_form(session, campaign, cand, raw, "k-1",
+        saved, _e = survey_forms.save_form(session, campaign, cand, raw, "k-1",
                                       now=datetime(2016, 5, 30, 15, 59, tzinfo=UTC))
-        again, _e = surveys.save_form(session, campaign, cand, raw, "k-1",
+        again, _e = survey_forms.save_form(session, campaign, cand, raw, "k-1",
                                       now=datetime(2016, 5, 30, 16, 1, tzinfo=UTC))
     finally:
         campaign.data["enforce_windows"] = False

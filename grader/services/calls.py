@@ -10,7 +10,7 @@ from grader.campaign import Campaign
 from grader.models import Candidate, SpotCheck, SurveyForm, User
 from grader.models.base import utcnow
 from grader.services import audit
-from grader.services.surveys import SurveyError, _values, stored_results
+from grader.services.survey_forms import SurveyError, _values, stored_results
 from surveys import (OUTCOMES, CallTally, Tolerance, compare_answers, extra_calls_needed,
                      next_replacement, survey_qualities)
 

@@ -12,7 +12,7 @@ from grader.campaign import Campaign
 from grader.models import Candidate, EvidenceItem, User
 from grader.models.base import utcnow
 from grader.services import audit
-from grader.services.rankings import round_published
+from grader.services.rounds import round_published
 from uploads.storage import FileStorage
 from uploads.validate import DEFAULT_LIMITS, UploadRefused, iter_zip, sniff, validate_image
 

@@ -11,7 +11,7 @@ from grader.campaign import Campaign
 from grader.models import Candidate, EvidenceItem, Review
 from grader.models.base import utcnow
 from grader.services import reviews
-from grader.services.rankings import round_published
+from grader.services.rounds import round_published
 from uploads.documents import extract_text, photos_to_pdf
 from uploads.storage import FileStorage
 from uploads.validate import IMAGE_KINDS, UploadRefused, sniff

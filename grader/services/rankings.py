@@ -13,18 +13,13 @@ from grader.models import Candidate, EvidenceItem, Ranking, Review, SpotCheck, S
 from grader.models.candidate import STAGES
 from grader.models.base import utcnow
 from grader.services import audit
+from grader.services.activity import messages_of
+from grader.services.trial import FIGURES, reports_of
 from scoring import needs_third_review, rank_facts
 from scoring.errors import FactsError
 
 class RankingError(CodedError):
     """A ranking action refused; `code` is stable."""
-
-
-def round_published(session: Session, round_name: str) -> bool:
-    """Say whether a round's ranking was published (its submissions are closed then)."""
-    return session.scalar(select(Ranking.id).where(Ranking.round == round_name,
-                                                   Ranking.status == "published").limit(1)
-                          ) is not None
 
 
 NEXT_STAGE = {"1": ("round1", "round2"), "2": ("round2", "interview"),
@@ -129,9 +124,6 @@ def _warn(c: Candidate, reviews: list, calls: Counter, tasks: dict, gap: float) 
 
 def round2_facts(session: Session, campaign: Campaign) -> tuple[dict, list[dict]]:
     """Build the round-2 facts: reports, operations figures, group messages, report reviews."""
-    from grader.services.activity import messages_of
-    from grader.services.trial import FIGURES, reports_of
-
     sec = campaign.section("round2")
     cands = _cohort(session, "2", "round2")
     ids = [c.id for c in cands]

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 from grader.campaign import Campaign
 from grader.models import SurveyForm, User
 from grader.services import audit
-from grader.services.rankings import round_published
-from grader.services.surveys import DECIDED, SurveyError, decision_of, recheck
+from grader.services.rounds import round_published
+from grader.services.survey_forms import DECIDED, SurveyError, decision_of, recheck
 from surveys.checks import OTHER_CANDIDATE
 
 

@@ -159,7 +159,7 @@ def _evidence(r: Rehearsal, cands: list[Candidate], ocr: int) -> None:
 
 def _real_screenshots(r: Rehearsal, cands: list[Candidate], k: int) -> None:
     """Check k generated screenshots per candidate for real (OCR) through the job's code."""
-    from grader.checking import run_check
+    from grader.services.screenshot_job import run_check
     from uploads import synth
 
     when = r.campaign.window("round1")[0] + timedelta(days=2)

@@ -11,7 +11,7 @@ from grader.errors import CodedError
 from grader.campaign import Campaign
 from grader.models import Candidate, DailyReport
 from grader.models.base import utcnow
-from grader.services.rankings import round_published
+from grader.services.rounds import round_published
 
 FIGURES = ("orders", "sales_yuan", "villagers_served", "app_activations")
 

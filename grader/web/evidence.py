@@ -15,7 +15,7 @@ from grader.i18n import reason_text
 from grader.models import EvidenceItem
 from grader.services import evidence as service
 from grader.storage import get_storage
-from grader.web.candidate import own_candidate
+from grader.web.me import own_candidate
 from grader.web.forms import ConfirmForm
 
 bp = Blueprint("evidence", __name__)

@@ -13,7 +13,7 @@ from grader.i18n import reason_text
 from grader.models import AuditLog
 from grader.services import exams as service
 from grader.web.forms import ConfirmForm, UploadForm
-from grader.web.uploads import import_table
+from grader.web.table_io import import_table
 
 bp = Blueprint("exams", __name__)
 KINDS = {"online_exam": _l("线上考试"), "onsite_test": _l("现场测试")}

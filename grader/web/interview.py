@@ -15,7 +15,7 @@ from grader.models import (Candidate, InterviewPanel, InterviewScore, InterviewS
                            User)
 from grader.services import interview as service
 from grader.web.forms import ConfirmForm
-from grader.web.uploads import send_table
+from grader.web.table_io import send_table
 
 bp = Blueprint("interview", __name__, url_prefix="/interview")
 

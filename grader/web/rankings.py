@@ -12,9 +12,9 @@ from grader.db import get_session
 from grader.i18n import reason_text
 from grader.models import Candidate, EvidenceItem, Ranking, Township
 from grader.services import rankings as service
-from grader.services.similarity import all_pairs, pair_view
+from grader.services.plan_similarity import all_pairs, pair_view
 from grader.web.forms import ConfirmForm
-from grader.web.uploads import send_table
+from grader.web.table_io import send_table
 
 bp = Blueprint("rankings", __name__, url_prefix="/rankings")
 ROUND_NAMES = {"1": _l("任务考核第一轮"), "2": _l("任务考核第二轮"), "interview": _l("面试")}

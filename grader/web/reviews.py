@@ -9,7 +9,7 @@ from grader.campaign import current_campaign
 from grader.db import get_session
 from grader.models import DailyReport, EvidenceItem, Review
 from grader.services import reviews as service
-from grader.services.similarity import similar_to
+from grader.services.plan_similarity import similar_to
 from grader.web.forms import ConfirmForm
 from grader.web.trial import photo_urls
 

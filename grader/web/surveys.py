@@ -13,16 +13,16 @@ from sqlalchemy import select
 from grader.auth.permissions import can_view_candidate, display_phone, roles_required
 from grader.campaign import current_campaign
 from grader.db import get_session
-from grader.services.rankings import round_published
+from grader.services.rounds import round_published
 from grader.i18n import reason_text
 from grader.models import SpotCheck, SurveyForm, User
-from grader.services import calls, surveys
+from grader.services import calls, survey_forms
 from grader.services import shared_phones as sharing
 from grader.services.tables import TableError
-from grader.web.candidate import own_candidate
+from grader.web.me import own_candidate
 from grader.web.evidence import small_id
 from grader.web.forms import ConfirmForm
-from grader.web.uploads import XLSX, send_table
+from grader.web.table_io import XLSX, send_table
 from surveys import OUTCOMES, SheetError, write_template_xlsx
 
 bp = Blueprint("surveys", __name__)
@@ -53,7 +53,7 @@ def error_text(err: Exception) -> str:
 def template() -> Response:
     """Download the county's survey template with Chinese headers."""
     out = io.BytesIO()
-    write_template_xlsx(out, surveys.extra_questions(current_campaign()))
+    write_template_xlsx(out, survey_forms.extra_questions(current_campaign()))
     return Response(out.getvalue(), mimetype=XLSX, headers={
         "Content-Disposition": "attachment; filename*=UTF-8''%E6%9D%91%E6%B0%91%E4%BF%A1%E6%81"
                                "%AF%E8%B0%83%E7%A0%94%E8%A1%A8.xlsx"})
@@ -68,7 +68,7 @@ def mine():
     if form.validate_on_submit():
         try:
             errors = _submit(db, campaign, cand)
-        except (surveys.SurveyError, SheetError) as err:
+        except (survey_forms.SurveyError, SheetError) as err:
             db.rollback()
             flash(reason_text(getattr(err, "code", "")) if hasattr(err, "code") else err.zh,
                   "error")
@@ -79,14 +79,14 @@ def mine():
     return render_template("surveys/mine.html", cand=cand, rows=rows, form=form, errors=errors,
                            key=secrets.token_hex(16), valid=sum(r.valid for r in rows),
                            required=campaign.section("round1")["tasks"]["survey"]["required"],
-                           questions=surveys.questions(campaign))
+                           questions=survey_forms.questions(campaign))
 
 
 def _submit(db, campaign, cand) -> list:
     """Save the posted household or import the posted sheet; return cell errors."""
     upload = request.files.get("file")
     if upload and upload.filename:
-        result = surveys.import_forms(db, campaign, upload.read(),
+        result = survey_forms.import_forms(db, campaign, upload.read(),
                                       request.form.get("keep_valid") == "1", only=cand,
                                       max_bytes=current_app.config["IMPORT_MAX_BYTES"])
         if result.errors and not result.saved:
@@ -95,8 +95,8 @@ def _submit(db, campaign, cand) -> list:
         db.commit()
         flash(_("已导入 %(n)s 份调研表", n=result.saved), "success")
         return result.errors
-    raw = {q.name: request.form.get(q.name, "") for q in surveys.questions(campaign)}
-    saved, errors = surveys.save_form(db, campaign, cand, raw, request.form.get("client_key"))
+    raw = {q.name: request.form.get(q.name, "") for q in survey_forms.questions(campaign)}
+    saved, errors = survey_forms.save_form(db, campaign, cand, raw, request.form.get("client_key"))
     if errors:
         db.rollback()
         return errors
@@ -127,7 +127,7 @@ def _staff_action(db, campaign) -> None:
     action = request.form.get("action")
     try:
         if action == "draw":
-            n = surveys.draw_sample(db, campaign, request.form.get("seed") or "0",
+            n = survey_forms.draw_sample(db, campaign, request.form.get("seed") or "0",
                                     request.form.get("per_candidate", 5, type=int))
             flash(_("已抽取 %(n)s 个电话（随机种子已记录）", n=n), "success")
         elif action == "assign":
@@ -137,7 +137,7 @@ def _staff_action(db, campaign) -> None:
         elif action == "import":
             flash(_("已导入 %(n)s 条通话结果", n=_import_calls(db, campaign)), "success")
         db.commit()
-    except (surveys.SurveyError, SheetError, TableError, ValueError) as err:
+    except (survey_forms.SurveyError, SheetError, TableError, ValueError) as err:
         db.rollback()
         flash(error_text(err), "error")
         for line in getattr(err, "rows", [])[:50]:
@@ -157,7 +157,7 @@ def next_call():
             calls.record(db, campaign, call, current_user, request.form.get("outcome", ""),
                          answers, request.form.get("note", ""))
             db.commit()
-        except surveys.SurveyError as err:
+        except survey_forms.SurveyError as err:
             db.rollback()
             flash(error_text(err), "error")
             return redirect(url_for("surveys.next_call"))
@@ -217,7 +217,7 @@ def _import_calls(db, campaign) -> int:
 
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        raise surveys.SurveyError("empty_file", "choose the filled call list")
+        raise survey_forms.SurveyError("empty_file", "choose the filled call list")
     table = read_table(upload.filename or "calls.xlsx", upload.read(), CALL_ALIASES, 5 << 20)
     by_zh = {v: k for k, v in OUTCOME_ZH.items()}
     todo, bad, kept, seen = [], [], 0, set()
@@ -252,7 +252,7 @@ def _import_calls(db, campaign) -> int:
     return len(todo)
 
 
-class CallSheetError(surveys.SurveyError):
+class CallSheetError(survey_forms.SurveyError):
     """A filled call list with rows that cannot be read; every bad row is named."""
 
     def __init__(self, rows: list[str]):
@@ -269,18 +269,18 @@ def shared_phones():
         keeper = request.form.get("keeper", "")
         try:
             if keeper != "all" and not keeper.isdigit():
-                raise surveys.SurveyError("no_keeper", "choose who keeps the number, or all")
+                raise survey_forms.SurveyError("no_keeper", "choose who keeps the number, or all")
             kept = sharing.resolve_shared_number(
                 db, current_campaign(), current_user, request.form.get("phone", ""),
                 int(keeper) if keeper.isdigit() else None, request.form.get("reason", ""))
             db.commit()
             flash(_("已记录决定，%(n)s 份调研表已重新核对并记入审计日志", n=len(kept)), "success")
-        except surveys.SurveyError as err:
+        except survey_forms.SurveyError as err:
             db.rollback()
             flash(error_text(err), "error")
         return redirect(url_for("surveys.shared_phones"))
     shared = [s for s in sharing.shared_numbers(db)
               if all(can_view_candidate(current_user, f.candidate) for f in s.forms)]
     return render_template("surveys/phones.html", shared=shared, form=form,
-                           phone=display_phone, decision_of=surveys.decision_of,
+                           phone=display_phone, decision_of=survey_forms.decision_of,
                            closed=round_published(db, "1"))

@@ -11,7 +11,7 @@ from grader.i18n import reason_text
 from grader.models import Township
 from grader.services import townships as service
 from grader.web.forms import UploadForm
-from grader.web.uploads import import_table, send_table
+from grader.web.table_io import import_table, send_table
 
 bp = Blueprint("townships", __name__, url_prefix="/townships")
 

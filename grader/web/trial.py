@@ -18,7 +18,7 @@ from grader.models import Candidate, DailyReport, Review
 from grader.services import activity, reviews, trial
 from grader.services.tables import TableError
 from grader.storage import get_storage
-from grader.web.candidate import own_candidate
+from grader.web.me import own_candidate
 from grader.web.forms import ConfirmForm
 from uploads.documents import decode_text
 from uploads.storage import key_for, sha256_of

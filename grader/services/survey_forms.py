@@ -11,7 +11,7 @@ from grader.errors import CodedError
 from grader.campaign import Campaign
 from grader.models import Candidate, SpotCheck, SurveyForm
 from grader.models.base import utcnow
-from grader.services.rankings import round_published
+from grader.services.rounds import round_published
 from surveys import (CellError, CheckConfig, RowResult, SurveyRow, all_questions, check_rows,
                      import_sheet, parse_record, sample_spot_checks)
 from surveys.checks import OTHER_CANDIDATE
@@ -174,16 +174,15 @@ def _candidates(session: Session, reg_nos: set) -> dict[str, Candidate]:
 def recheck(session: Session, campaign: Campaign, touching: list[SurveyForm] | None = None
             ) -> int:
     """Re-run the checks; with `touching`, only on forms sharing their candidates or numbers."""
-    from grader.models.survey import SurveyForm as F
-
-    query = select(F, Candidate.reg_no).join(Candidate, Candidate.id == F.candidate_id)
+    query = select(SurveyForm, Candidate.reg_no).join(
+        Candidate, Candidate.id == SurveyForm.candidate_id)
     if touching is not None:
         cands = {f.candidate_id for f in touching}
-        phones = _phones_of(touching) | set(session.scalars(select(F.phone_e164).where(
-            F.candidate_id.in_(cands), F.phone_e164.is_not(None))))
-        query = query.where(or_(F.candidate_id.in_(cands), F.phone_e164.in_(phones)
-                                if phones else False))
-    pairs = list(session.execute(query.order_by(F.id)))
+        phones = _phones_of(touching) | set(session.scalars(select(SurveyForm.phone_e164).where(
+            SurveyForm.candidate_id.in_(cands), SurveyForm.phone_e164.is_not(None))))
+        query = query.where(or_(SurveyForm.candidate_id.in_(cands),
+                                SurveyForm.phone_e164.in_(phones) if phones else False))
+    pairs = list(session.execute(query.order_by(SurveyForm.id)))
     rows = [SurveyRow(f.id, _values(f, reg)) for f, reg in pairs]
     results = check_rows(rows, check_config(campaign))
     marked = {f.id: decision_of(f) for f, _reg in pairs}
