@@ -1,11 +1,15 @@
 """Database engine and the per-request session; one commit at the boundary."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any, TypeVar
 
-from flask import Flask, current_app, g, has_request_context, request
+from flask import Flask, Response, current_app, g, has_request_context, request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+
+T = TypeVar("T")
 
 
 class Base(DeclarativeBase):
@@ -55,7 +59,35 @@ def init_app(app: Flask) -> None:
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["grader.engine"] = engine
     app.extensions["grader.sessionmaker"] = sessionmaker(bind=engine, expire_on_commit=False)
+    app.after_request(_commit_request)
     app.teardown_appcontext(_close_session)
+
+
+def _commit_request(response: Response) -> Response:
+    """Commit what a request changed, once, at the boundary; a refused request keeps nothing.
+
+    Views never commit: a response under 400 commits, anything else (a refusal, a 403, a
+    JSON error) rolls back. A view that catches a service's refusal runs the service inside
+    `grader.web.actions.attempt`, whose savepoint undoes that service's writes alone.
+    """
+    session = g.get("db_session")
+    if session is None:
+        return response
+    if response.status_code < 400:
+        session.commit()
+    else:
+        session.rollback()
+    return response
+
+
+def without_lock(work: Callable[..., T], *args: Any) -> T:
+    """Run slow work (decoding, OCR) with no transaction open, so it holds no database lock.
+
+    What the request read so far is committed first (a request that has written nothing
+    commits nothing); the next query opens a new transaction.
+    """
+    get_session().commit()
+    return work(*args)
 
 
 def get_session() -> Session:

@@ -1,11 +1,13 @@
 """Languages (zh_CN first, en switchable), time zones and the texts of reason codes."""
 
 from datetime import datetime
+from typing import Any
 
 from flask import Flask, request, session
 from flask_babel import Babel, get_locale
 from flask_babel import lazy_gettext as _l
 
+from grader.errors import CodedError
 from grader.models.base import SHANGHAI
 from surveys.schema import BASE_QUESTIONS
 
@@ -134,6 +136,11 @@ REASONS = {
     "check_failed": _l("多次识别失败，转人工复核"),
     "no_callers": _l("请选择电话员"),
     "bad_outcome": _l("请选择通话结果"),
+    "plan_reviews_missing": _l("计划书评审不足两份（%(n)s份）"),
+    "third_review_missing": _l("两位评审分差过大，第三位评审还没评"),
+    "calls_not_made": _l("还有 %(n)s 个抽查电话未打"),
+    "report_reviews_missing": _l("日报评审不全"),
+    "interview_scores_missing": _l("没有面试评分"),
 }
 
 DECLARATIONS = {
@@ -174,16 +181,35 @@ ROLES = {"candidate": _l("报名者"), "township_staff": _l("乡镇工作人员"
 QUESTION_NAMES = {q.name: q.zh for q in BASE_QUESTIONS}
 
 
-def reason_text(code: str) -> str:
-    """Translate a stable reason code (`prefix:detail` keeps its detail)."""
+def reason_text(code: str, **params: Any) -> str:
+    """Translate a stable reason code (`prefix:detail` keeps its detail; params fill places)."""
     head, _sep, detail = code.partition(":")
     if head == "declaration_missing":
         return f"{REASONS[head]}：{DECLARATIONS.get(detail, detail)}"
     if head == "id_invalid":
         return str(REASONS.get(detail, REASONS[head]))
-    text = REASONS.get(head)
+    text = _filled(REASONS.get(head), params)
     detail = QUESTION_NAMES.get(detail, detail)  # "implausible:surveyed_at" → 调研日期
     return f"{text}（{detail}）" if text and detail else str(text or code)
+
+
+def _filled(text: Any, params: dict[str, Any]) -> str | None:
+    """Put the parameters into a message's `%(name)s` places (a message without any is kept)."""
+    if text is None:
+        return None
+    text = str(text)
+    return text % params if params and "%(" in text else text
+
+
+def error_text(err: CodedError) -> str:
+    """Say a service's refusal in the user's language: the one path from a code to a message."""
+    return reason_text(err.code, **err.params)
+
+
+def describe(entry: dict[str, Any]) -> str:
+    """Say a coded entry (a ranking warning, a row error) given as a dict with a `code`."""
+    params = {k: v for k, v in entry.items() if k != "code"}
+    return reason_text(entry["code"], **params)
 
 
 RATES = {"completeness", "survey_valid_rate", "confirmation_rate"}  # 0..1, shown as %
@@ -217,6 +243,7 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["reason"] = reason_text
+    app.jinja_env.filters["describe"] = describe
     app.jinja_env.filters["component"] = component
     app.jinja_env.globals.update(get_locale=get_locale, COMPONENT_NAMES=COMPONENTS,
                                  STAGE_NAMES=STAGES, CHANNEL_NAMES=CHANNELS, ROLE_NAMES=ROLES,
