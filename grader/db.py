@@ -67,8 +67,8 @@ def _commit_request(response: Response) -> Response:
     """Commit what a request changed, once, at the boundary; a refused request keeps nothing.
 
     Views never commit: a response under 400 commits, anything else (a refusal, a 403, a
-    JSON error) rolls back. A view that catches a service's refusal runs the service inside
-    `grader.web.actions.attempt`, whose savepoint undoes that service's writes alone.
+    JSON error) rolls back. A view that catches a service's refusal runs the service through
+    `grader.web.actions.attempt`, which rolls back before the page says why.
     """
     session = g.get("db_session")
     if session is None:

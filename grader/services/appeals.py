@@ -60,3 +60,19 @@ def answer_appeal(session: Session, appeal: Appeal, actor: User, upheld: bool,
                      f"item:{item.id}", item.status, "accept", answer.strip() or None)
         item.status = "accept"
     session.flush()
+
+
+def of_candidate(session: Session, cand: Candidate) -> list[Appeal]:
+    """Return the candidate's appeals."""
+    return list(session.scalars(select(Appeal).where(Appeal.candidate_id == cand.id)))
+
+
+def rejected_items(session: Session, cand: Candidate) -> list[EvidenceItem]:
+    """Return the candidate's rejected items, the ones an appeal may name."""
+    return list(session.scalars(select(EvidenceItem).where(
+        EvidenceItem.candidate_id == cand.id, EvidenceItem.status == "reject")))
+
+
+def all_appeals(session: Session) -> list[Appeal]:
+    """Return every appeal, open ones first."""
+    return list(session.scalars(select(Appeal).order_by(Appeal.status != "open", Appeal.id)))

@@ -1,5 +1,6 @@
 """Business plans (项目计划书): upload, text extraction and reviewer assignment."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -111,6 +112,22 @@ def submit_plan_pages(session: Session, storage: FileStorage, campaign: Campaign
     """Take a plan as one document, or as photos of its pages bound into one PDF in order."""
     admissible(session, campaign, cand, now)
     return save_plan(session, storage, campaign, cand, read_plan(files, max_bytes), now)
+
+
+def submit(session: Session, storage: FileStorage, campaign: Campaign, cand: Candidate,
+           files: list[tuple[str, bytes]], now: datetime,
+           unlocked: Callable[..., ReadPlan] = lambda work, *args: work(*args)) -> PlanResult:
+    """Take a plan sent from the page; `unlocked` reads it with no database lock held."""
+    admissible(session, campaign, cand, now)
+    read = unlocked(read_plan, files)  # reading photos takes seconds
+    return save_plan(session, storage, campaign, cand, read, now)
+
+
+def versions(session: Session, cand: Candidate) -> list[EvidenceItem]:
+    """Return every plan the candidate sent, in the order sent."""
+    return list(session.scalars(select(EvidenceItem).where(
+        EvidenceItem.candidate_id == cand.id, EvidenceItem.task == "plan")
+        .order_by(EvidenceItem.id)))
 
 
 def save_plan(session: Session, storage: FileStorage, campaign: Campaign, cand: Candidate,

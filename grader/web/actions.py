@@ -3,7 +3,8 @@
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import flash
+from flask import abort, flash
+from flask_wtf import FlaskForm
 
 from grader.db import get_session
 from grader.errors import CodedError
@@ -13,15 +14,15 @@ T = TypeVar("T")
 
 
 def attempt(action: Callable[[], T], success: str | None = None) -> T | None:
-    """Run a service call in a savepoint; flash its refusal (or `success`) and return None then.
+    """Run one service call; on its refusal undo the request's writes, flash why, return None.
 
-    The request commits once at its end (`grader.db`): a refused action's writes are rolled
-    back here, to the savepoint, so nothing else the request did is lost with them.
+    The request commits once at its end (`grader.db`); a refused action leaves nothing
+    behind, as a view that rolled back itself did, and the page then says why.
     """
     try:
-        with get_session().begin_nested():
-            result = action()
+        result = action()
     except CodedError as err:
+        get_session().rollback()
         flash(error_text(err), "error")
         return None
     if success:
@@ -30,9 +31,23 @@ def attempt(action: Callable[[], T], success: str | None = None) -> T | None:
 
 
 def refusal(action: Callable[[], T]) -> tuple[T | None, str | None]:
-    """Run a service call in a savepoint; return (result, None) or (None, the refusal's text)."""
+    """Run one service call; return (result, None), or (None, the refusal's text) undone."""
     try:
-        with get_session().begin_nested():
-            return action(), None
+        return action(), None
     except CodedError as err:
+        get_session().rollback()
         return None, error_text(err)
+
+
+def found(obj: T | None) -> T:
+    """Return the object a route named, or answer 404."""
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def flash_invalid(form: FlaskForm) -> None:
+    """Flash the errors of a posted form that has no page of its own (a row's inline form)."""
+    for errors in form.errors.values():
+        for message in errors:
+            flash(str(message), "error")

@@ -1,20 +1,20 @@
 """A candidate's own pages beyond registration: business plan, results, appeals."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from grader.auth.permissions import roles_required
 from grader.campaign import current_campaign
-from grader.db import get_session
+from grader.db import get_session, without_lock
+from grader.models import Appeal, Candidate
 from grader.models.base import utcnow
-from grader.i18n import reason_text
-from grader.models import Appeal, Candidate, EvidenceItem
-from grader.services import appeals, plans
+from grader.services import appeals, plans, records
 from grader.services.rankings import published_entry
 from grader.storage import get_storage
-from grader.web.forms import ConfirmForm, PlanForm
+from grader.web.actions import attempt, flash_invalid, found
+from grader.web.candidate_forms import AppealAnswerForm, AppealForm
+from grader.web.forms import PlanForm
 
 bp = Blueprint("candidate", __name__, url_prefix="/me")
 
@@ -23,10 +23,7 @@ def own_candidate() -> Candidate:
     """Return the logged-in candidate's registration."""
     if current_user.role != "candidate":
         abort(403)
-    cand = get_session().scalar(select(Candidate).where(Candidate.user_id == current_user.id))
-    if cand is None:
-        abort(404)
-    return cand
+    return found(records.candidate_of(get_session(), current_user))
 
 
 @bp.route("/plan", methods=["GET", "POST"])
@@ -37,21 +34,14 @@ def plan():
     form = PlanForm()
     if form.validate_on_submit():
         files = [(f.filename or "plan", f.read()) for f in form.files.data if f]
-        try:
-            now = utcnow()  # the plan counts as sent when it arrived, not when it was read
-            plans.admissible(db, current_campaign(), cand, now)
-            db.commit()  # reading photos takes seconds: hold no database lock meanwhile
-            read = plans.read_plan(files)
-            result = plans.save_plan(db, get_storage(), current_campaign(), cand, read, now)
-            db.commit()
+        now = utcnow()  # the plan counts as sent when it arrived, not when it was read
+        result = attempt(lambda: plans.submit(db, get_storage(), current_campaign(), cand,
+                                              files, now, without_lock))
+        if result is not None:
             flash(_("计划书已提交，识别出 %(n)s 个字", n=result.chars), "success")
             return redirect(url_for("candidate.plan"))
-        except plans.PlanError as err:
-            db.rollback()
-            flash(reason_text(err.code), "error")
-    items = db.scalars(select(EvidenceItem).where(EvidenceItem.candidate_id == cand.id,
-                                                  EvidenceItem.task == "plan")).all()
-    return render_template("candidate/plan.html", cand=cand, form=form, items=items)
+    return render_template("candidate/plan.html", cand=cand, form=form,
+                           items=plans.versions(db, cand))
 
 
 @bp.route("/results", methods=["GET", "POST"])
@@ -59,22 +49,16 @@ def plan():
 def results():
     """Show the candidate's published ranks, scores, components and reasons; file an appeal."""
     cand, db = own_candidate(), get_session()
-    form = ConfirmForm()
+    form = AppealForm()
     if form.validate_on_submit():
-        try:
-            appeals.file_appeal(db, current_campaign(), cand, request.form.get("item_id", type=int)
-                                or 0, request.form.get("text", ""))
-            db.commit()
-            flash(_("申诉已提交，工作人员会尽快答复"), "success")
-        except appeals.AppealError as err:
-            db.rollback()
-            flash(reason_text(err.code), "error")
+        attempt(lambda: appeals.file_appeal(db, current_campaign(), cand, form.item_id.data,
+                                            form.text.data or ""),
+                success=_("申诉已提交，工作人员会尽快答复"))
         return redirect(url_for("candidate.results"))
-    rejected = db.scalars(select(EvidenceItem).where(EvidenceItem.candidate_id == cand.id,
-                                                     EvidenceItem.status == "reject")).all()
-    mine = db.scalars(select(Appeal).where(Appeal.candidate_id == cand.id)).all()
+    flash_invalid(form)
+    mine = appeals.of_candidate(db, cand)
     return render_template("candidate/results.html", cand=cand, entries=published_entry(db, cand),
-                           rejected=rejected, appeals=mine, form=form,
+                           rejected=appeals.rejected_items(db, cand), appeals=mine, form=form,
                            can_appeal=appeals.window_open(db, current_campaign()) and not mine)
 
 
@@ -83,20 +67,12 @@ def results():
 def staff_appeals():
     """Let staff answer open appeals."""
     db = get_session()
-    form = ConfirmForm()
+    form = AppealAnswerForm()
     if form.validate_on_submit():
-        appeal = db.get(Appeal, request.form.get("appeal_id", type=int) or 0)
-        if appeal is None:
-            abort(404)
-        try:
-            appeals.answer_appeal(db, appeal, current_user, request.form.get("upheld") == "1",
-                                  request.form.get("answer", ""))
-            db.commit()
-            flash(_("已答复"), "success")
-        except appeals.AppealError as err:
-            db.rollback()
-            flash(reason_text(err.code), "error")
+        appeal = found(records.get(db, Appeal, form.appeal_id.data))
+        attempt(lambda: appeals.answer_appeal(db, appeal, current_user, form.upheld.data == "1",
+                                              form.answer.data or ""), success=_("已答复"))
         return redirect(url_for("candidate.staff_appeals"))
-    rows = db.scalars(select(Appeal).order_by(Appeal.status != "open", Appeal.id)).all()
-    return render_template("candidate/appeals.html", rows=rows, form=form,
+    flash_invalid(form)
+    return render_template("candidate/appeals.html", rows=appeals.all_appeals(db), form=form,
                            limit=current_app.config.get("APPEALS_PAGE", 200))

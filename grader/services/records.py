@@ -1,0 +1,21 @@
+"""Load one record by its id for a page that names it (the views never query themselves)."""
+
+from typing import TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from grader.db import Base
+from grader.models import Candidate, User
+
+M = TypeVar("M", bound=Base)
+
+
+def get(session: Session, model: type[M], record_id: int | None) -> M | None:
+    """Return the record of this id, or None for no id or no such record."""
+    return session.get(model, record_id) if record_id else None
+
+
+def candidate_of(session: Session, user: User) -> Candidate | None:
+    """Return the registration of a candidate's account."""
+    return session.scalar(select(Candidate).where(Candidate.user_id == user.id))
