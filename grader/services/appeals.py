@@ -18,7 +18,7 @@ class AppealError(CodedError):
 
 def window_open(session: Session, campaign: Campaign) -> bool:
     """Say whether round 1's results are still open to appeals (from their first publication)."""
-    from grader.services.rankings import first_published_at
+    from grader.services.rounds import first_published_at
 
     days = int(campaign.section("round1").get("reviews", {}).get("appeal_days", 3))
     first = first_published_at(session, "1")

@@ -4,7 +4,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from grader.models import EvidenceItem
+from grader.models import Candidate, EvidenceItem, Township
 from grader.services.plans import plan_texts
 from scoring import shared_passages, similar_pairs
 
@@ -63,3 +63,14 @@ def mark_spans(text: str, spans: list[tuple[int, int]]) -> Markup:
             at = end
     out.append(escape(text[at:]))
     return Markup("").join(out)
+
+
+def plan_owners(session: Session, item_ids: set[int]) -> dict[int, tuple[str, str, str]]:
+    """Map plan items to their authors: registration number, name, township."""
+    if not item_ids:
+        return {}
+    return {item_id: (reg, name, town) for item_id, reg, name, town in session.execute(
+        select(EvidenceItem.id, Candidate.reg_no, Candidate.name, Township.name)
+        .join(Candidate, Candidate.id == EvidenceItem.candidate_id)
+        .join(Township, Township.id == Candidate.township_id)
+        .where(EvidenceItem.id.in_(item_ids)))}

@@ -253,13 +253,6 @@ def published(session: Session, round_name: str) -> Ranking | None:
                                                 Ranking.status == "published").limit(1))
 
 
-def first_published_at(session: Session, round_name: str):
-    """Return when the round was first published (amendments keep that date)."""
-    return session.scalar(select(Ranking.published_at).where(
-        Ranking.round == round_name, Ranking.status.in_(["published", "amended"]))
-        .order_by(Ranking.published_at).limit(1))
-
-
 def amendable(session: Session, current: Ranking, draft: Ranking | None = None) -> bool:
     """Say whether a draft may replace the published ranking of its round.
 
@@ -286,12 +279,12 @@ def amendable(session: Session, current: Ranking, draft: Ranking | None = None) 
     return moved_on is None and next_round is None
 
 
-def published_entry(session: Session, cand: Candidate) -> list[tuple[Ranking, dict]]:
-    """Return the candidate's rows in every published ranking, newest first."""
-    out = []
-    for ranking in session.scalars(select(Ranking).where(Ranking.status == "published")
-                                   .order_by(Ranking.id.desc())):
-        row = next((r for r in ranking.result["ranking"] if r["id"] == cand.reg_no), None)
-        if row is not None:
-            out.append((ranking, row))
-    return out
+def all_rankings(session: Session) -> list[Ranking]:
+    """Return every ranking, newest first."""
+    return list(session.scalars(select(Ranking).order_by(Ranking.id.desc())))
+
+
+def names_of(session: Session, reg_nos: list[str]) -> dict[str, str]:
+    """Map registration numbers to candidates' names."""
+    return dict(session.execute(select(Candidate.reg_no, Candidate.name).where(
+        Candidate.reg_no.in_(reg_nos))).all())

@@ -10,7 +10,7 @@ from grader.db import get_session, without_lock
 from grader.models import Appeal, Candidate
 from grader.models.base import utcnow
 from grader.services import appeals, plans, records
-from grader.services.rankings import published_entry
+from grader.services.rounds import published_entry
 from grader.storage import get_storage
 from grader.web.actions import attempt, flash_invalid, found
 from grader.web.candidate_forms import AppealAnswerForm, AppealForm

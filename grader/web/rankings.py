@@ -1,19 +1,20 @@
 """Staff rankings: preview with cut-off and warnings, publish, export; the plagiarism report."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 
 from grader.auth.permissions import roles_required
 from grader.campaign import current_campaign
 from grader.db import get_session
-from grader.i18n import reason_text
-from grader.models import Candidate, EvidenceItem, Ranking, Township
+from grader.models import Ranking
 from grader.services import rankings as service
-from grader.services.plan_similarity import all_pairs, pair_view
+from grader.services import records
+from grader.services.plan_similarity import all_pairs, pair_view, plan_owners
+from grader.web.actions import attempt, found
 from grader.web.forms import ConfirmForm
+from grader.web.staff_forms import RoundForm
 from grader.web.table_io import send_table
 
 bp = Blueprint("rankings", __name__, url_prefix="/rankings")
@@ -25,10 +26,7 @@ STATUS_NAMES = {"draft": _l("预览"), "published": _l("已发布"), "superseded
 
 def _get(ranking_id: int) -> Ranking:
     """Load a ranking or 404."""
-    ranking = get_session().get(Ranking, ranking_id)
-    if ranking is None:
-        abort(404)
-    return ranking
+    return found(records.get(get_session(), Ranking, ranking_id))
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -36,22 +34,17 @@ def _get(ranking_id: int) -> Ranking:
 def index():
     """List rankings; build a new round-1 preview."""
     db = get_session()
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        which = request.form.get("round", "1")
-        if which not in service.FACTS:
-            abort(400)
-        try:
-            ranking = service.preview(db, current_campaign(), which, current_user)
-        except service.RankingError as err:
-            db.rollback()
-            flash(f"{reason_text(err.code)}：{err}", "error")
+    form = RoundForm()
+    if form.is_submitted() and not form.validate():
+        abort(400)
+    if form.is_submitted():
+        ranking = attempt(lambda: service.preview(db, current_campaign(), form.round.data,
+                                                  current_user))
+        if ranking is None:
             return redirect(url_for("rankings.index"))
-        db.commit()
         return redirect(url_for("rankings.view", ranking_id=ranking.id))
-    rows = db.scalars(select(Ranking).order_by(Ranking.id.desc())).all()
-    return render_template("rankings/index.html", rows=rows, form=form, names=ROUND_NAMES,
-                           status_names=STATUS_NAMES)
+    return render_template("rankings/index.html", rows=service.all_rankings(db), form=form,
+                           names=ROUND_NAMES, status_names=STATUS_NAMES)
 
 
 @bp.route("/<int:ranking_id>", methods=["GET", "POST"])
@@ -62,17 +55,11 @@ def view(ranking_id: int):
     ranking = _get(ranking_id)
     form = ConfirmForm()
     if form.validate_on_submit() and ranking.status == "draft":
-        try:
-            moved = service.publish(db, ranking, current_user)
-        except service.RankingError as err:
-            db.rollback()
-            flash(reason_text(err.code), "error")
-            return redirect(url_for("rankings.view", ranking_id=ranking.id))
-        db.commit()
-        flash(_("排名已发布，%(n)s 人晋级", n=moved), "success")
+        moved = attempt(lambda: service.publish(db, ranking, current_user))
+        if moved is not None:
+            flash(_("排名已发布，%(n)s 人晋级", n=moved), "success")
         return redirect(url_for("rankings.view", ranking_id=ranking.id))
-    names = dict(db.execute(select(Candidate.reg_no, Candidate.name).where(
-        Candidate.reg_no.in_([r["id"] for r in ranking.result["ranking"]]))).all())
+    names = service.names_of(db, [r["id"] for r in ranking.result["ranking"]])
     current = service.published(db, ranking.round) if ranking.status == "draft" else None
     amends = current if current is not None and service.amendable(db, current, ranking) \
         else None
@@ -111,12 +98,7 @@ def similarity():
     db = get_session()
     found = sorted(all_pairs(db), key=lambda p: -p.similarity)
     pairs = found[:SIMILARITY_ROWS]  # the most similar first; a phone cannot show thousands
-    ids = {int(i) for p in pairs for i in (p.a, p.b)}
-    owners = {item_id: (reg, name, town) for item_id, reg, name, town in db.execute(
-        select(EvidenceItem.id, Candidate.reg_no, Candidate.name, Township.name)
-        .join(Candidate, Candidate.id == EvidenceItem.candidate_id)
-        .join(Township, Township.id == Candidate.township_id)
-        .where(EvidenceItem.id.in_(ids)))} if ids else {}
+    owners = plan_owners(db, {int(i) for p in pairs for i in (p.a, p.b)})
     return render_template("rankings/similarity.html", pairs=pairs, owners=owners,
                            total=len(found))
 

@@ -1,0 +1,46 @@
+"""Forms of the county staff's pages: rankings, townships, exams, the review queue."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, ValidationError
+
+from grader.i18n import reason_text
+from grader.services.townships import parse_target
+from grader.web.candidate_forms import record_id
+
+
+class RoundForm(FlaskForm):
+    """Which round's ranking to preview."""
+
+    round = SelectField(choices=[("1", _l("任务考核第一轮")), ("2", _l("任务考核第二轮")),
+                                 ("interview", _l("面试"))], default="1")
+
+
+def _target(_form: FlaskForm, field: StringField) -> None:
+    """Accept a registration target: a whole number 0..999999."""
+    target, problem = parse_target(field.data or "")
+    if problem:
+        raise ValidationError(reason_text("target_too_large"))
+    field.data = target
+
+
+class TargetForm(FlaskForm):
+    """One township's registration target."""
+
+    target = StringField(_l("报名目标"), validators=[_target])
+
+
+class AdvanceForm(FlaskForm):
+    """The confirmation of a previewed advancement, naming the list previewed."""
+
+    fingerprint = HiddenField(validators=[Length(max=128)])
+
+
+class VerdictForm(FlaskForm):
+    """A person's verdict on one evidence item."""
+
+    item_id = record_id()
+    verdict = SelectField(choices=[("accept", _l("通过")), ("reject", _l("不通过"))],
+                          validators=[InputRequired(reason_text("bad_verdict"))])
+    note = TextAreaField(_l("备注"), filters=[lambda v: (v or "")[:500]])
