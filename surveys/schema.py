@@ -15,12 +15,19 @@ SHANGHAI = timezone(timedelta(hours=8))
 
 
 class SheetError(ValueError):
-    """A file or an argument that cannot be used, with English and Chinese messages."""
+    """A file or an argument that cannot be used: English and Chinese messages, a stable code.
 
-    def __init__(self, en: str, zh: str = "") -> None:
+    `code` and `params` let an application say it in its own words (`bad_csv`, or
+    `missing_column` with `columns`); `zh` is the package's own Chinese for the CLI.
+    """
+
+    def __init__(self, en: str, zh: str = "", code: str = "bad_sheet",
+                 **params: str) -> None:
         super().__init__(en)
         self.en = en
         self.zh = zh or en
+        self.code = code
+        self.params = params
 
 
 @dataclass(frozen=True)

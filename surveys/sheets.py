@@ -99,7 +99,7 @@ def read_table(source: Source) -> Table:
     numbered = [(n, cells) for n, cells in enumerate(grid, start=1)
                 if any(cell_text(c) for c in cells)]
     if not numbered:
-        raise SheetError("the sheet is empty", "表格为空")
+        raise SheetError("the sheet is empty", "表格为空", "no_header")
     (_, header), *rows = numbered
     return Table([cell_text(h) for h in header], rows)
 
@@ -110,7 +110,8 @@ def read_records(source: Source) -> list[dict[str, str]]:
     headers = table.headers
     dup = sorted({h for h in headers if h and headers.count(h) > 1})
     if dup:
-        raise SheetError(f"duplicate column headers: {', '.join(dup)}", "表头重复")
+        raise SheetError(f"duplicate column headers: {', '.join(dup)}", "表头重复",
+                         "duplicate_header")
     return [{h: cell_text(c) for h, c in zip(headers, cells, strict=False) if h} for _, cells in table.rows]
 
 
@@ -122,7 +123,8 @@ def _csv_grid(data: bytes) -> list[Sequence[Any]]:
         return _bounded(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:  # e.g. an unclosed quote running past the field size limit
         raise SheetError(f"the CSV file cannot be read: {exc}",
-                         "CSV文件格式有误（可能有未配对的引号），请用Excel另存为后再导入") from exc
+                         "CSV文件格式有误（可能有未配对的引号），请用Excel另存为后再导入",
+                         "bad_csv") from exc
 
 
 def _bounded(rows: Iterable[Sequence[Any]]) -> list[Sequence[Any]]:
@@ -146,7 +148,8 @@ def _decode(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise SheetError("the CSV file is neither UTF-8 nor GBK text", "CSV 文件编码无法识别（应为 UTF-8 或 GBK）")
+    raise SheetError("the CSV file is neither UTF-8 nor GBK text",
+                     "CSV 文件编码无法识别（应为 UTF-8 或 GBK）", "bad_encoding")
 
 
 def _xlsx_grid(data: bytes) -> list[Sequence[Any]]:
@@ -161,7 +164,7 @@ def _xlsx_grid(data: bytes) -> list[Sequence[Any]]:
     except SheetError:
         raise
     except (zipfile.BadZipFile, InvalidFileException, KeyError, IndexError, ValueError) as exc:
-        raise SheetError("not a readable XLSX file", "无法读取该 XLSX 文件") from exc
+        raise SheetError("not a readable XLSX file", "无法读取该 XLSX 文件", "bad_xlsx") from exc
 
 
 def _sheet_grid(sheet: Any) -> list[Sequence[Any]]:
@@ -186,7 +189,8 @@ def map_headers(headers: list[str], questions: Iterable[Question]) -> dict[int, 
     for index, header in enumerate(headers):
         name = lookup.get(_label(header))
         if name in mapping.values():
-            raise SheetError(f"two columns are both {name}", f"有两列都是「{header}」")
+            raise SheetError(f"two columns are both {name}", f"有两列都是「{header}」",
+                             "two_columns", header=header)
         if name:
             mapping[index] = name
     return mapping
@@ -202,7 +206,7 @@ def _check_columns(mapping: dict[int, str], questions: tuple[Question, ...]) -> 
     if missing:
         en = ", ".join(f"{q.name} ({q.zh})" for q in missing)
         zh = "、".join(q.zh for q in missing)
-        raise SheetError(f"missing columns: {en}", f"缺少列：{zh}")
+        raise SheetError(f"missing columns: {en}", f"缺少列：{zh}", "missing_columns", columns=zh)
 
 
 def import_sheet(source: Source, extra_questions: Iterable[Question | Mapping] = (), *,

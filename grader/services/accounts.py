@@ -3,8 +3,10 @@
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from grader.campaign import Campaign
 from grader.errors import CodedError
 from grader.models import ROLES, Township, User
+from grader.services.reviews import top_up_all
 
 
 TOWNSHIP_ROLES = ("township_staff", "reviewer", "interviewer")  # reviewers skip their own
@@ -39,3 +41,18 @@ def create_user(session: Session, username: str, password: str, role: str,
     session.add(user)
     session.flush()
     return user
+
+
+def create_staff(session: Session, campaign: Campaign, username: str, password: str, role: str,
+                 township: str | None, display_name: str) -> int:
+    """Create a staff account from the admin page; a new reviewer takes waiting reviews.
+
+    Return how many reviews the new reviewer was given (0 for other roles).
+    """
+    user = create_user(session, username, password, role, township, display_name)
+    return top_up_all(session, campaign) if user.role == "reviewer" else 0
+
+
+def staff_accounts(session: Session) -> list[User]:
+    """Return every account but candidates', oldest first."""
+    return list(session.scalars(select(User).where(User.role != "candidate").order_by(User.id)))

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from grader.models import AuditLog, User
@@ -26,3 +27,9 @@ def change(session: Session, actor: User | None, obj: Any, field: str, value: An
     session.flush()
     record(session, actor, action, obj.__tablename__, obj.id, field, before, value, reason)
     return True
+
+
+def latest(session: Session, page: int, per_page: int = 100) -> list[AuditLog]:
+    """Return one page of the log, newest first."""
+    return list(session.scalars(select(AuditLog).order_by(AuditLog.id.desc())
+                                .offset((page - 1) * per_page).limit(per_page)))

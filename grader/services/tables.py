@@ -2,11 +2,18 @@
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
+
+from sqlalchemy.orm import Session
 
 from grader.errors import CodedError
 from surveys import SheetError, sheets
 from surveys.phones import cell_text
+
+
+R = TypeVar("R")
 
 
 class TableError(CodedError):
@@ -40,9 +47,7 @@ def read_table(filename: str, data: bytes, aliases: dict[str, str], max_bytes: i
     except sheets.SheetTooLarge as exc:
         raise TableError("sheet_too_large", exc.en) from exc
     except SheetError as exc:
-        code = "bad_xlsx" if is_xlsx else "no_header" if "empty" in exc.en else \
-            "bad_csv" if "CSV file cannot be read" in exc.en else "bad_encoding"
-        raise TableError(code, exc.en) from exc
+        raise TableError("bad_xlsx" if is_xlsx else exc.code, exc.en, **exc.params) from exc
     fields = [aliases.get(h, h) for h in sheet.headers]
     if unique:
         _refuse_duplicates(sheet.headers, fields)
@@ -60,6 +65,21 @@ def _refuse_duplicates(headers: list[str], fields: list[str]) -> None:
             raise TableError(f"duplicate_header:{header}",
                              f"duplicate column header: {header}{same}")
         first.setdefault(key, header)
+
+
+def all_or_nothing(session: Session, run: Callable[[], R]) -> R:
+    """Run an import in a savepoint and keep none of its rows when any row was bad."""
+    savepoint = session.begin_nested()
+    try:
+        result = run()
+    except BaseException:
+        savepoint.rollback()
+        raise
+    if getattr(result, "errors", None):
+        savepoint.rollback()
+    else:
+        savepoint.commit()
+    return result
 
 
 def write_csv(header: list[str], rows: list[list]) -> bytes:

@@ -142,3 +142,13 @@ def totals(rows: list[dict]) -> dict:
     total = {k: sum(r[k] for r in rows) for k in STAT_COLUMNS}
     total["completion"] = round(total["sat_exam"] / total["target"], 4) if total["target"] else None
     return total
+
+
+def all_townships(session: Session) -> list[Township]:
+    """Return every township in code order."""
+    return list(session.scalars(select(Township).order_by(Township.code)))
+
+
+def set_target(town: Township, target: int) -> None:
+    """Change a township's registration target."""
+    town.target = target

@@ -4,17 +4,16 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from grader.auth.permissions import roles_required
 from grader.campaign import current_campaign
 from grader.db import get_session
-from grader.i18n import ROLES, reason_text
-from grader.models import Township, User
-from grader.services import reviews
-from grader.services.accounts import AccountError, create_user
+from grader.i18n import ROLES
+from grader.services import accounts
+from grader.services.townships import all_townships
+from grader.web.actions import refusal
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -35,20 +34,16 @@ def index():
     """List accounts, create one, and show the campaign file."""
     db = get_session()
     form = UserForm()
-    names = db.scalars(select(Township.name).order_by(Township.code)).all()
-    form.township.choices = [SelectChoice("", "—")] + [SelectChoice(n, n) for n in names]
+    form.township.choices = [SelectChoice("", "—")] + [
+        SelectChoice(t.name, t.name) for t in all_townships(db)]
     if form.validate_on_submit():
-        try:
-            user = create_user(db, form.username.data.strip(), form.password.data,
-                               form.role.data, form.township.data or None,
-                               form.display_name.data or "")
-            added = reviews.top_up_all(db, current_campaign()) if user.role == "reviewer" else 0
-            db.commit()
+        added, problem = refusal(lambda: accounts.create_staff(
+            db, current_campaign(), form.username.data.strip(), form.password.data,
+            form.role.data, form.township.data or None, form.display_name.data or ""))
+        if problem is None:
             flash(_("账号已创建，已补派 %(n)s 份评审任务", n=added) if added else _("账号已创建"),
                   "success")
             return redirect(url_for("admin.index"))
-        except AccountError as err:
-            db.rollback()
-            form.username.errors = [reason_text(err.code)]
-    users = db.scalars(select(User).where(User.role != "candidate").order_by(User.id)).all()
-    return render_template("admin.html", form=form, users=users, campaign=current_campaign())
+        form.username.errors = [problem]
+    return render_template("admin.html", form=form, users=accounts.staff_accounts(db),
+                           campaign=current_campaign())

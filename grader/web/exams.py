@@ -4,15 +4,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 
 from grader.auth.permissions import roles_required
 from grader.campaign import current_campaign
 from grader.db import get_session
-from grader.i18n import reason_text
-from grader.models import AuditLog
+from grader.services import audit
 from grader.services import exams as service
-from grader.web.forms import ConfirmForm, UploadForm
+from grader.web.actions import attempt
+from grader.web.forms import UploadForm
+from grader.web.staff_forms import AdvanceForm
 from grader.web.table_io import import_table
 
 bp = Blueprint("exams", __name__)
@@ -51,19 +51,16 @@ def advance(kind: str):
     kind = _kind(kind)
     db = get_session()
     plan = service.plan_advance(db, current_campaign(), kind)
-    form = ConfirmForm()
+    form = AdvanceForm()
     if form.validate_on_submit():
-        try:
-            moved = service.apply_advance(db, plan, current_user,
-                                          request.form.get("fingerprint", ""))  # the preview's
-        except service.ExamError as err:
-            db.rollback()
-            flash(reason_text(err.code), "error")
+        moved = attempt(lambda: service.apply_advance(db, plan, current_user,
+                                                      form.fingerprint.data or ""))
+        if moved is None:
             return redirect(url_for("exams.advance", kind=kind))
-        db.commit()
         flash(_("已有 %(n)s 人晋级，记录已写入审计日志", n=moved), "success")
         return redirect(url_for("main.dashboard"))
     attr = service.EXAMS[kind][0]
+    form.fingerprint.data = service.fingerprint(plan)  # the list previewed, checked on confirm
     return render_template("exams/advance.html", kind=kind, title=KINDS[kind], plan=plan,
                            attr=attr, form=form, advancing={c.id for c in plan.advancing},
                            fingerprint=service.fingerprint(plan),
@@ -75,6 +72,5 @@ def advance(kind: str):
 def audit_log():
     """Show the latest audit entries, newest first."""
     page = max(request.args.get("page", 1, type=int), 1)
-    rows = get_session().scalars(select(AuditLog).order_by(AuditLog.id.desc())
-                                 .offset((page - 1) * 100).limit(100)).all()
+    rows = audit.latest(get_session(), page)
     return render_template("audit.html", rows=rows, page=page)

@@ -1,32 +1,27 @@
 """Helpers for table uploads and downloads shared by the staff pages."""
 
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import quote
 
 from flask import Response, abort, current_app, flash
 
 from grader.db import get_session
-from grader.i18n import reason_text
-from grader.services.tables import TableError, write_csv, write_xlsx
+from grader.services.tables import all_or_nothing, write_csv, write_xlsx
+from grader.web.actions import attempt
+from grader.web.forms import UploadForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def import_table(form, run: Callable):
-    """Read the uploaded file and run an import; flash a file-level refusal."""
+def import_table(form: UploadForm, run: Callable[[str, bytes, int], Any]) -> Any:
+    """Read the uploaded file and run an import, all or nothing; flash what stopped it."""
     upload = form.file.data
-    data = upload.read()
-    try:
-        result = run(upload.filename or "upload", data, current_app.config["IMPORT_MAX_BYTES"])
-    except TableError as err:
-        get_session().rollback()
-        flash(reason_text(err.code), "error")
-        return None
-    if result.errors:
-        get_session().rollback()
+    data, limit = upload.read(), current_app.config["IMPORT_MAX_BYTES"]
+    result = attempt(lambda: all_or_nothing(
+        get_session(), lambda: run(upload.filename or "upload", data, limit)))
+    if result is not None and result.errors:
         flash(_errors_summary(len(result.errors)), "error")
-    else:
-        get_session().commit()
     return result
 
 

@@ -1,16 +1,17 @@
 """Townships: quota table, import, edits and the statistics table with exports."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from grader.auth.permissions import roles_required
 from grader.db import get_session
-from grader.i18n import reason_text
 from grader.models import Township
+from grader.services import records
 from grader.services import townships as service
+from grader.web.actions import flash_invalid, found
 from grader.web.forms import UploadForm
+from grader.web.staff_forms import TargetForm
 from grader.web.table_io import import_table, send_table
 
 bp = Blueprint("townships", __name__, url_prefix="/townships")
@@ -32,25 +33,20 @@ def index():
         if result is not None and not result.errors:
             flash(_("已导入 %(n)s 个乡镇", n=result.applied), "success")
             return redirect(url_for("townships.index"))
-    towns = db.scalars(select(Township).order_by(Township.code)).all()
-    return render_template("townships/index.html", towns=towns, form=form, result=result)
+    return render_template("townships/index.html", towns=service.all_townships(db), form=form,
+                           result=result)
 
 
 @bp.route("/<int:town_id>", methods=["POST"])
 @roles_required("county_staff")
 def update(town_id: int):
     """Change one township's registration target."""
-    db = get_session()
-    town = db.get(Township, town_id)
-    if town is None:
-        abort(404)
-    target, problem = service.parse_target(request.form.get("target", ""))
-    if problem:
-        flash(reason_text("target_too_large"), "error")
-    else:
-        town.target = target
-        db.commit()
+    town = found(records.get(get_session(), Township, town_id))
+    form = TargetForm()
+    if form.validate_on_submit():
+        service.set_target(town, form.target.data)
         flash(_("已保存"), "success")
+    flash_invalid(form)
     return redirect(url_for("townships.index"))
 
 
