@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from scoring import facts as F
 from scoring import interview, round1, round2
 from scoring.errors import FactsError
+from scoring.facts import Where, candidates, count, get, mapping, moment
 from scoring.policy import Policy, policy_from_dict, policy_to_dict
 from scoring.ranks import Entry, rank_entries
 
@@ -38,7 +38,7 @@ def round_of(facts: dict[str, Any]) -> int | str:
 
 
 def _score(which, facts: dict, policy: Policy) -> tuple[list[Entry], dict, tuple, int]:
-    pairs = F.candidates(facts)
+    pairs = candidates(facts)
     if which == 1:
         start, end = _window(facts, need_end=True)
         cands = [round1.parse_candidate(cid, raw, policy) for cid, raw in pairs]
@@ -55,12 +55,12 @@ def _score(which, facts: dict, policy: Policy) -> tuple[list[Entry], dict, tuple
 
 
 def _window(facts: dict, need_end: bool) -> tuple[datetime, datetime | None]:
-    at = F.Where(None, "window")
-    window = F.mapping(F.get(facts, "window", F.Where(None)), F.Where(None), "window")
-    start = F.moment(F.get(window, "start", at), at, "start")
+    at = Where(None, "window")
+    window = mapping(get(facts, "window", Where(None)), Where(None), "window")
+    start = moment(get(window, "start", at), at, "start")
     if not need_end:
         return start, None
-    end = F.moment(F.get(window, "end", at), at, "end")
+    end = moment(get(window, "end", at), at, "end")
     if end <= start:
         raise (at / "end").fail("must be after window.start")
     return start, end
@@ -69,4 +69,4 @@ def _window(facts: dict, need_end: bool) -> tuple[datetime, datetime | None]:
 def _advance(facts: dict, default: int) -> int:
     if facts.get("advance") is None:
         return default
-    return F.count(facts["advance"], F.Where(None), "advance")
+    return count(facts["advance"], Where(None), "advance")

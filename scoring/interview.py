@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from scoring import facts as F
+from scoring import facts
 from scoring.explain import f2, note, round_score
 from scoring.ranks import Entry
 
@@ -24,12 +24,12 @@ class Candidate:
 
 def parse_candidate(cid: str, raw: dict) -> Candidate:
     """Read one candidate's interview facts."""
-    at = F.Where(cid)
+    at = facts.Where(cid)
     accepts = raw.get("accepts_reassignment")
     if accepts is not None and not isinstance(accepts, bool):
         raise at.fail(f"must be true or false, got {accepts!r}", "accepts_reassignment")
-    return Candidate(cid, F.moment(F.get(raw, "registered_at", at), at, "registered_at"),
-                     F.reviews(raw, "interview_scores", "interviewer", at), accepts)
+    return Candidate(cid, facts.moment(facts.get(raw, "registered_at", at), at, "registered_at"),
+                     facts.reviews(raw, "interview_scores", "interviewer", at), accepts)
 
 
 def interview_score(scores: list[tuple[str, float]]) -> float:
