@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from scoring import facts
 from scoring import round1_notes
-from scoring.explain import review_note, round_score
+from scoring.explain import Note, review_note, round_score
 from scoring.policy import Policy
 from scoring.ranks import Entry
 from scoring.reviews import AdjustedReview, needs_third_review, normalise_grouped
@@ -39,7 +40,7 @@ class Candidate:
     reached: int
 
 
-def parse_candidate(cid: str, raw: dict, policy: Policy) -> Candidate:
+def parse_candidate(cid: str, raw: dict[str, Any], policy: Policy) -> Candidate:
     """Read one candidate's round-1 facts."""
     at = facts.Where(cid)
     raw_tasks = facts.mapping(facts.get(raw, "tasks", at), at, "tasks")
@@ -61,7 +62,7 @@ def parse_candidate(cid: str, raw: dict, policy: Policy) -> Candidate:
     )
 
 
-def _task(raw_tasks: dict, name: str, required: int, at: facts.Where) -> Task:
+def _task(raw_tasks: dict[str, Any], name: str, required: int, at: facts.Where) -> Task:
     raw = raw_tasks.get(name)
     if raw is None:
         raise at.fail("is missing", ("tasks", name))
@@ -86,9 +87,8 @@ def completeness(tasks: dict[str, Task]) -> float:
 
 def completion_time(tasks: dict[str, Task]) -> datetime | None:
     """Return the latest task completion time, or None unless every task is complete."""
-    if any(t.completed_at is None for t in tasks.values()):
-        return None
-    return max(t.completed_at for t in tasks.values())
+    done = [t.completed_at for t in tasks.values() if t.completed_at is not None]
+    return max(done) if len(done) == len(tasks) else None
 
 
 def timeliness(done: datetime | None, start: datetime, end: datetime) -> float:
@@ -111,7 +111,7 @@ def shrunk_rate(confirmed: int, reached: int, p0: float, k: float) -> float:
 
 
 def score_round1(candidates: list[Candidate], start: datetime, end: datetime,
-                 policy: Policy) -> tuple[list[Entry], dict]:
+                 policy: Policy) -> tuple[list[Entry], dict[str, Any]]:
     """Compute every candidate's components, score and explanation."""
     p0 = cohort_rate(candidates)
     by_candidate = normalise_grouped({c.id: c.plan_reviews for c in candidates},
@@ -139,7 +139,7 @@ def _entry(c: Candidate, plan: list[AdjustedReview], start: datetime, end: datet
     return Entry(c.id, score, c.registered_at.timestamp(), tiebreak, components, notes)
 
 
-def _components(values: dict, done: datetime | None, third: bool) -> dict:
+def _components(values: dict[str, float], done: datetime | None, third: bool) -> dict[str, Any]:
     return {
         "completeness": round(values["C"], 4),
         "completion_time": done.isoformat() if done else None,
@@ -151,7 +151,9 @@ def _components(values: dict, done: datetime | None, third: bool) -> dict:
     }
 
 
-def _explain(c, values, times, plan, prior, score, policy) -> list[dict]:
+def _explain(c: Candidate, values: dict[str, float],
+             times: tuple[datetime | None, datetime, datetime], plan: list[AdjustedReview],
+             prior: tuple[float, bool], score: float, policy: Policy) -> list[Note]:
     r1 = policy.round1
     (done, start, end), (p0, third) = times, prior
     notes = [round1_notes.completeness(c.tasks, values["C"]),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from scoring import facts
 from scoring import round2_notes
@@ -27,7 +28,7 @@ class Candidate:
     report_reviews: list[tuple[str, float]]
 
 
-def parse_candidate(cid: str, raw: dict, policy: Policy) -> Candidate:
+def parse_candidate(cid: str, raw: dict[str, Any], policy: Policy) -> Candidate:
     """Read one candidate's round-2 facts."""
     at = facts.Where(cid)
     return Candidate(cid, facts.moment(facts.get(raw, "registered_at", at), at, "registered_at"),
@@ -36,7 +37,7 @@ def parse_candidate(cid: str, raw: dict, policy: Policy) -> Candidate:
                      facts.reviews(raw, "report_reviews", "reviewer", at))
 
 
-def _reports(raw: dict, days: int, at: facts.Where) -> dict[int, datetime]:
+def _reports(raw: dict[str, Any], days: int, at: facts.Where) -> dict[int, datetime]:
     reports: dict[int, datetime] = {}
     for i, item in enumerate(facts.items(facts.get(raw, "reports", at, []), at, "reports")):
         day = facts.day(item.get("day"), at, ("reports", i, "day"), days)
@@ -45,7 +46,7 @@ def _reports(raw: dict, days: int, at: facts.Where) -> dict[int, datetime]:
     return reports
 
 
-def _messages(raw: dict, days: int, at: facts.Where) -> dict[int, int]:
+def _messages(raw: dict[str, Any], days: int, at: facts.Where) -> dict[int, int]:
     messages: dict[int, int] = {}
     for i, item in enumerate(facts.items(facts.get(raw, "messages", at, []), at, "messages")):
         day = facts.day(item.get("day"), at, ("messages", i, "day"), days)
@@ -54,7 +55,7 @@ def _messages(raw: dict, days: int, at: facts.Where) -> dict[int, int]:
     return messages
 
 
-def _metrics(raw: dict, r2: Round2Policy, at: facts.Where) -> dict[str, float]:
+def _metrics(raw: dict[str, Any], r2: Round2Policy, at: facts.Where) -> dict[str, float]:
     values = facts.mapping(facts.get(raw, "metrics", at), at, "metrics")
     unknown = sorted(set(values) - set(r2.metrics))
     if unknown:
@@ -83,7 +84,7 @@ def capped_messages(messages: dict[int, int], cap: int) -> int:
 
 
 def score_round2(candidates: list[Candidate], start: datetime,
-                 policy: Policy) -> tuple[list[Entry], dict]:
+                 policy: Policy) -> tuple[list[Entry], dict[str, Any]]:
     """Compute every candidate's components, score and explanation."""
     r2 = policy.round2
     metric_pct = {m: percentile_ranks([c.metrics[m] for c in candidates]) for m in r2.metrics}
@@ -98,8 +99,8 @@ def score_round2(candidates: list[Candidate], start: datetime,
     return entries, {}
 
 
-def _entry(c: Candidate, cohort: tuple, reviews: list[AdjustedReview], start: datetime,
-           r2: Round2Policy) -> Entry:
+def _entry(c: Candidate, cohort: tuple[dict[str, float], int, float],
+           reviews: list[AdjustedReview], start: datetime, r2: Round2Policy) -> Entry:
     pct, messages, message_pct = cohort
     credits = report_credits(c.reports, start, r2)
     active = sum(1 for n in c.messages.values() if n > 0)
@@ -119,7 +120,8 @@ def _entry(c: Candidate, cohort: tuple, reviews: list[AdjustedReview], start: da
     return Entry(c.id, score, c.registered_at.timestamp(), tiebreak, components, notes)
 
 
-def _components(v: dict, pct: dict, activity: tuple) -> dict:
+def _components(v: dict[str, float], pct: dict[str, float],
+                activity: tuple[int, float, int]) -> dict[str, Any]:
     messages, message_pct, active = activity
     return {"timeliness": round_score(v["T2"]), "operations": round_score(v["O"]),
             "metric_percentiles": {m: round_score(p) for m, p in pct.items()},
