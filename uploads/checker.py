@@ -1,15 +1,17 @@
 """Check task screenshots: validate, read in two OCR tiers, apply rules, find duplicates."""
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from typing import Any
 
 import imagehash
 from PIL import Image
 
 from uploads import fields
 from uploads.dupindex import DupIndex, Match, content_key
-from uploads.ocr import OcrError, OcrResult, read_tier1, read_tier2, reread_line
+from uploads.ocr import Line, OcrError, OcrResult, read_tier1, read_tier2, reread_line
 from uploads.rules import TaskRules, local_now, order_reasons, time_reasons, verdict_of
 from uploads.storage import sha256_of
 from uploads.validate import DEFAULT_LIMITS, Limits, UploadRefused, validate_image
@@ -36,7 +38,7 @@ class Verdict:
     phone: str | None = None
     content_key: str | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Return the verdict as a plain dict, contract fields first."""
         return asdict(self)
 
@@ -66,7 +68,7 @@ def read_screenshot(img: Image.Image, rules: TaskRules, now: datetime,
 
 
 def _find(result: OcrResult, img: Image.Image, rules: TaskRules, now: datetime,
-          reread=None) -> fields.Findings:
+          reread: Callable[[Line], str] | None = None) -> fields.Findings:
     """Apply the task's field finders to OCR lines."""
     if rules.task == "app_download":
         return fields.read_app(result.lines, rules)
