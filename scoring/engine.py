@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from scoring import facts as F
 from scoring import interview, round1, round2
 from scoring.errors import FactsError
+from scoring.facts import Where, candidates, count, get, mapping, moment
 from scoring.policy import Policy, policy_from_dict, policy_to_dict
 from scoring.ranks import Entry, rank_entries
 
-_ROUNDS = {1: 1, 2: 2, 3: "interview", "interview": "interview"}
+_ROUNDS: dict[int | str, int | str] = {1: 1, 2: 2, 3: "interview", "interview": "interview"}
 
 
 def rank_facts(facts: dict[str, Any], policy: Policy | None = None) -> dict[str, Any]:
@@ -37,15 +37,17 @@ def round_of(facts: dict[str, Any]) -> int | str:
     return _ROUNDS[value]
 
 
-def _score(which, facts: dict, policy: Policy) -> tuple[list[Entry], dict, tuple, int]:
-    pairs = F.candidates(facts)
+def _score(which: int | str, facts: dict[str, Any],
+           policy: Policy) -> tuple[list[Entry], dict[str, Any], tuple[str, ...], int]:
+    pairs = candidates(facts)
     if which == 1:
-        start, end = _window(facts, need_end=True)
+        start = _start(facts)
+        end = _end(facts, start)
         cands = [round1.parse_candidate(cid, raw, policy) for cid, raw in pairs]
         entries, cohort = round1.score_round1(cands, start, end, policy)
         return entries, cohort, round1.TIEBREAKS, policy.round1.advance
     if which == 2:
-        start, _ = _window(facts, need_end=False)
+        start = _start(facts)
         cands2 = [round2.parse_candidate(cid, raw, policy) for cid, raw in pairs]
         entries, cohort = round2.score_round2(cands2, start, policy)
         return entries, cohort, round2.TIEBREAKS, policy.round2.advance
@@ -54,19 +56,24 @@ def _score(which, facts: dict, policy: Policy) -> tuple[list[Entry], dict, tuple
     return entries, cohort, interview.TIEBREAKS, policy.interview.advance
 
 
-def _window(facts: dict, need_end: bool) -> tuple[datetime, datetime | None]:
-    at = F.Where(None, "window")
-    window = F.mapping(F.get(facts, "window", F.Where(None)), F.Where(None), "window")
-    start = F.moment(F.get(window, "start", at), at, "start")
-    if not need_end:
-        return start, None
-    end = F.moment(F.get(window, "end", at), at, "end")
+def _window(facts: dict[str, Any]) -> dict[str, Any]:
+    return mapping(get(facts, "window", Where(None)), Where(None), "window")
+
+
+def _start(facts: dict[str, Any]) -> datetime:
+    at = Where(None, "window")
+    return moment(get(_window(facts), "start", at), at, "start")
+
+
+def _end(facts: dict[str, Any], start: datetime) -> datetime:
+    at = Where(None, "window")
+    end = moment(get(_window(facts), "end", at), at, "end")
     if end <= start:
         raise (at / "end").fail("must be after window.start")
-    return start, end
+    return end
 
 
-def _advance(facts: dict, default: int) -> int:
+def _advance(facts: dict[str, Any], default: int) -> int:
     if facts.get("advance") is None:
         return default
-    return F.count(facts["advance"], F.Where(None), "advance")
+    return count(facts["advance"], Where(None), "advance")

@@ -11,7 +11,13 @@ third_review, score, tie_above, tie_below, advances, below_cutoff.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from scoring.reviews import AdjustedReview
+
+# One explanation note: {"code", "args", "en", "zh"}.
+Note = dict[str, Any]
 
 TIEBREAK_WORDS = {
     "completion_time": ("earlier completion time", "完成时间更早"),
@@ -48,12 +54,13 @@ def zh(name: str) -> str:
     return ZH_NAMES.get(name, name)
 
 
-def note(code: str, args: dict[str, Any], en: str, zh: str) -> dict[str, Any]:
+def note(code: str, args: dict[str, Any], en: str, zh: str) -> Note:
     """Return one explanation note."""
     return {"code": code, "args": args, "en": en, "zh": zh}
 
 
-def review_note(code: str, label: tuple[str, str], reviews: list, mean: float) -> dict:
+def review_note(code: str, label: tuple[str, str], reviews: list[AdjustedReview],
+                mean: float) -> Note:
     """Explain a mean of reviewer scores, showing each normalisation."""
     en_label, zh_label = label
     if not reviews:
@@ -70,7 +77,7 @@ def review_note(code: str, label: tuple[str, str], reviews: list, mean: float) -
                 f"{zh_label} = {len(reviews)} 个评审分的平均 = {value:.2f}({zh})")
 
 
-def tie_note(code: str, other: str, other_rank: int, score: float, criterion: str) -> dict:
+def tie_note(code: str, other: str, other_rank: int, score: float, criterion: str) -> Note:
     """Explain how a tie on the rounded score with a neighbour was broken."""
     en_word, zh_word = TIEBREAK_WORDS[criterion]
     shown = f2(score)
@@ -87,7 +94,8 @@ def tie_note(code: str, other: str, other_rank: int, score: float, criterion: st
                 f"与 {other}(第 {other_rank} 名)同为 {shown} 分,本人{zh_word},排在前面")
 
 
-def placement_note(rank: int, total: int, advance: int, score: float, cutoff: float | None):
+def placement_note(rank: int, total: int, advance: int, score: float,
+                   cutoff: float | None) -> Note:
     """Explain whether the candidate is inside the best N."""
     args = {"rank": rank, "of": total, "advance": advance, "cutoff": cutoff}
     if rank <= advance:

@@ -39,7 +39,7 @@ def _wrong(expected: str, value: Any) -> str:
     return "is missing" if value is None else f"must be {expected}, got {value!r}"
 
 
-def get(obj: dict, key: str, where: Where, default: Any = ...) -> Any:
+def get(obj: dict[str, Any], key: str, where: Where, default: Any = ...) -> Any:
     """Return obj[key], the default when absent or null, or raise naming the missing field."""
     value = obj.get(key)
     if value is not None:
@@ -49,14 +49,14 @@ def get(obj: dict, key: str, where: Where, default: Any = ...) -> Any:
     return default
 
 
-def mapping(value: Any, where: Where, key: object = None) -> dict:
+def mapping(value: Any, where: Where, key: object = None) -> dict[str, Any]:
     """Return value if it is a JSON object."""
     if not isinstance(value, dict):
         raise where.fail(f"must be an object, got {type(value).__name__}", key)
     return value
 
 
-def items(value: Any, where: Where, key: object = None) -> list[dict]:
+def items(value: Any, where: Where, key: object = None) -> list[dict[str, Any]]:
     """Return value if it is a list of JSON objects."""
     if not isinstance(value, list):
         raise where.fail(f"must be a list, got {type(value).__name__}", key)
@@ -106,7 +106,7 @@ def moment(value: Any, where: Where, key: object = None) -> datetime:
     return parsed
 
 
-def candidate_id(raw: dict, index: int, seen: set[str]) -> str:
+def candidate_id(raw: dict[str, Any], index: int, seen: set[str]) -> str:
     """Return the candidate's id, checking it is a unique non-empty string."""
     value = raw.get("id")
     if not isinstance(value, str) or not value:
@@ -117,14 +117,14 @@ def candidate_id(raw: dict, index: int, seen: set[str]) -> str:
     return value
 
 
-def candidates(facts: dict) -> list[tuple[str, dict]]:
+def candidates(facts: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     """Return (id, raw candidate) pairs after checking the list and the ids."""
     raw = items(get(facts, "candidates", Where(None)), Where(None), "candidates")
     seen: set[str] = set()
     return [(candidate_id(c, i, seen), c) for i, c in enumerate(raw)]
 
 
-def reviews(raw: dict, key: str, who: str, where: Where) -> list[tuple[str, float]]:
+def reviews(raw: dict[str, Any], key: str, who: str, where: Where) -> list[tuple[str, float]]:
     """Return the (reviewer, score) pairs listed under key, scores on 0..100."""
     result = []
     for i, entry in enumerate(items(get(raw, key, where, []), where, key)):

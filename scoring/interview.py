@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from scoring import facts as F
-from scoring.explain import f2, note, round_score
+from scoring import facts
+from scoring.explain import Note, f2, note, round_score
 from scoring.ranks import Entry
 
 TIEBREAKS: tuple[str, ...] = ()
@@ -22,14 +23,14 @@ class Candidate:
     accepts_reassignment: bool | None
 
 
-def parse_candidate(cid: str, raw: dict) -> Candidate:
+def parse_candidate(cid: str, raw: dict[str, Any]) -> Candidate:
     """Read one candidate's interview facts."""
-    at = F.Where(cid)
+    at = facts.Where(cid)
     accepts = raw.get("accepts_reassignment")
     if accepts is not None and not isinstance(accepts, bool):
         raise at.fail(f"must be true or false, got {accepts!r}", "accepts_reassignment")
-    return Candidate(cid, F.moment(F.get(raw, "registered_at", at), at, "registered_at"),
-                     F.reviews(raw, "interview_scores", "interviewer", at), accepts)
+    return Candidate(cid, facts.moment(facts.get(raw, "registered_at", at), at, "registered_at"),
+                     facts.reviews(raw, "interview_scores", "interviewer", at), accepts)
 
 
 def interview_score(scores: list[tuple[str, float]]) -> float:
@@ -37,7 +38,7 @@ def interview_score(scores: list[tuple[str, float]]) -> float:
     return sum(s for _, s in scores) / len(scores) if scores else 0.0
 
 
-def score_interview(candidates: list[Candidate]) -> tuple[list[Entry], dict]:
+def score_interview(candidates: list[Candidate]) -> tuple[list[Entry], dict[str, Any]]:
     """Compute every candidate's interview score and explanation."""
     return [_entry(c) for c in candidates], {}
 
@@ -50,7 +51,7 @@ def _entry(c: Candidate) -> Entry:
                  [_score_note(c.scores, value), _reassignment_note(c.accepts_reassignment)])
 
 
-def _score_note(scores: list[tuple[str, float]], value: float) -> dict:
+def _score_note(scores: list[tuple[str, float]], value: float) -> Note:
     if not scores:
         return note("interview", {"value": 0.0, "scores": []},
                     "Interview score = 0: no interviewer scores",
@@ -61,7 +62,7 @@ def _score_note(scores: list[tuple[str, float]], value: float) -> dict:
                 f"面试成绩 = 平均({parts}) = {f2(value)}")
 
 
-def _reassignment_note(accepts: bool | None) -> dict:
+def _reassignment_note(accepts: bool | None) -> Note:
     en = {True: "yes", False: "no", None: "not recorded"}[accepts]
     zh = {True: "是", False: "否", None: "未登记"}[accepts]
     return note("reassignment", {"accepts": accepts},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,7 +97,7 @@ def policy_from_dict(data: dict[str, Any] | None) -> Policy:
     return policy
 
 
-def _reject_unknown(data: dict, known: Any, where: str) -> None:
+def _reject_unknown(data: dict[str, Any], known: Any, where: str) -> None:
     unknown = sorted(set(data) - set(known))
     if unknown:
         raise PolicyError(f"{where}: unknown key(s) {', '.join(map(str, unknown))}")
@@ -121,7 +122,7 @@ def _is_counts(value: Any) -> bool:
 
 
 # (type of the default, test for the stored value, what it must be, conversion)
-_KINDS = (
+_KINDS: tuple[tuple[type, Callable[[Any], bool], str, Callable[[Any], Any]], ...] = (
     (int, lambda v: isinstance(v, int), "an integer", int),
     (float, lambda v: isinstance(v, (int, float)), "a number", float),
     (str, lambda v: isinstance(v, str), "a string", str),

@@ -45,7 +45,7 @@ class Ranked:
                 "explain": self.explain}
 
 
-def sort_key(entry: Entry) -> tuple:
+def sort_key(entry: Entry) -> tuple[Any, ...]:
     """Return the full ordering key: rounded score descending, tie-breaks, registration, id."""
     return (-round_score(entry.score), *entry.tiebreak, entry.registered_at, entry.id)
 
@@ -69,7 +69,7 @@ def rank_entries(entries: list[Entry], advance: int, tiebreak_names: Sequence[st
     return ranked
 
 
-def _deciding(ahead: tuple, behind: tuple, names: Sequence[str]) -> str:
+def _deciding(ahead: tuple[Any, ...], behind: tuple[Any, ...], names: Sequence[str]) -> str:
     for name, a, b in zip(names, ahead, behind, strict=True):
         if a != b:
             return name
@@ -87,4 +87,5 @@ def percentile_ranks(values: Sequence[float]) -> list[float]:
                                    return_inverse=True, return_counts=True)
     starts = np.cumsum(counts) - counts  # values strictly below each distinct value
     average_rank = starts + (counts + 1) / 2.0
-    return (100.0 * (average_rank[inverse] - 1.0) / (n - 1)).tolist()
+    ranks: list[float] = (100.0 * (average_rank[inverse] - 1.0) / (n - 1)).tolist()
+    return ranks

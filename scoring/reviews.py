@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from scoring.explain import f2
 
@@ -34,7 +35,7 @@ class AdjustedReview:
     cohort_sd: float
     min_scores: int
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """Return the review as JSON-ready data."""
         return {"reviewer": self.reviewer, "raw": self.raw,
                 "adjusted": round(self.adjusted, 4), "rule": self.rule}
@@ -98,7 +99,8 @@ def normalise_grouped(
     return result
 
 
-def _adjust(reviewer, score, stats, cohort_mean, cohort_sd, min_scores) -> AdjustedReview:
+def _adjust(reviewer: str, score: float, stats: ReviewerStats, cohort_mean: float,
+            cohort_sd: float, min_scores: int) -> AdjustedReview:
     if stats.count < min_scores:
         rule, adjusted = "few_scores", score
     elif stats.sd < _FLAT:

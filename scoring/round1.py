@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from scoring import facts as F
-from scoring import round1_notes as N
-from scoring.explain import review_note, round_score
+from scoring import facts
+from scoring import round1_notes
+from scoring.explain import Note, review_note, round_score
 from scoring.policy import Policy
 from scoring.ranks import Entry
 from scoring.reviews import AdjustedReview, needs_third_review, normalise_grouped
@@ -39,44 +40,44 @@ class Candidate:
     reached: int
 
 
-def parse_candidate(cid: str, raw: dict, policy: Policy) -> Candidate:
+def parse_candidate(cid: str, raw: dict[str, Any], policy: Policy) -> Candidate:
     """Read one candidate's round-1 facts."""
-    at = F.Where(cid)
-    raw_tasks = F.mapping(F.get(raw, "tasks", at), at, "tasks")
+    at = facts.Where(cid)
+    raw_tasks = facts.mapping(facts.get(raw, "tasks", at), at, "tasks")
     if raw_tasks.keys() - policy.round1.tasks.keys():
         unknown = ", ".join(sorted(raw_tasks.keys() - policy.round1.tasks.keys()))
         raise at.fail(f"has unknown task(s) {unknown}", "tasks")
     tasks = {name: _task(raw_tasks, name, required, at)
              for name, required in policy.round1.tasks.items()}
-    checks = F.mapping(raw.get("spot_checks") or {}, at, "spot_checks")
+    checks = facts.mapping(raw.get("spot_checks") or {}, at, "spot_checks")
     if checks.keys() - set(OUTCOMES):
         unknown = ", ".join(sorted(checks.keys() - set(OUTCOMES)))
         raise at.fail(f"has unknown outcome(s) {unknown}", "spot_checks")
-    calls = {k: F.count(checks.get(k, 0), at, ("spot_checks", k)) for k in OUTCOMES}
+    calls = {k: facts.count(checks.get(k, 0), at, ("spot_checks", k)) for k in OUTCOMES}
     return Candidate(
-        cid, F.moment(F.get(raw, "registered_at", at), at, "registered_at"), tasks,
-        F.reviews(raw, "plan_reviews", "reviewer", at),
-        F.count(F.get(raw, "survey_valid", at), at, "survey_valid"),
+        cid, facts.moment(facts.get(raw, "registered_at", at), at, "registered_at"), tasks,
+        facts.reviews(raw, "plan_reviews", "reviewer", at),
+        facts.count(facts.get(raw, "survey_valid", at), at, "survey_valid"),
         calls["confirmed"], calls["confirmed"] + calls["denied"] + calls["wrong_number"],
     )
 
 
-def _task(raw_tasks: dict, name: str, required: int, at: F.Where) -> Task:
+def _task(raw_tasks: dict[str, Any], name: str, required: int, at: facts.Where) -> Task:
     raw = raw_tasks.get(name)
     if raw is None:
         raise at.fail("is missing", ("tasks", name))
-    F.mapping(raw, at, ("tasks", name))
+    facts.mapping(raw, at, ("tasks", name))
     given = raw.get("required", required)
     if given != required:
         raise at.fail(f"is {given!r} but the policy requires {required}",
                       ("tasks", name, "required"))
-    accepted = min(F.count(raw.get("accepted"), at, ("tasks", name, "accepted")), required)
+    accepted = min(facts.count(raw.get("accepted"), at, ("tasks", name, "accepted")), required)
     if accepted < required:
         return Task(accepted, required, None)
     done = raw.get("completed_at")
     if done is None:
         raise at.fail("is missing although the task is complete", ("tasks", name, "completed_at"))
-    return Task(accepted, required, F.moment(done, at, ("tasks", name, "completed_at")))
+    return Task(accepted, required, facts.moment(done, at, ("tasks", name, "completed_at")))
 
 
 def completeness(tasks: dict[str, Task]) -> float:
@@ -86,9 +87,8 @@ def completeness(tasks: dict[str, Task]) -> float:
 
 def completion_time(tasks: dict[str, Task]) -> datetime | None:
     """Return the latest task completion time, or None unless every task is complete."""
-    if any(t.completed_at is None for t in tasks.values()):
-        return None
-    return max(t.completed_at for t in tasks.values())
+    done = [t.completed_at for t in tasks.values() if t.completed_at is not None]
+    return max(done) if len(done) == len(tasks) else None
 
 
 def timeliness(done: datetime | None, start: datetime, end: datetime) -> float:
@@ -111,7 +111,7 @@ def shrunk_rate(confirmed: int, reached: int, p0: float, k: float) -> float:
 
 
 def score_round1(candidates: list[Candidate], start: datetime, end: datetime,
-                 policy: Policy) -> tuple[list[Entry], dict]:
+                 policy: Policy) -> tuple[list[Entry], dict[str, Any]]:
     """Compute every candidate's components, score and explanation."""
     p0 = cohort_rate(candidates)
     by_candidate = normalise_grouped({c.id: c.plan_reviews for c in candidates},
@@ -139,7 +139,7 @@ def _entry(c: Candidate, plan: list[AdjustedReview], start: datetime, end: datet
     return Entry(c.id, score, c.registered_at.timestamp(), tiebreak, components, notes)
 
 
-def _components(values: dict, done: datetime | None, third: bool) -> dict:
+def _components(values: dict[str, float], done: datetime | None, third: bool) -> dict[str, Any]:
     return {
         "completeness": round(values["C"], 4),
         "completion_time": done.isoformat() if done else None,
@@ -151,13 +151,16 @@ def _components(values: dict, done: datetime | None, third: bool) -> dict:
     }
 
 
-def _explain(c, values, times, plan, prior, score, policy) -> list[dict]:
+def _explain(c: Candidate, values: dict[str, float],
+             times: tuple[datetime | None, datetime, datetime], plan: list[AdjustedReview],
+             prior: tuple[float, bool], score: float, policy: Policy) -> list[Note]:
     r1 = policy.round1
     (done, start, end), (p0, third) = times, prior
-    notes = [N.completeness(c.tasks, values["C"]), N.completion(c.tasks, done),
-             N.timeliness(values["T"], done, start, end),
+    notes = [round1_notes.completeness(c.tasks, values["C"]),
+             round1_notes.completion(c.tasks, done),
+             round1_notes.timeliness(values["T"], done, start, end),
              review_note("plan", ("Plan P", "计划书 P"), plan, values["P"]),
-             N.survey(c, values, p0, r1)]
+             round1_notes.survey(c, values, p0, r1)]
     if third:
-        notes.append(N.third_review(policy.reviews.third_review_gap))
-    return [*notes, N.quality(values, r1), N.score(values, score, r1)]
+        notes.append(round1_notes.third_review(policy.reviews.third_review_gap))
+    return [*notes, round1_notes.quality(values, r1), round1_notes.score(values, score, r1)]

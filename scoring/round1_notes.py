@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from scoring.explain import f2, f4, note, round_score, zh
+from scoring.explain import Note, f2, f4, note, round_score, zh
 from scoring.policy import Round1Policy
 
+if TYPE_CHECKING:
+    from scoring.round1 import Candidate, Task
 
-def completeness(tasks: dict, value: float) -> dict:
+
+def completeness(tasks: dict[str, Task], value: float) -> Note:
     """Explain C."""
     parts = ", ".join(f"{name} {t.accepted}/{t.required}" for name, t in tasks.items())
     zh_parts = ", ".join(f"{zh(name)} {t.accepted}/{t.required}" for name, t in tasks.items())
@@ -19,7 +23,7 @@ def completeness(tasks: dict, value: float) -> dict:
                 f"完成度 C = 平均({zh_parts}) = {f4(value)}")
 
 
-def completion(tasks: dict, done: datetime | None) -> dict:
+def completion(tasks: dict[str, Task], done: datetime | None) -> Note:
     """Explain the completion time, or which tasks are unfinished."""
     if done is not None:
         stamp = done.isoformat()
@@ -35,7 +39,7 @@ def completion(tasks: dict, done: datetime | None) -> dict:
                 f"任务未全部完成({zh_parts}):无完成时间,同分时排在已完成者之后")
 
 
-def timeliness(value: float, done: datetime | None, start: datetime, end: datetime) -> dict:
+def timeliness(value: float, done: datetime | None, start: datetime, end: datetime) -> Note:
     """Explain T with the hours left before the window end."""
     if done is None:
         return note("timeliness", {"value": 0.0},
@@ -51,7 +55,7 @@ def timeliness(value: float, done: datetime | None, start: datetime, end: dateti
                 f"{calc.replace('clipped to', '限于')}")
 
 
-def survey(c, values: dict, p0: float, r1: Round1Policy) -> dict:
+def survey(c: Candidate, values: dict[str, float], p0: float, r1: Round1Policy) -> Note:
     """Explain S = 100 × V × R with the shrunk confirmation rate."""
     required = r1.tasks[r1.survey_task]
     k = r1.shrinkage_k
@@ -68,14 +72,14 @@ def survey(c, values: dict, p0: float, r1: Round1Policy) -> dict:
                 f"全体确认率 p0 = {f4(p0)})")
 
 
-def third_review(gap: float) -> dict:
+def third_review(gap: float) -> Note:
     """Flag a plan whose two reviews are too far apart."""
     return note("third_review", {"gap": gap},
                 f"Plan reviews differ by more than {gap:g} points: a third review is due",
                 f"计划书两次评分相差超过 {gap:g} 分,需第三位评审")
 
 
-def quality(values: dict, r1: Round1Policy) -> dict:
+def quality(values: dict[str, float], r1: Round1Policy) -> Note:
     """Explain Q."""
     wp, ws = f"{r1.weight_plan:g}", f"{r1.weight_survey:g}"
     calc = f"{wp} × {f2(values['P'])} + {ws} × {f2(values['S'])} = {f2(values['Q'])}"
@@ -84,7 +88,7 @@ def quality(values: dict, r1: Round1Policy) -> dict:
                 f"质量 Q = {wp} P + {ws} S = {calc}")
 
 
-def score(values: dict, value: float, r1: Round1Policy) -> dict:
+def score(values: dict[str, float], value: float, r1: Round1Policy) -> Note:
     """Explain the round-1 score."""
     wt, wq = f"{r1.weight_timeliness:g}", f"{r1.weight_quality:g}"
     calc = (f"{f4(values['C'])} × ({wt} × {f2(values['T'])} + {wq} × {f2(values['Q'])})"

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from scoring import facts as F
-from scoring import round2_notes as N
+from scoring import facts
+from scoring import round2_notes
 from scoring.explain import review_note, round_score
 from scoring.policy import Policy, Round2Policy
 from scoring.ranks import Entry, percentile_ranks
@@ -27,39 +28,39 @@ class Candidate:
     report_reviews: list[tuple[str, float]]
 
 
-def parse_candidate(cid: str, raw: dict, policy: Policy) -> Candidate:
+def parse_candidate(cid: str, raw: dict[str, Any], policy: Policy) -> Candidate:
     """Read one candidate's round-2 facts."""
-    at = F.Where(cid)
-    return Candidate(cid, F.moment(F.get(raw, "registered_at", at), at, "registered_at"),
+    at = facts.Where(cid)
+    return Candidate(cid, facts.moment(facts.get(raw, "registered_at", at), at, "registered_at"),
                      _reports(raw, policy.round2.days, at), _metrics(raw, policy.round2, at),
                      _messages(raw, policy.round2.days, at),
-                     F.reviews(raw, "report_reviews", "reviewer", at))
+                     facts.reviews(raw, "report_reviews", "reviewer", at))
 
 
-def _reports(raw: dict, days: int, at: F.Where) -> dict[int, datetime]:
+def _reports(raw: dict[str, Any], days: int, at: facts.Where) -> dict[int, datetime]:
     reports: dict[int, datetime] = {}
-    for i, item in enumerate(F.items(F.get(raw, "reports", at, []), at, "reports")):
-        day = F.day(item.get("day"), at, ("reports", i, "day"), days)
-        when = F.moment(item.get("submitted_at"), at, ("reports", i, "submitted_at"))
+    for i, item in enumerate(facts.items(facts.get(raw, "reports", at, []), at, "reports")):
+        day = facts.day(item.get("day"), at, ("reports", i, "day"), days)
+        when = facts.moment(item.get("submitted_at"), at, ("reports", i, "submitted_at"))
         reports[day] = min(when, reports.get(day, when))  # a resubmission keeps the first
     return reports
 
 
-def _messages(raw: dict, days: int, at: F.Where) -> dict[int, int]:
+def _messages(raw: dict[str, Any], days: int, at: facts.Where) -> dict[int, int]:
     messages: dict[int, int] = {}
-    for i, item in enumerate(F.items(F.get(raw, "messages", at, []), at, "messages")):
-        day = F.day(item.get("day"), at, ("messages", i, "day"), days)
-        n = F.count(item.get("count"), at, ("messages", i, "count"))
+    for i, item in enumerate(facts.items(facts.get(raw, "messages", at, []), at, "messages")):
+        day = facts.day(item.get("day"), at, ("messages", i, "day"), days)
+        n = facts.count(item.get("count"), at, ("messages", i, "count"))
         messages[day] = messages.get(day, 0) + n  # DingTalk and WeChat add up per day
     return messages
 
 
-def _metrics(raw: dict, r2: Round2Policy, at: F.Where) -> dict[str, float]:
-    values = F.mapping(F.get(raw, "metrics", at), at, "metrics")
+def _metrics(raw: dict[str, Any], r2: Round2Policy, at: facts.Where) -> dict[str, float]:
+    values = facts.mapping(facts.get(raw, "metrics", at), at, "metrics")
     unknown = sorted(set(values) - set(r2.metrics))
     if unknown:
         raise at.fail(f"has unknown metric(s) {', '.join(unknown)}", "metrics")
-    return {m: F.number(values.get(m), at, ("metrics", m)) for m in r2.metrics}
+    return {m: facts.number(values.get(m), at, ("metrics", m)) for m in r2.metrics}
 
 
 def report_credits(reports: dict[int, datetime], start: datetime, r2: Round2Policy) -> list[float]:
@@ -83,7 +84,7 @@ def capped_messages(messages: dict[int, int], cap: int) -> int:
 
 
 def score_round2(candidates: list[Candidate], start: datetime,
-                 policy: Policy) -> tuple[list[Entry], dict]:
+                 policy: Policy) -> tuple[list[Entry], dict[str, Any]]:
     """Compute every candidate's components, score and explanation."""
     r2 = policy.round2
     metric_pct = {m: percentile_ranks([c.metrics[m] for c in candidates]) for m in r2.metrics}
@@ -98,8 +99,8 @@ def score_round2(candidates: list[Candidate], start: datetime,
     return entries, {}
 
 
-def _entry(c: Candidate, cohort: tuple, reviews: list[AdjustedReview], start: datetime,
-           r2: Round2Policy) -> Entry:
+def _entry(c: Candidate, cohort: tuple[dict[str, float], int, float],
+           reviews: list[AdjustedReview], start: datetime, r2: Round2Policy) -> Entry:
     pct, messages, message_pct = cohort
     credits = report_credits(c.reports, start, r2)
     active = sum(1 for n in c.messages.values() if n > 0)
@@ -110,15 +111,17 @@ def _entry(c: Candidate, cohort: tuple, reviews: list[AdjustedReview], start: da
     score = (r2.weight_timeliness * v["T2"] + r2.weight_operations * v["O"]
              + r2.weight_activity * v["A"] + r2.weight_reports * v["Pq"])
     components = _components(v, pct, (messages, message_pct, active))
-    notes = [N.reports(credits, set(c.reports), v["T2"]), N.operations(c.metrics, pct, v["O"]),
-             N.activity((messages, message_pct, active), v["A"], r2),
+    notes = [round2_notes.reports(credits, set(c.reports), v["T2"]),
+             round2_notes.operations(c.metrics, pct, v["O"]),
+             round2_notes.activity((messages, message_pct, active), v["A"], r2),
              review_note("report_quality", ("Report quality Pq", "日报质量 Pq"), reviews, v["Pq"]),
-             N.score(v, score, r2)]
+             round2_notes.score(v, score, r2)]
     tiebreak = (-round(v["T2"], 9), -round(v["O"], 9))
     return Entry(c.id, score, c.registered_at.timestamp(), tiebreak, components, notes)
 
 
-def _components(v: dict, pct: dict, activity: tuple) -> dict:
+def _components(v: dict[str, float], pct: dict[str, float],
+                activity: tuple[int, float, int]) -> dict[str, Any]:
     messages, message_pct, active = activity
     return {"timeliness": round_score(v["T2"]), "operations": round_score(v["O"]),
             "metric_percentiles": {m: round_score(p) for m, p in pct.items()},

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scoring.explain import f2, note, round_score, zh
+from scoring.explain import Note, f2, note, round_score, zh
 from scoring.policy import Round2Policy
 
 def _day(credit: float, sent: bool) -> tuple[str, str]:
@@ -13,7 +13,7 @@ def _day(credit: float, sent: bool) -> tuple[str, str]:
     return (f"late {credit:g}", f"迟交 {credit:g}") if credit else ("too late 0", "过晚 0")
 
 
-def reports(credits: list[float], sent_days: set[int], value: float) -> dict:
+def reports(credits: list[float], sent_days: set[int], value: float) -> Note:
     """Explain T2 day by day."""
     words = [_day(c, d in sent_days) for d, c in enumerate(credits, 1)]
     en = ", ".join(f"day {d} {w[0]}" for d, w in enumerate(words, 1))
@@ -23,7 +23,7 @@ def reports(credits: list[float], sent_days: set[int], value: float) -> dict:
                 f"日报及时性 T2 = 100 × 每日得分平均 = {f2(value)}({zh})")
 
 
-def operations(metrics: dict, pct: dict, value: float) -> dict:
+def operations(metrics: dict[str, float], pct: dict[str, float], value: float) -> Note:
     """Explain O as the mean of the metric percentiles."""
     parts = ", ".join(f"{m} {_amount(metrics[m])} → {f2(p)}" for m, p in pct.items())
     zh_parts = ", ".join(f"{zh(m)} {_amount(metrics[m])} → {f2(p)}" for m, p in pct.items())
@@ -33,7 +33,7 @@ def operations(metrics: dict, pct: dict, value: float) -> dict:
                 f"运营数据 O = 各指标在全体中的百分位平均({zh_parts})= {f2(value)}")
 
 
-def activity(inputs: tuple, value: float, r2: Round2Policy) -> dict:
+def activity(inputs: tuple[int, float, int], value: float, r2: Round2Policy) -> Note:
     """Explain A from the capped message total and the active days."""
     messages, pct, active = inputs
     w = r2.weight_message_share
@@ -47,7 +47,7 @@ def activity(inputs: tuple, value: float, r2: Round2Policy) -> dict:
                 f"百分位 {f2(pct)};活跃 {active} 天)")
 
 
-def score(v: dict, value: float, r2: Round2Policy) -> dict:
+def score(v: dict[str, float], value: float, r2: Round2Policy) -> Note:
     """Explain the round-2 score."""
     w = (r2.weight_timeliness, r2.weight_operations, r2.weight_activity, r2.weight_reports)
     form = f"{w[0]:g} T2 + {w[1]:g} O + {w[2]:g} A + {w[3]:g} Pq"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from itertools import chain
+from typing import Any
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -47,7 +48,7 @@ def similar_pairs(texts: dict[str, str], threshold: float = 0.6,
     return [Pair(ids[rows[i]], ids[cols[i]], float(sims[i])) for i in order]
 
 
-def tfidf_rows(texts: list[str], ngram_range: tuple[int, int] = (2, 4)):
+def tfidf_rows(texts: list[str], ngram_range: tuple[int, int] = (2, 4)) -> Any:
     """Return the L2-normalised TF-IDF rows (sparse) of the texts, or None without n-grams."""
     analyse = TfidfVectorizer(analyzer="char", ngram_range=ngram_range,
                               lowercase=False).build_analyzer()

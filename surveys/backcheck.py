@@ -139,11 +139,11 @@ class Comparison:
                 "back_check": self.back_check}
 
 
-def order_key(values: Sequence[str | None]) -> Callable[[str | None], tuple]:
+def order_key(values: Sequence[str | None]) -> Callable[[str | None], tuple[int, float | str]]:
     """Return a sort key: numeric when every present value is a number, missing last."""
     numeric = all(v is None or v in MISSING or is_number(v) for v in values)
 
-    def key(value: str | None) -> tuple:
+    def key(value: str | None) -> tuple[int, float | str]:
         if value is None or (numeric and value in MISSING):
             return (1, 0.0 if numeric else "")
         return (0, float(value) if numeric else value)

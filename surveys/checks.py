@@ -90,8 +90,9 @@ _DUPLICATES = {(False, False): (), (True, False): (SAME_CANDIDATE,),
                (False, True): (OTHER_CANDIDATE,), (True, True): (SAME_CANDIDATE, OTHER_CANDIDATE)}
 
 
-def _duplicate_flags(candidates: list, phones: list) -> list[tuple[str, ...]]:
-    owners: dict[str, set] = defaultdict(set)
+def _duplicate_flags(candidates: list[Any],
+                     phones: list[PhoneInfo | None]) -> list[tuple[str, ...]]:
+    owners: dict[str, set[Any]] = defaultdict(set)
     for who, phone in zip(candidates, phones, strict=True):
         if phone:
             owners[phone.e164].add(who)
@@ -108,10 +109,10 @@ def _duplicate_flags(candidates: list, phones: list) -> list[tuple[str, ...]]:
     return flags
 
 
-def _hints(rows: Sequence[SurveyRow], phones: list, questions: tuple[Question, ...],
-           config: CheckConfig) -> dict[int, tuple[str, ...]]:
+def _hints(rows: Sequence[SurveyRow], phones: list[PhoneInfo | None],
+           questions: tuple[Question, ...], config: CheckConfig) -> dict[int, tuple[str, ...]]:
     """Return the review hints of the rows that have any, by position."""
-    hints = dict.fromkeys(sorted(_too_fast(rows, config)), (TOO_FAST,))
+    hints: dict[int, tuple[str, ...]] = dict.fromkeys(sorted(_too_fast(rows, config)), (TOO_FAST,))
     bounded = [q for q in questions if q.low is not None or q.high is not None]
     for index, (row, phone) in enumerate(zip(rows, phones, strict=True)):
         found = implausible_fields(row, phone, bounded, config)
@@ -152,8 +153,9 @@ def _too_fast(rows: Sequence[SurveyRow], config: CheckConfig) -> set[int]:
         when = row.values.get("surveyed_at")
         if isinstance(when, datetime):
             times[row.candidate].append((when, index))
-        if _day(when):
-            days[(row.candidate, _day(when))].append(index)
+        day = _day(when)
+        if day:
+            days[(row.candidate, day)].append(index)
     marked = set()
     for stamps in times.values():
         marked |= crowded(sorted(stamps), config.fast_max_forms, config.fast_window)

@@ -12,11 +12,12 @@ from surveys.sampling import sample_spot_checks
 from surveys.schema import Question, SheetError
 from surveys.sheets import import_sheet, read_records
 
-Path = str | os.PathLike
+Path = str | os.PathLike[str]
 Names = str | Iterable[str]
+Extra = Iterable[Question | Mapping[str, Any]]
 
 
-def check_file(path: Path, extra_questions: Iterable[Question | Mapping] = ()) -> list[dict]:
+def check_file(path: Path, extra_questions: Extra = ()) -> list[dict[str, Any]]:
     """Check every row of a survey sheet: ``{"row", "candidate", "phone_e164", "valid", "flags"}``."""
     extra = tuple(extra_questions)
     rows = import_sheet(path, extra).rows
@@ -24,7 +25,7 @@ def check_file(path: Path, extra_questions: Iterable[Question | Mapping] = ()) -
 
 
 def sample_file(path: Path, per_candidate: int = 5, seed: int | str = 0,
-                extra_questions: Iterable[Question | Mapping] = ()) -> list[dict]:
+                extra_questions: Extra = ()) -> list[dict[str, Any]]:
     """Sample spot-check calls from a survey sheet, stratified per candidate."""
     if per_candidate < 1:
         raise SheetError("--per-candidate must be at least 1")

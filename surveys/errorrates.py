@@ -18,7 +18,8 @@ GROUPS: dict[str, Group] = {
 }
 
 
-def error_rates(comparisons: Sequence[Comparison], group: Group, kind: int) -> list[dict]:
+def error_rates(comparisons: Sequence[Comparison], group: Group,
+                kind: int) -> list[dict[str, Any]]:
     """Return every group's differences, total and rate for one type, worst first."""
     counts: dict[str | None, list[int]] = defaultdict(lambda: [0, 0])
     for comparison in comparisons:
@@ -32,13 +33,15 @@ def error_rates(comparisons: Sequence[Comparison], group: Group, kind: int) -> l
     return sorted(rows, key=lambda r: (-r["error_rate"], -r["total"], key(r["group"])))
 
 
-def _tables(comparisons: Sequence[Comparison], name: str, kinds: list[int]) -> dict[str, list]:
+def _tables(comparisons: Sequence[Comparison], name: str,
+            kinds: list[int]) -> dict[str, list[dict[str, Any]]]:
     return {str(kind): error_rates(comparisons, GROUPS[name], kind) for kind in kinds}
 
 
-def stability_tests(comparisons: Sequence[Comparison], spec: BackcheckSpec) -> dict[str, list]:
+def stability_tests(comparisons: Sequence[Comparison],
+                    spec: BackcheckSpec) -> dict[str, list[dict[str, Any]]]:
     """Return the paired t-test and signed-rank test of every numeric type 2/3 variable."""
-    tests: dict[str, list] = {"ttest": [], "signrank": []}
+    tests: dict[str, list[dict[str, Any]]] = {"ttest": [], "signrank": []}
     for variable, kind in spec.variables():
         rows = [c for c in comparisons if c.variable == variable]
         if kind == 1 or not rows or not rows[0].numeric:

@@ -12,11 +12,22 @@ from phonenumbers import PhoneNumberType
 
 REGION = "CN"
 COUNTRY_CODE = 86
+
+
+def _pattern(desc: phonenumbers.PhoneNumberDesc | None) -> re.Pattern[str]:
+    """Compile one national-number pattern of the region's phonenumbers metadata."""
+    if desc is None or desc.national_number_pattern is None:
+        raise LookupError(f"phonenumbers has no national-number pattern for {REGION}")
+    return re.compile(desc.national_number_pattern)
+
+
 _META = phonenumbers.PhoneMetadata.metadata_for_region(REGION)
+if _META is None:
+    raise LookupError(f"phonenumbers has no metadata for {REGION}")
 # Fast path for the common case, an 11-digit mobile (spaces, hyphens, +86 allowed): the same
 # metadata patterns is_valid_number applies, without building a PhoneNumber object.
-_GENERAL = re.compile(_META.general_desc.national_number_pattern)
-_MOBILE = re.compile(_META.mobile.national_number_pattern)
+_GENERAL = _pattern(_META.general_desc)
+_MOBILE = _pattern(_META.mobile)
 _ELEVEN_DIGITS = re.compile(r"1[0-9]{10}")
 _SEPARATORS = re.compile(r"[ -]")
 _KINDS = {

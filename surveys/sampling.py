@@ -29,9 +29,10 @@ class SpotCheck:
 
 
 def _results(items: Sequence[RowResult | SurveyRow]) -> Sequence[RowResult]:
-    if any(isinstance(item, SurveyRow) for item in items):
-        return check_rows([item for item in items if isinstance(item, SurveyRow)])
-    return items
+    rows = [item for item in items if isinstance(item, SurveyRow)]
+    if rows:
+        return check_rows(rows)
+    return [item for item in items if isinstance(item, RowResult)]
 
 
 def spot_check_pool(items: Sequence[RowResult | SurveyRow]) -> dict[str, list[RowResult]]:

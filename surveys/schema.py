@@ -220,8 +220,10 @@ def _date(raw: Any, question: Question) -> date | datetime | None:
     try:
         if not match:
             return as_local(datetime.fromisoformat(text))
-        parts = [int(p) for p in match.groups() if p is not None]
-        return date(*parts) if len(parts) == 3 else datetime(*parts)
+        year, month, day, hour, minute, second = (int(p or 0) for p in match.groups())
+        if match.group(4) is None:
+            return date(year, month, day)
+        return datetime(year, month, day, hour, minute, second)
     except ValueError:
         return None
 

@@ -21,7 +21,7 @@ from surveys.phones import cell_text
 from surveys.schema import (BASE_QUESTIONS, CellError, Question, SheetError, SurveyRow, all_questions,
                             parse_record)
 
-Source = str | os.PathLike | BinaryIO | bytes
+Source = str | os.PathLike[str] | BinaryIO | bytes
 DATA_SHEET = "调研表"
 HELP_SHEET = "填写说明"
 _ENCODINGS = ("utf-8-sig", "gb18030")  # gb18030 is a superset of GBK
@@ -43,7 +43,7 @@ class Table:
     """A sheet's header cells and its non-empty data rows as (row number, cells)."""
 
     headers: list[str]
-    rows: list[tuple[int, list[Any]]]
+    rows: list[tuple[int, Sequence[Any]]]
 
 
 @dataclass
@@ -209,7 +209,7 @@ def _check_columns(mapping: dict[int, str], questions: tuple[Question, ...]) -> 
         raise SheetError(f"missing columns: {en}", f"缺少列：{zh}", "missing_columns", columns=zh)
 
 
-def import_sheet(source: Source, extra_questions: Iterable[Question | Mapping] = (), *,
+def import_sheet(source: Source, extra_questions: Iterable[Question | Mapping[str, Any]] = (), *,
                  keep_valid: bool = False) -> ImportResult:
     """Read and parse a survey sheet; the template's untouched example row is skipped."""
     questions = all_questions(extra_questions)
@@ -231,12 +231,12 @@ def example_values() -> dict[str, Any]:
     return parse_record(2, {q.name: q.example for q in BASE_QUESTIONS}, BASE_QUESTIONS).values
 
 
-def write_template_xlsx(target: str | os.PathLike | BinaryIO,
-                        extra_questions: Iterable[Question | Mapping] = ()) -> None:
+def write_template_xlsx(target: str | os.PathLike[str] | BinaryIO,
+                        extra_questions: Iterable[Question | Mapping[str, Any]] = ()) -> None:
     """Write the county template: Chinese headers, an example row, a help sheet."""
     questions = all_questions(extra_questions)
     book = openpyxl.Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]  # a new workbook's one (active) sheet
     sheet.title = DATA_SHEET
     sheet.append([q.zh for q in questions])
     sheet.append([_example_cell(q) for q in questions])

@@ -1,15 +1,17 @@
 """Check task screenshots: validate, read in two OCR tiers, apply rules, find duplicates."""
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from typing import Any
 
 import imagehash
 from PIL import Image
 
-from uploads import fields as F
+from uploads import fields
 from uploads.dupindex import DupIndex, Match, content_key
-from uploads.ocr import OcrError, OcrResult, read_tier1, read_tier2, reread_line
+from uploads.ocr import Line, OcrError, OcrResult, read_tier1, read_tier2, reread_line
 from uploads.rules import TaskRules, local_now, order_reasons, time_reasons, verdict_of
 from uploads.storage import sha256_of
 from uploads.validate import DEFAULT_LIMITS, Limits, UploadRefused, validate_image
@@ -36,7 +38,7 @@ class Verdict:
     phone: str | None = None
     content_key: str | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Return the verdict as a plain dict, contract fields first."""
         return asdict(self)
 
@@ -54,7 +56,7 @@ class BatchState:
 
 
 def read_screenshot(img: Image.Image, rules: TaskRules, now: datetime,
-                    key: str | None = None) -> tuple[OcrResult, F.Findings]:
+                    key: str | None = None) -> tuple[OcrResult, fields.Findings]:
     """Read with tier 1; read again with tier 2 when a required field is unfound or failing."""
     first = read_tier1(img, key)
     # tesseract garbles names beside avatars; the recogniser re-reads that one line
@@ -66,14 +68,14 @@ def read_screenshot(img: Image.Image, rules: TaskRules, now: datetime,
 
 
 def _find(result: OcrResult, img: Image.Image, rules: TaskRules, now: datetime,
-          reread=None) -> F.Findings:
+          reread: Callable[[Line], str] | None = None) -> fields.Findings:
     """Apply the task's field finders to OCR lines."""
     if rules.task == "app_download":
-        return F.read_app(result.lines, rules)
-    return F.read_share(result.lines, img, rules, now, reread)
+        return fields.read_app(result.lines, rules)
+    return fields.read_share(result.lines, img, rules, now, reread)
 
 
-def _needs_second_look(found: F.Findings, rules: TaskRules, now: datetime) -> bool:
+def _needs_second_look(found: fields.Findings, rules: TaskRules, now: datetime) -> bool:
     """Tell whether tier 1 left a required field unfound or would reject on a reading."""
     if rules.task == "app_download":
         return found.app_name is None or found.success is None
@@ -82,16 +84,16 @@ def _needs_second_look(found: F.Findings, rules: TaskRules, now: datetime) -> bo
     return bool(time_reasons(found.post_time, rules, now))
 
 
-def _merge(second: F.Findings, first: F.Findings, rules: TaskRules) -> F.Findings:
+def _merge(second: fields.Findings, first: fields.Findings, rules: TaskRules) -> fields.Findings:
     """Prefer the second tier's readings, keeping the first tier's where it found none."""
     words = tuple(dict.fromkeys(second.keywords + first.keywords))
     values = {k: getattr(second, k) or getattr(first, k) for k in (
         "post_time", "nickname", "clock", "phone", "app_name", "success", "lines")}
     missing = tuple(k for k in rules.keywords if k not in words)
-    return F.Findings(keywords=words, missing=missing, **values)
+    return fields.Findings(keywords=words, missing=missing, **values)
 
 
-def rule_reasons(found: F.Findings, rules: TaskRules, now: datetime) -> list[str]:
+def rule_reasons(found: fields.Findings, rules: TaskRules, now: datetime) -> list[str]:
     """Return the reasons the task's rules give on what was found."""
     if rules.task == "app_download":
         return (["missing_app_name"] * (found.app_name is None)
@@ -161,7 +163,7 @@ def _check_image(img: Image.Image, sha: str, name: str, rules: TaskRules, now: d
         result.text, result.tier, found.phone, key)
 
 
-def _person(found: F.Findings, rules: TaskRules) -> str | None:
+def _person(found: fields.Findings, rules: TaskRules) -> str | None:
     """Return who a screenshot is about: the sharer's nickname or the villager's phone."""
     return found.nickname if rules.task == "wechat_share" else found.phone
 

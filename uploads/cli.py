@@ -40,7 +40,7 @@ def _rules(task: str, campaign_rules: Mapping[str, Any] | TaskRules) -> TaskRule
 
 def check_files(paths: Iterable[str | Path], task: str, now: datetime,
                 campaign_rules: Mapping[str, Any] | TaskRules,
-                index: DupIndex | None = None) -> list[dict]:
+                index: DupIndex | None = None) -> list[dict[str, Any]]:
     """Check one candidate's files (ZIPs expanded) and return one dict per file."""
     entries = load_files(paths)
     files = [(name, body) for name, body in entries if isinstance(body, bytes)]

@@ -5,10 +5,14 @@ import logging
 import unicodedata
 import zipfile
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from uploads.ocr import OcrError, read_tier1, read_tier2
 from uploads.validate import (DEFAULT_LIMITS, IMAGE_KINDS, Limits, UploadRefused,
                               validate_document, validate_image)
+
+if TYPE_CHECKING:
+    from pypdf import PageObject
 
 MAX_PAGES = 200
 MAX_OCR_PAGES = 20  # scanned PDFs: pages without a text layer that are OCRed
@@ -46,7 +50,7 @@ def _pdf_text(data: bytes) -> DocumentText:
     return DocumentText("pdf", text.strip(), len(pages), ocr=any(ocr_texts))
 
 
-def _scanned_page_text(page) -> str:
+def _scanned_page_text(page: "PageObject") -> str:
     """OCR the images of a PDF page that has no text layer."""
     texts = []
     for image in page.images[:3]:

@@ -75,8 +75,8 @@ def _keys(fields: dict[str, str], lookup: bool = False) -> list[tuple[str, ...]]
     entries are many, and a real copy shares a pair unless both other fields are lost.
     """
     items = sorted((k, v) for k, v in fields.items() if k in KEY_FIELDS)
-    pairs = [(*a, *b) for a, b in combinations(items, 2)]
-    solo = [(IDENTITY, fields[IDENTITY])] if IDENTITY in fields else []
+    pairs: list[tuple[str, ...]] = [(*a, *b) for a, b in combinations(items, 2)]
+    solo: list[tuple[str, ...]] = [(IDENTITY, fields[IDENTITY])] if IDENTITY in fields else []
     return pairs or solo if lookup else pairs + solo
 
 
@@ -154,7 +154,7 @@ class DupIndex:
                 for i, s, p, f in self._items]
 
     @classmethod
-    def from_rows(cls, rows: Iterable[dict[str, str] | tuple]) -> "DupIndex":
+    def from_rows(cls, rows: Iterable[dict[str, str] | tuple[str, str, str, str]]) -> "DupIndex":
         """Rebuild an index from DB rows (dicts or (item_id, sha256, phash, key) tuples)."""
         index = cls()
         for row in rows:

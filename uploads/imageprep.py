@@ -24,7 +24,8 @@ def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
 
 def _saturation(rgb: np.ndarray) -> np.ndarray:
     """Return max minus min over the colour channels."""
-    return rgb.max(axis=2).astype(np.int16) - rgb.min(axis=2)
+    spread: np.ndarray = rgb.max(axis=2).astype(np.int16) - rgb.min(axis=2)
+    return spread
 
 
 def button_bands(rgb: Image.Image) -> list[tuple[int, int, int, int]]:
@@ -36,8 +37,8 @@ def button_bands(rgb: Image.Image) -> list[tuple[int, int, int, int]]:
         if y1 - y0 < MIN_HEIGHT * mask.shape[0]:
             continue
         cols = np.flatnonzero(mask[y0:y1].any(axis=0))
-        box = (int(cols[0]), y0, int(cols[-1]) + 1, y1)
-        boxes.append(tuple(v * SCAN for v in box))
+        x0, x1 = int(cols[0]), int(cols[-1]) + 1
+        boxes.append((x0 * SCAN, y0 * SCAN, x1 * SCAN, y1 * SCAN))
     return boxes
 
 

@@ -9,6 +9,7 @@ import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pytesseract
@@ -123,7 +124,7 @@ _engine = None
 _engine_lock = threading.Lock()
 
 
-def rapid_engine():
+def rapid_engine() -> Any:
     """Return the process-wide RapidOCR engine, built on first use with one ONNX thread."""
     global _engine
     with _engine_lock:

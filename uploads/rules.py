@@ -49,8 +49,8 @@ def _aware(value: Any, tz: tzinfo, is_end: bool = False) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=tz)
 
 
-def build_rules(task: str, settings: Mapping[str, Any], window_start=None,
-                window_end=None, tz: tzinfo = CHINA) -> TaskRules:
+def build_rules(task: str, settings: Mapping[str, Any], window_start: str | date | None = None,
+                window_end: str | date | None = None, tz: tzinfo = CHINA) -> TaskRules:
     """Build rules from a task settings dict ({"keywords": [...]} or {task: {...}})."""
     if task not in TASKS:
         raise ValueError(f"unknown task {task!r}; expected one of {', '.join(TASKS)}")

@@ -49,7 +49,7 @@ def key_for(sha256: str) -> str:
 class FileStorage:
     """Store files under a root directory, keyed by content."""
 
-    def __init__(self, root: str | os.PathLike):
+    def __init__(self, root: str | os.PathLike[str]):
         """Use `root` (created when missing) as the storage directory."""
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)

@@ -5,6 +5,7 @@ import random
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
+from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -135,7 +136,7 @@ def random_nickname(rng: random.Random) -> str:
 
 
 def random_share(rng: random.Random, now: datetime, posted: datetime | None = None,
-                 **overrides) -> ShareSpec:
+                 **overrides: Any) -> ShareSpec:
     """Return a random share spec posted at `posted` (default: within the last 3 days)."""
     posted = posted or now - timedelta(minutes=rng.randint(0, 3 * 24 * 60))
     spec = ShareSpec(
@@ -154,7 +155,7 @@ def random_masked_phone(rng: random.Random) -> str:
     return f"1{rng.choice('3578')}{rng.randint(0, 9)}****{rng.randint(0, 9999):04d}"
 
 
-def random_app(rng: random.Random, now: datetime, **overrides) -> AppSpec:
+def random_app(rng: random.Random, now: datetime, **overrides: Any) -> AppSpec:
     """Return a random app-download success spec."""
     layout = rng.choice(("store", "register"))
     state = "注册成功" if layout == "register" else rng.choice(("下载完成", "安装成功"))
@@ -175,7 +176,7 @@ def render_share(spec: ShareSpec) -> Image.Image:
         canvas.likes(canvas.post(spec.nickname, spec.post_text, spec.card_title,
                                  spec.time_text, spec.avatar_seed, canvas.top))
         return canvas.image
-    y = canvas.top
+    y: float = canvas.top
     for i, other in enumerate(spec.others[:spec.position]):
         y = canvas.post(other, POSTS_WITHOUT[i % 3], "", OTHER_TIMES[i], i, y)
     y = canvas.post(spec.nickname, spec.post_text, spec.card_title, spec.time_text,
@@ -221,14 +222,15 @@ def rescale(img: Image.Image, factor: float) -> Image.Image:
     return img.resize(size, Image.Resampling.LANCZOS)
 
 
-def crop(img: Image.Image, left=0.0, top=0.0, right=0.0, bottom=0.0) -> Image.Image:
+def crop(img: Image.Image, left: float = 0.0, top: float = 0.0, right: float = 0.0,
+         bottom: float = 0.0) -> Image.Image:
     """Cut fractions of the width and height off each side."""
     w, h = img.size
     return img.crop((round(w * left), round(h * top), round(w * (1 - right)),
                      round(h * (1 - bottom))))
 
 
-def draw_text_image(text: str, size=(800, 200)) -> Image.Image:
+def draw_text_image(text: str, size: tuple[int, int] = (800, 200)) -> Image.Image:
     """Draw plain black text on white, for document and OCR tests."""
     img = Image.new("RGB", size, "white")
     ImageDraw.Draw(img).text((20, 20), text, fill="black", font=font(40))
@@ -246,7 +248,7 @@ class Sample:
     why: str = ""
 
 
-def _bad_spec(rng: random.Random, now: datetime, task: str) -> tuple[object, str]:
+def _bad_spec(rng: random.Random, now: datetime, task: str) -> tuple[AppSpec | ShareSpec, str]:
     """Return a spec that must be rejected, and why."""
     if task == "app_download":
         kind = rng.choice(("progress", "other_app"))
@@ -263,10 +265,14 @@ def _encode(img: Image.Image, rng: random.Random) -> bytes:
     return to_png(img) if rng.random() < 0.6 else to_jpeg(img, rng.choice((60, 75, 90)))
 
 
+def _render(spec: AppSpec | ShareSpec) -> Image.Image:
+    """Draw the screenshot a spec describes."""
+    return render_app(spec) if isinstance(spec, AppSpec) else render_share(spec)
+
+
 def make_samples(rng: random.Random, now: datetime, task: str, n: int, bad: float = 0.1,
                  copies: float = 0.1) -> list[Sample]:
     """Return n uploads for one candidate: good ones, bad ones and altered copies."""
-    render = render_app if task == "app_download" else render_share
     make = random_app if task == "app_download" else random_share
     samples: list[Sample] = []
     originals: list[Image.Image] = []
@@ -278,10 +284,10 @@ def make_samples(rng: random.Random, now: datetime, task: str, n: int, bad: floa
             samples.append(Sample(f"{task}-{i:03d}.jpg", to_jpeg(img, 70), task, "reject", "copy"))
         elif roll < copies + bad:
             spec, why = _bad_spec(rng, now, task)
-            samples.append(Sample(f"{task}-{i:03d}", _encode(render(spec), rng), task,
+            samples.append(Sample(f"{task}-{i:03d}", _encode(_render(spec), rng), task,
                                   "reject", why))
         else:
-            img = render(make(rng, now))
+            img = _render(make(rng, now))
             originals.append(img)
             samples.append(Sample(f"{task}-{i:03d}", _encode(img, rng), task, "accept"))
     return samples

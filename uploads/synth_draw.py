@@ -31,6 +31,11 @@ THEMES = {
 }
 
 
+def _colour(rng: random.Random, low: int, high: int) -> Color:
+    """Return a random colour, each channel drawn from low..high."""
+    return rng.randint(low, high), rng.randint(low, high), rng.randint(low, high)
+
+
 def theme_for(name: str) -> Theme:
     """Return the theme called `name`."""
     return THEMES[name]
@@ -70,7 +75,8 @@ class Canvas:
             cur += ch
         return [*lines, cur] if cur else lines
 
-    def rect(self, box: tuple[float, float, float, float], fill: Color, radius=0.0) -> None:
+    def rect(self, box: tuple[float, float, float, float], fill: Color,
+             radius: float = 0.0) -> None:
         """Fill a (rounded) rectangle given in dp."""
         px = tuple(self.dp(v) for v in box)
         self.draw.rounded_rectangle(px, radius=self.dp(radius), fill=fill)
@@ -96,12 +102,11 @@ class Canvas:
     def avatar(self, x: float, y: float, seed: int) -> None:
         """Draw a square avatar with a simple random picture."""
         rng = random.Random(seed)
-        base = tuple(rng.randint(40, 220) for _ in range(3))
+        base = _colour(rng, 40, 220)
         self.rect((x, y, x + 42, y + 42), base, radius=4)
         for _ in range(3):
             cx, cy, r = rng.uniform(x + 8, x + 34), rng.uniform(y + 8, y + 34), rng.uniform(4, 9)
-            self.rect((cx - r, cy - r, cx + r, cy + r), tuple(rng.randint(0, 255)
-                                                              for _ in range(3)), radius=r)
+            self.rect((cx - r, cy - r, cx + r, cy + r), _colour(rng, 0, 255), radius=r)
 
     def post(self, nick: str, body: str, card: str, when: str, seed: int, y: float) -> float:
         """Draw one Moments post from `y` and return where the next one starts."""

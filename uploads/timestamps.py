@@ -51,7 +51,7 @@ class PostTime:
         return "straddles"
 
 
-def _at(day: date, tz: tzinfo | None, match: re.Match) -> tuple[datetime, datetime, str]:
+def _at(day: date, tz: tzinfo | None, match: re.Match[str]) -> tuple[datetime, datetime, str]:
     """Return the span of a day, or of one minute when the match holds a clock."""
     if match.groupdict().get("h") is not None:
         start = datetime.combine(day, time(int(match["h"]), int(match["mi"])), tz)
@@ -68,7 +68,7 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
         return None
 
 
-def _day_of(kind: str, match: re.Match, now: datetime) -> date | None:
+def _day_of(kind: str, match: re.Match[str], now: datetime) -> date | None:
     """Return the calendar day a dated match names, relative to `now`."""
     today = now.date()
     if kind == "ymd":
@@ -85,7 +85,7 @@ def _day_of(kind: str, match: re.Match, now: datetime) -> date | None:
     return today - timedelta(days=back or 7)
 
 
-def _relative(kind: str, match: re.Match, now: datetime) -> tuple[datetime, datetime, str]:
+def _relative(kind: str, match: re.Match[str], now: datetime) -> tuple[datetime, datetime, str]:
     """Return the span of "刚刚" or "N分钟前"-style text."""
     if kind == "just":
         return now - timedelta(minutes=1), now + timedelta(seconds=1), "minute"
@@ -100,7 +100,7 @@ def _relative(kind: str, match: re.Match, now: datetime) -> tuple[datetime, date
     return now - (n + 1) * unit, now - n * unit + timedelta(seconds=1), precision
 
 
-def _to_post_time(kind: str, match: re.Match, now: datetime) -> PostTime | None:
+def _to_post_time(kind: str, match: re.Match[str], now: datetime) -> PostTime | None:
     """Turn one regex match into a PostTime."""
     if kind in ("ago", "just"):
         start, end, precision = _relative(kind, match, now)
