@@ -14,3 +14,7 @@ class CodedError(ValueError):
         super().__init__(message or code)
         self.code = code
         self.params = params
+
+
+class Forbidden(CodedError):
+    """An action on an object outside the user's scope: the page answers 403."""

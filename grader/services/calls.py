@@ -186,3 +186,14 @@ def caller_report(session: Session) -> list[dict]:
     for name, is_open, n in rows:
         out[name]["open" if is_open else "done"] += n
     return [{"caller": k, **v, "assigned": v["open"] + v["done"]} for k, v in sorted(out.items())]
+
+
+def active_callers(session: Session) -> list[User]:
+    """Return the county staff who may be given calls."""
+    return list(session.scalars(select(User).where(User.role == "county_staff", User.active)))
+
+
+def assign_to(session: Session, caller_ids: list[int]) -> int:
+    """Share the open calls among the callers of these ids; return the calls assigned."""
+    users = session.scalars(select(User).where(User.id.in_(caller_ids))).all()
+    return assign(session, list(users))

@@ -12,7 +12,7 @@ from grader.campaign import Campaign
 from grader.models import Candidate, SpotCheck, SurveyForm
 from grader.models.base import utcnow
 from grader.services.rounds import round_published
-from surveys import (CellError, CheckConfig, RowResult, SurveyRow, all_questions, check_rows,
+from surveys import (CellError, CheckConfig, RowResult, SheetError, SurveyRow, all_questions, check_rows,
                      import_sheet, parse_record, sample_spot_checks)
 from surveys.checks import OTHER_CANDIDATE
 
@@ -130,7 +130,10 @@ def import_forms(session: Session, campaign: Campaign, data: bytes, keep_valid: 
     closed = campaign.window_refusal("round1", now or utcnow()) if only is not None else None
     if closed:  # a candidate's own sheet; staff may still key in paper forms afterwards
         raise SurveyError(closed, "round 1 takes submissions only inside its window")
-    result = import_sheet(data, extra_questions(campaign), keep_valid=keep_valid)
+    try:
+        result = import_sheet(data, extra_questions(campaign), keep_valid=keep_valid)
+    except SheetError as exc:  # the file itself cannot be read as a survey sheet
+        raise SurveyError(exc.code, exc.en, **exc.params) from exc
     errors = list(result.errors)
     by_reg = _candidates(session, {r.candidate for r in result.rows if r.candidate})
     rows = []
@@ -260,3 +263,27 @@ def draw_sample(session: Session, campaign: Campaign, seed: str, per_candidate: 
         added += 1
     session.flush()
     return added
+
+
+def forms_of(session: Session, cand: Candidate) -> list[SurveyForm]:
+    """Return a candidate's forms, newest first."""
+    return list(session.scalars(select(SurveyForm).where(SurveyForm.candidate_id == cand.id)
+                                .order_by(SurveyForm.id.desc())))
+
+
+def save_household(session: Session, campaign: Campaign, cand: Candidate, raw: dict,
+                   client_key: str | None) -> tuple[SurveyForm | None, list[CellError]]:
+    """Save one household from the phone page; nothing is kept when an answer is wrong."""
+    savepoint = session.begin_nested()
+    saved, errors = save_form(session, campaign, cand, raw, client_key)
+    savepoint.rollback() if errors else savepoint.commit()
+    return saved, errors
+
+
+def import_own_sheet(session: Session, campaign: Campaign, cand: Candidate, data: bytes,
+                     keep_valid: bool, max_bytes: int) -> SheetImport:
+    """Import a candidate's own sheet; nothing is kept when no row could be saved."""
+    savepoint = session.begin_nested()
+    result = import_forms(session, campaign, data, keep_valid, only=cand, max_bytes=max_bytes)
+    savepoint.rollback() if result.errors and not result.saved else savepoint.commit()
+    return result

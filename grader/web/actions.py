@@ -7,8 +7,8 @@ from flask import abort, flash
 from flask_wtf import FlaskForm
 
 from grader.db import get_session
-from grader.errors import CodedError
-from grader.i18n import error_text
+from grader.errors import CodedError, Forbidden
+from grader.i18n import describe, error_text
 
 T = TypeVar("T")
 
@@ -21,9 +21,13 @@ def attempt(action: Callable[[], T], success: str | None = None) -> T | None:
     """
     try:
         result = action()
+    except Forbidden:
+        abort(403)
     except CodedError as err:
         get_session().rollback()
         flash(error_text(err), "error")
+        for entry in getattr(err, "rows", [])[:50]:  # a sheet's bad rows, each named
+            flash(describe(entry), "error")
         return None
     if success:
         flash(success, "success")

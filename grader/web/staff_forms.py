@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
-from grader.i18n import reason_text
+from grader.i18n import REASONS, reason_text
 from grader.services.townships import parse_target
 from grader.web.candidate_forms import record_id
 
@@ -42,5 +42,5 @@ class VerdictForm(FlaskForm):
 
     item_id = record_id()
     verdict = SelectField(choices=[("accept", _l("通过")), ("reject", _l("不通过"))],
-                          validators=[InputRequired(reason_text("bad_verdict"))])
+                          validators=[InputRequired(REASONS["bad_verdict"])])
     note = TextAreaField(_l("备注"), filters=[lambda v: (v or "")[:500]])
