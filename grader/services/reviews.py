@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from grader.errors import CodedError
 from grader.campaign import Campaign
-from grader.models import Candidate, Review, User
+from grader.models import Candidate, DailyReport, EvidenceItem, Review, User
 from grader.models.base import utcnow
 from grader.services import audit
 from scoring import needs_third_review
@@ -191,3 +191,11 @@ def progress(session: Session, campaign: Campaign, kind: str) -> dict:
 def top_up_all(session: Session, campaign: Campaign) -> int:
     """Top up plans and daily reports alike; return the reviews assigned."""
     return sum(top_up(session, campaign, kind) for kind in RUBRICS)
+
+
+def reviewed_item(session: Session, kind: str, review: Review | None
+                  ) -> EvidenceItem | DailyReport | None:
+    """Load what a review is about: a plan item or a daily report."""
+    if review is None:
+        return None
+    return session.get(EvidenceItem if kind == "plan" else DailyReport, review.item_id)

@@ -1,16 +1,19 @@
 """Reviewers' queue: one item at a time, blind, rubric scores, keyboard shortcuts."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from grader.auth.permissions import roles_required
 from grader.campaign import current_campaign
 from grader.db import get_session
-from grader.models import DailyReport, EvidenceItem, Review
+from grader.models import Review
+from grader.services import records
 from grader.services import reviews as service
 from grader.services.plan_similarity import similar_to
+from grader.web.actions import attempt, found
 from grader.web.forms import ConfirmForm
+from grader.web.staff_forms import score_form
 from grader.web.trial import photo_urls
 
 bp = Blueprint("reviews", __name__, url_prefix="/review")
@@ -21,10 +24,9 @@ bp = Blueprint("reviews", __name__, url_prefix="/review")
 def progress():
     """Show review progress per kind; assign reviewers to the items that lack them."""
     db, campaign, form = get_session(), current_campaign(), ConfirmForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit():  # a bare confirmation: the button names the action
         short = sum(service.progress(db, campaign, kind)["short"] for kind in service.RUBRICS)
         added = service.top_up_all(db, campaign)
-        db.commit()
         if added:
             flash(_("已补派 %(n)s 份评审任务", n=added), "success")
         elif short:
@@ -36,17 +38,6 @@ def progress():
     return render_template("reviews/progress.html", kinds=kinds, form=form)
 
 
-def _scores(criteria: list[dict]) -> dict[str, float] | None:
-    """Read one number per criterion from the form, or None when any is missing."""
-    out = {}
-    for c in criteria:
-        try:
-            out[c["key"]] = float(request.form.get(c["key"], ""))
-        except ValueError:
-            return None
-    return out
-
-
 @bp.route("/<kind>", methods=["GET", "POST"])
 @roles_required("reviewer")
 def queue(kind: str):
@@ -55,34 +46,21 @@ def queue(kind: str):
         abort(404)
     db, campaign = get_session(), current_campaign()
     criteria = service.rubric(campaign, kind)
-    form = ConfirmForm()
+    form = score_form(criteria)()
     if form.validate_on_submit():
-        review = db.get(Review, request.form.get("review_id", type=int) or 0)
-        scores = _scores(criteria)
-        if review is None or scores is None:
-            flash(_("请为每一项打分（0到100）"), "error")
-        else:
-            try:
-                service.score_review(db, campaign, review, current_user, scores,
-                                     request.form.get("note", "")[:1000])
-                db.commit()
-                flash(_("评分已保存"), "success")
-            except service.ReviewError as err:
-                db.rollback()
-                flash(_("评分无效：%(e)s", e=str(err)), "error")
+        review = found(records.get(db, Review, form.review_id.data))
+        scores = {c["key"]: float(form[c["key"]].data) for c in criteria}
+        attempt(lambda: service.score_review(db, campaign, review, current_user, scores,
+                                             form.note.data), success=_("评分已保存"))
+        return redirect(url_for("reviews.queue", kind=kind))
+    if form.is_submitted():
+        flash(_("请为每一项打分（0到100）"), "error")
         return redirect(url_for("reviews.queue", kind=kind))
     review = service.next_review(db, current_user, kind)
-    item = _item(db, kind, review)
+    item = service.reviewed_item(db, kind, review)
     open_n, done_n = service.queue_size(db, current_user, kind)
     similar = similar_to(db, item.id) if item is not None and kind == "plan" else []
     photos = photo_urls(item) if item is not None and kind == "report" else []
     return render_template("reviews/queue.html", kind=kind, review=review, item=item,
                            criteria=criteria, form=form, open_n=open_n, done_n=done_n,
                            similar=similar, photos=photos)
-
-
-def _item(db, kind: str, review: Review | None):
-    """Load what the review is about: a plan item or a daily report."""
-    if review is None:
-        return None
-    return db.get(EvidenceItem if kind == "plan" else DailyReport, review.item_id)

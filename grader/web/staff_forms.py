@@ -2,8 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms import DecimalField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
 from grader.i18n import REASONS, reason_text
 from grader.services.townships import parse_target
@@ -44,3 +44,12 @@ class VerdictForm(FlaskForm):
     verdict = SelectField(choices=[("accept", _l("通过")), ("reject", _l("不通过"))],
                           validators=[InputRequired(REASONS["bad_verdict"])])
     note = TextAreaField(_l("备注"), filters=[lambda v: (v or "")[:500]])
+
+
+def score_form(criteria: list[dict]) -> type[FlaskForm]:
+    """Return the rubric form: one 0..100 number per criterion, and a note."""
+    attrs = {c["key"]: DecimalField(c.get("zh", c["key"]), places=None, validators=[
+        InputRequired(), NumberRange(0, 100)]) for c in criteria}
+    attrs.update(review_id=record_id(), note=TextAreaField(
+        filters=[lambda v: (v or "")[:1000]]))
+    return type("ScoreForm", (FlaskForm,), attrs)
