@@ -228,8 +228,8 @@ def round2(r: Rehearsal) -> None:
     cands = list(r.session.scalars(select(Candidate).where(Candidate.stage == "round2")
                                    .order_by(Candidate.id)))
     start = trial.trial_start(r.campaign)
-    days = int(r.campaign.section("round2").get("days", 7))
-    per = int(r.campaign.section("round2").get("reviews_per_report", 1))
+    days = r.campaign.round2.days
+    per = r.campaign.round2.reviews_per_report
     rows = []
     for cand in cands:
         zeal = r.rng.random()
