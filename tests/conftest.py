@@ -82,6 +82,27 @@ def campaign(app):
     return app.extensions["grader.campaign"]
 
 
+def _merged(data: dict, changes: dict) -> dict:
+    for key, value in changes.items():
+        data[key] = _merged(data[key], value) if isinstance(value, dict) and isinstance(
+            data.get(key), dict) else value
+    return data
+
+
+@pytest.fixture
+def set_campaign(app, monkeypatch):
+    """Return a function giving the app, for this test, its campaign with some values changed."""
+    from grader.campaign import campaign_from_data
+
+    def change(**sections):
+        data = _merged(app.extensions["grader.campaign"].model_dump(), sections)
+        changed = campaign_from_data(data, "test")
+        monkeypatch.setitem(app.extensions, "grader.campaign", changed)
+        return changed
+
+    return change
+
+
 @pytest.fixture
 def make_township(session):
     """Return a factory of townships."""
@@ -111,7 +132,7 @@ def make_user(session, make_township):
 
 
 @pytest.fixture
-def make_candidate(session, campaign):
+def make_candidate(session, app):
     """Return a factory of registered candidates (valid IDs by default)."""
     import random
     from datetime import date
@@ -122,6 +143,7 @@ def make_candidate(session, campaign):
     rng = random.Random(7)
 
     def factory(township, born=date(1990, 6, 1), education="high", channel="online", **kw):
+        campaign = app.extensions["grader.campaign"]  # the one a test may have changed
         data = RegistrationInput(
             name=kw.pop("name", "测试"), id_number=kw.pop("id_number", None) or make_id(rng, born),
             education=education, township_id=township.id, phone=kw.pop("phone", "13800138000"),

@@ -32,18 +32,16 @@ def test_an_exam_advance_happens_once(session, campaign, town, make_candidate, m
         exams.apply_advance(session, again, county)
 
 
-def test_one_published_ranking_per_round(session, campaign, town, make_candidate, make_user):
+def test_one_published_ranking_per_round(session, campaign, set_campaign, town, make_candidate,
+                                         make_user):
     county = make_user("county", "county_staff")
     people = [make_candidate(town), make_candidate(town)]
     for p in people:
         p.stage = "round1"
     session.commit()
-    campaign.data["round1"]["advance"] = 1
-    try:
-        first = rankings.preview(session, campaign, "1", county)
-        second = rankings.preview(session, campaign, "1", county)
-    finally:
-        campaign.data["round1"]["advance"] = 400
+    one = set_campaign(round1={"advance": 1})
+    first = rankings.preview(session, one, "1", county)
+    second = rankings.preview(session, one, "1", county)
     rankings.publish(session, second, county)
     cand = next(p for p in people if p.stage == "round1")
     assert first.status == "superseded"

@@ -1,6 +1,5 @@
 """Plans, reviewer assignment, rankings built from the database, publishing and appeals."""
 
-import copy
 import io
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -91,7 +90,7 @@ def add_items(session, cand, task, n, start):
                                  submitted_at=start + timedelta(minutes=i)))
 
 
-def test_round1_facts_rank_and_publish(session, campaign, round1, make_user):
+def test_round1_facts_rank_and_publish(session, campaign, set_campaign, round1, make_user):
     _town, (a, b, c) = round1
     county = make_user("county", "county_staff")
     start = datetime(2016, 5, 26, 2, tzinfo=UTC)
@@ -105,11 +104,7 @@ def test_round1_facts_rank_and_publish(session, campaign, round1, make_user):
     form = session.scalars(select(SurveyForm).where(SurveyForm.candidate_id == a.id)).first()
     session.add(SpotCheck(candidate_id=a.id, survey_form_id=form.id, draw_rank=0, seed="s"))
     session.commit()
-    campaign.data["round1"]["advance"] = 1
-    try:
-        facts, warnings = rankings.round1_facts(session, campaign)
-    finally:
-        campaign.data["round1"]["advance"] = 400
+    facts, warnings = rankings.round1_facts(session, set_campaign(round1={"advance": 1}))
     by_id = {row["id"]: row for row in facts["candidates"]}
     assert by_id[a.reg_no]["tasks"]["wechat_share"]["accepted"] == 100
     assert by_id[a.reg_no]["tasks"]["app_download"]["completed_at"] == "2016-05-26T11:39:00+08:00"
@@ -179,8 +174,8 @@ def _complete(session, cand, start, wechat=100):
                                valid=True, created_at=start))
 
 
-def test_an_upheld_appeal_is_applied_by_an_amended_ranking(session, campaign, round1, make_user,
-                                                           client, auth):
+def test_an_upheld_appeal_is_applied_by_an_amended_ranking(session, campaign, set_campaign,
+                                                           round1, make_user, client, auth):
     _town, (a, b, _c) = round1
     county = make_user("county", "county_staff")
     start = datetime(2016, 5, 26, 2, tzinfo=UTC)
@@ -191,22 +186,19 @@ def test_an_upheld_appeal_is_applied_by_an_amended_ranking(session, campaign, ro
                         reasons=["missing_keyword:农村淘宝"], submitted_at=start)
     session.add(shot)
     session.commit()
-    campaign.data["round1"]["advance"] = 1
-    try:
-        first = rankings.preview(session, campaign, "1", county)
-        assert rankings.publish(session, first, county) == 1
-        assert (a.stage, b.stage) == ("round2", "round1")
-        early = rankings.preview(session, campaign, "1", county)  # nothing changed yet
-        with pytest.raises(rankings.RankingError, match="already published"):
-            rankings.publish(session, early, county)
-        appeal = appeals.file_appeal(session, campaign, b, shot.id, "截图里有关键词")
-        appeals.answer_appeal(session, appeal, county, True, "复核后确认")
-        session.commit()
-        with pytest.raises(rankings.RankingError, match="already published"):
-            rankings.publish(session, early, county)  # built before the appeal: stale
-        amended = rankings.preview(session, campaign, "1", county)
-    finally:
-        campaign.data["round1"]["advance"] = 400
+    one = set_campaign(round1={"advance": 1})
+    first = rankings.preview(session, one, "1", county)
+    assert rankings.publish(session, first, county) == 1
+    assert (a.stage, b.stage) == ("round2", "round1")
+    early = rankings.preview(session, one, "1", county)  # nothing changed yet
+    with pytest.raises(rankings.RankingError, match="already published"):
+        rankings.publish(session, early, county)
+    appeal = appeals.file_appeal(session, one, b, shot.id, "截图里有关键词")
+    appeals.answer_appeal(session, appeal, county, True, "复核后确认")
+    session.commit()
+    with pytest.raises(rankings.RankingError, match="already published"):
+        rankings.publish(session, early, county)  # built before the appeal: stale
+    amended = rankings.preview(session, one, "1", county)
     assert [r["id"] for r in amended.result["ranking"]][:2] == [b.reg_no, a.reg_no]
     auth.login("county")
     page = client.get(f"/rankings/{amended.id}").get_data(as_text=True)
@@ -224,19 +216,15 @@ def test_an_upheld_appeal_is_applied_by_an_amended_ranking(session, campaign, ro
         rankings.publish(session, again, county)  # a new amendment needs a new upheld appeal
 
 
-def test_rankings_use_the_campaign_files_counts_and_weights(session, campaign, round1, make_user):
+def test_rankings_use_the_campaign_files_counts_and_weights(session, set_campaign, round1,
+                                                            make_user):
     _town, (a, _b, _c) = round1
     county = make_user("county", "county_staff")
     _complete(session, a, datetime(2016, 5, 27, 16, tzinfo=UTC), wechat=50)  # 05-28 00:00 +08
     session.commit()
-    saved = copy.deepcopy(campaign.data)
-    campaign.data["round1"]["tasks"]["wechat_share"]["required"] = 50
-    campaign.data["round1"]["weights"].update(timeliness=1.0, quality=0.0)
-    try:
-        ranking = rankings.preview(session, campaign, "1", county)
-    finally:
-        campaign.data.clear()
-        campaign.data.update(saved)
+    campaign = set_campaign(round1={"tasks": {"wechat_share": {"required": 50}},
+                                    "weights": {"timeliness": 1.0, "quality": 0.0}})
+    ranking = rankings.preview(session, campaign, "1", county)
     row = next(r for r in ranking.result["ranking"] if r["id"] == a.reg_no)
     assert ranking.policy["round1"]["tasks"]["wechat_share"] == 50
     assert row["components"]["completeness"] == 1.0
@@ -251,7 +239,8 @@ def test_a_campaign_with_unusable_weights_is_refused_at_load(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text(DEFAULT_FILE.read_text(encoding="utf-8").replace(
         "timeliness = 0.4", 'timeliness = "0.4"'), encoding="utf-8")
-    with pytest.raises(CampaignError, match="weight_timeliness must be a number"):
+    with pytest.raises(CampaignError, match=r"round1\.weights\.timeliness: Input should be a "
+                                            "valid number"):
         load_campaign(bad)
 
 

@@ -106,7 +106,7 @@ def test_activity_import_matches_by_phone_then_name(session, campaign, round2):
 
 
 def test_interview_scores_ranking_and_signing(session, campaign, make_township, make_candidate,
-                                              make_user):
+                                              make_user, set_campaign):
     town = make_township()
     county = make_user("county", "county_staff")
     i1, i2, outsider = (make_user(n, "interviewer") for n in ("i1", "i2", "i3"))
@@ -123,11 +123,8 @@ def test_interview_scores_ranking_and_signing(session, campaign, make_township, 
     with pytest.raises(interview.InterviewError, match="panel"):
         interview.score(session, outsider, b, 99)
     interview.record_signing(session, county, a, True, None)
-    campaign.data["interview"]["advance"] = 1
-    try:
-        ranking = rankings.preview(session, campaign, "interview", county)
-    finally:
-        campaign.data["interview"]["advance"] = 160
+    ranking = rankings.preview(session, set_campaign(interview={"advance": 1}), "interview",
+                               county)
     rows = ranking.result["ranking"]
     assert [(r["id"], r["score"]) for r in rows] == [(b.reg_no, 85.0), (a.reg_no, 80.0)]
     rankings.publish(session, ranking, county)

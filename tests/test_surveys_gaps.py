@@ -1,6 +1,5 @@
 """Review gaps of the survey pages: hidden answers, call lists per caller, shared numbers, hints."""
 
-import copy
 import io
 from datetime import date
 
@@ -8,7 +7,6 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
-from grader.campaign import Campaign
 from grader.models import AuditLog, SpotCheck, SurveyForm
 from grader.services import calls, rankings, shared_phones, survey_forms
 from helpers import csrf_from
@@ -282,12 +280,9 @@ def test_surveys_outside_the_task_period_are_hinted(client, auth, session, campa
     assert client.get("/me/surveys").text.count("答案不合常理，需核实（调研日期）") == 2
 
 
-def test_too_many_forms_a_day_are_hinted(app, session, campaign, people):
+def test_too_many_forms_a_day_are_hinted(set_campaign, session, campaign, people):
     a, _b = people
-    data = copy.deepcopy(campaign.data)
-    data["round1"]["tasks"]["survey"]["max_forms_per_day"] = 2
-    limited = Campaign(data, "test")
-    app.extensions["grader.campaign"] = limited
+    limited = set_campaign(round1={"tasks": {"survey": {"max_forms_per_day": 2}}})
     busy = fill(session, limited, a, 3, "09", "2016-05-27")
     calm = fill(session, limited, a, 2, "10", "2016-05-28")
     assert all("too_fast" in f.hints for f in busy)

@@ -109,7 +109,7 @@ def test_exam_import_reports_bad_rows_and_applies_nothing(session, make_township
     assert a.online_exam_score is None
 
 
-def test_exam_import_then_best_n_advance_with_ties(session, campaign, make_township,
+def test_exam_import_then_best_n_advance_with_ties(session, set_campaign, make_township,
                                                    make_candidate, make_user):
     town = make_township()
     county = make_user("county", "county_staff")
@@ -120,11 +120,7 @@ def test_exam_import_then_best_n_advance_with_ties(session, campaign, make_towns
     marks = ["90", "75", "75", "60", "40"]
     data = scores_csv([(p.id_number, m) for p, m in zip(people, marks, strict=True)])
     assert exams.import_scores(session, "onsite_test", "s.csv", data, county, 10**6).applied == 5
-    campaign.data["onsite_test"]["advance"] = 2
-    try:
-        plan = exams.plan_advance(session, campaign, "onsite_test")
-    finally:
-        campaign.data["onsite_test"]["advance"] = 600
+    plan = exams.plan_advance(session, set_campaign(onsite_test={"advance": 2}), "onsite_test")
     # 75 and 75 tie: the earlier registration goes first, and exactly two advance.
     assert [c.id for c in plan.advancing] == [people[0].id, people[1].id]
     assert exams.apply_advance(session, plan, county) == 2

@@ -55,6 +55,7 @@ def check_screenshot(task, now_text, campaign_file, as_json, files) -> None:
     from datetime import UTC, datetime
 
     from grader.campaign import CampaignError, load_campaign
+    from grader.services.evidence import rules_for
     from uploads.cli import check_files
 
     try:
@@ -62,7 +63,7 @@ def check_screenshot(task, now_text, campaign_file, as_json, files) -> None:
         campaign = load_campaign(campaign_file)
     except (ValueError, CampaignError) as exc:
         raise click.UsageError(str(exc)) from exc
-    rows = check_files(list(files), task, now, campaign.data)
+    rows = check_files(list(files), task, now, rules_for(campaign, task))
     _emit_lines(rows, as_json, ("file", "verdict", "reasons"))
 
 

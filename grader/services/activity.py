@@ -121,7 +121,7 @@ def unmatched_members(session: Session) -> list[str]:
 
 def import_chat(session: Session, campaign: Campaign, text: str, source: str) -> ImportSummary:
     """Import a plain-text chat export of a WeChat or DingTalk group."""
-    days = int(campaign.section("round2").get("days", 7))
+    days = campaign.round2.days
     counts = chatlog.parse_chat(text, trial_start(campaign).date(), days)
     if not counts:
         raise TableError("no_messages", "no messages of the trial days found in the export")
@@ -131,7 +131,7 @@ def import_chat(session: Session, campaign: Campaign, text: str, source: str) ->
 def import_csv(session: Session, campaign: Campaign, filename: str, data: bytes,
                max_bytes: int) -> ImportSummary:
     """Import a CSV/XLSX of member, day, message count."""
-    days = int(campaign.section("round2").get("days", 7))
+    days = campaign.round2.days
     table = read_table(filename, data, CSV_ALIASES, max_bytes)
     if not {"member", "day", "count"} <= set(table.fields):
         raise TableError("missing_column", "need columns member, day, count")
@@ -158,7 +158,7 @@ def messages_of(session: Session, cand_ids: list[int]) -> dict[int, Counter]:
 
 def grid(session: Session, campaign: Campaign, cands: list[Candidate]) -> list[dict]:
     """Return per candidate and day: report filed, its lateness, messages sent."""
-    days = int(campaign.section("round2").get("days", 7))
+    days = campaign.round2.days
     ids = [c.id for c in cands]
     reports, msgs = reports_of(session, ids), messages_of(session, ids)
     return [{"candidate": c, "days": [{"day": d, "report": reports[c.id].get(d),

@@ -20,7 +20,7 @@ def window_open(session: Session, campaign: Campaign) -> bool:
     """Say whether round 1's results are still open to appeals (from their first publication)."""
     from grader.services.rounds import first_published_at
 
-    days = int(campaign.section("round1").get("reviews", {}).get("appeal_days", 3))
+    days = campaign.round1.reviews.appeal_days
     first = first_published_at(session, "1")
     return first is not None and utcnow() <= first + timedelta(days=days)
 

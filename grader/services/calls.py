@@ -19,8 +19,7 @@ ASKED = ("household_size", "shops_online", "village")
 
 def tolerances(campaign: Campaign) -> dict[str, Tolerance]:
     """Return per-question tolerances from the campaign (household size ±1 by default)."""
-    spec = campaign.section("round1").get("spot_check", {}).get("tolerances",
-                                                                 {"household_size": 1})
+    spec = campaign.round1.spot_check.tolerances
     return {q: Tolerance(absolute=float(v)) for q, v in spec.items()}
 
 
@@ -125,21 +124,20 @@ def _draw_more(session: Session, campaign: Campaign, call: SpotCheck, n: int,
 
 def _maybe_extra(session: Session, campaign: Campaign, call: SpotCheck) -> None:
     """Give a candidate extra calls once when the share of denials passes the threshold."""
-    spec = campaign.section("round1").get("spot_check", {})
+    spec = campaign.round1.spot_check
     rows = session.execute(select(SpotCheck.outcome, SpotCheck.reason).where(
         SpotCheck.candidate_id == call.candidate_id)).all()
     if any(reason == "extra" for _o, reason in rows):
         return
     outcomes = {call.candidate.reg_no: [o for o, _r in rows if o]}
-    needed = extra_calls_needed(outcomes, float(spec.get("extra_threshold", 0.4)),
-                                int(spec.get("extra_calls", 5)))
+    needed = extra_calls_needed(outcomes, spec.extra_threshold, spec.extra_calls)
     if needed:
         _draw_more(session, campaign, call, needed[call.candidate.reg_no], "extra")
 
 
 def candidate_report(session: Session, campaign: Campaign) -> list[dict]:
     """Return per candidate: forms, valid, calls by outcome, mismatch rate and S."""
-    required = int(campaign.section("round1")["tasks"]["survey"]["required"])
+    required = campaign.round1.tasks["survey"].required
     forms = dict(session.execute(select(SurveyForm.candidate_id, func.count()).group_by(
         SurveyForm.candidate_id)).all())
     valid = dict(session.execute(select(SurveyForm.candidate_id, func.count()).where(

@@ -58,8 +58,7 @@ def load_demo(session: Session, campaign: Campaign, n: int, seed: int) -> None:
     session.add_all(towns)
     session.flush()
     _accounts(session, campaign, towns)
-    start = datetime.combine(date.fromisoformat(str(campaign.section("registration")["start"])),
-                             datetime.min.time(), UTC)
+    start = datetime.combine(campaign.registration.start, datetime.min.time(), UTC)
     with cheap_hashing():  # synthetic people; the role accounts above keep the strong hash
         people = [_register_one(session, rng, campaign, towns) for _ in range(n)]
     for i, cand in enumerate(people):

@@ -269,6 +269,7 @@ def index_rows(session: Session, task: str, since: datetime | None = None) -> li
 
 def rules_for(campaign: Campaign, task: str):
     """Build the checker's rules for a task from the campaign file."""
-    from uploads.rules import rules_from_campaign
+    from uploads.rules import build_rules
 
-    return rules_from_campaign(campaign.data, task)
+    r1 = campaign.round1
+    return build_rules(task, r1.tasks[task].model_dump(exclude_none=True), r1.start, r1.end)

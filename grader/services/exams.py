@@ -101,7 +101,7 @@ def plan_advance(session: Session, campaign: Campaign, kind: str) -> AdvancePlan
     n = campaign.advance(kind)
     if n > 0:
         return AdvancePlan(kind, to_stage, ranked, ranked[:n], f"best:{n}")
-    mark = float(campaign.section(kind).get("pass_score", 60))
+    mark = getattr(campaign, kind).pass_score
     passing = [c for c in ranked if getattr(c, attr) >= mark]
     return AdvancePlan(kind, to_stage, ranked, passing, f"pass_score:{mark:g}")
 

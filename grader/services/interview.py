@@ -56,9 +56,7 @@ def slots_per_day(minutes: int = 20) -> int:
 
 def interview_days(campaign: Campaign) -> tuple[date, date]:
     """Return the first and last interview day of the campaign."""
-    sec = campaign.section("interview")
-    return (date.fromisoformat(str(sec["start"])[:10]),
-            date.fromisoformat(str(sec.get("end", sec["start"]))[:10]))
+    return campaign.interview.start, campaign.interview.end
 
 
 def overrun(session: Session, campaign: Campaign) -> datetime | None:
@@ -144,7 +142,7 @@ def record_reassignment(session: Session, actor: User, cand: Candidate,
 def signing_days(campaign: Campaign) -> tuple[date, date]:
     """Return the first and last day a partner may sign: interview start to the deadline."""
     return (interview_days(campaign)[0],
-            date.fromisoformat(str(campaign.section("signing")["deadline"])[:10]))
+            campaign.signing.deadline)
 
 
 def record_signing(session: Session, actor: User, cand: Candidate, accepts: bool | None,
@@ -173,14 +171,14 @@ def record_signing(session: Session, actor: User, cand: Candidate, accepts: bool
 
 def support_schedule(campaign: Campaign) -> list[dict]:
     """Return the county's support for one partner, year by year (PROCESS.md)."""
-    sup = campaign.section("support")
-    training = int(sup.get("training_cost_per_year", 400))
+    sup = campaign.support
+    training = sup.training_cost_per_year
     years = []
-    for i, monthly in enumerate(sup.get("living_subsidy_by_year", [])):
+    for i, monthly in enumerate(sup.living_subsidy_by_year):
         first = i == 0
-        row = {"year": i + 1, "fitout": int(sup.get("fitout_subsidy", 0)) if first else 0,
-               "living": int(monthly) * 12,
-               "goods": int(sup.get("opening_goods", 0)) if first else 0, "training": training}
+        row = {"year": i + 1, "fitout": sup.fitout_subsidy if first else 0,
+               "living": monthly * 12,
+               "goods": sup.opening_goods if first else 0, "training": training}
         row["total"] = row["fitout"] + row["living"] + row["goods"] + row["training"]
         years.append(row)
     return years

@@ -142,9 +142,8 @@ def _save(session: Session, storage: FileStorage, campaign: Campaign, cand: Cand
     """Store the plan file and its text and give it to reviewers."""
     stored = storage.put(data)
     item = _upsert_item(session, cand, filename, stored, text, now or utcnow())
-    sec = campaign.section("round1").get("reviews", {})
     reviews.assign(session, "plan", [reviews.Item(item.id, cand.id, cand.township_id)],
-                   int(sec.get("per_item", 2)))
+                   campaign.round1.reviews.per_item)
     return PlanResult(item, len(text))
 
 

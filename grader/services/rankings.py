@@ -87,16 +87,16 @@ def _cohort(session: Session, round_name: str, stage: str) -> list[Candidate]:
 
 def round1_facts(session: Session, campaign: Campaign) -> tuple[dict, list[dict]]:
     """Build the round-1 facts of everyone in round 1, and warnings on missing inputs."""
-    sec = campaign.section("round1")
+    sec = campaign.round1
     cands = _cohort(session, "1", "round1")
     ids = [c.id for c in cands]
     times, plans, calls = _accepted_times(session, ids), _scored_reviews(session, "plan", ids), \
         _calls(session, ids)
-    gap = float(sec.get("reviews", {}).get("third_review_gap", 20))
+    gap = sec.reviews.third_review_gap
     rows, warnings = [], []
     for c in cands:
-        tasks = {t: completion(times[(c.id, t)], int(spec["required"]))
-                 for t, spec in sec["tasks"].items()}
+        tasks = {t: completion(times[(c.id, t)], spec.required)
+                 for t, spec in sec.tasks.items()}
         spot = {k: calls[c.id][k] for k in ("confirmed", "denied", "wrong_number",
                                             "unreachable", "refused")}
         rows.append({"id": c.reg_no, "registered_at": iso(c.registered_at), "tasks": tasks,
@@ -105,7 +105,7 @@ def round1_facts(session: Session, campaign: Campaign) -> tuple[dict, list[dict]
         warnings += _warn(c, plans[c.id], calls[c.id], tasks, gap)
     start, end = campaign.window("round1")  # a bare date in the file is read as Shanghai
     facts = {"round": 1, "window": {"start": iso(start), "end": iso(end)},
-             "advance": int(sec.get("advance", 400)), "policy": campaign.scoring_policy(),
+             "advance": sec.advance, "policy": campaign.scoring_policy(),
              "candidates": rows}
     return facts, warnings
 
@@ -124,7 +124,7 @@ def _warn(c: Candidate, reviews: list, calls: Counter, tasks: dict, gap: float) 
 
 def round2_facts(session: Session, campaign: Campaign) -> tuple[dict, list[dict]]:
     """Build the round-2 facts: reports, operations figures, group messages, report reviews."""
-    sec = campaign.section("round2")
+    sec = campaign.round2
     cands = _cohort(session, "2", "round2")
     ids = [c.id for c in cands]
     reports, msgs = reports_of(session, ids), messages_of(session, ids)
@@ -141,7 +141,7 @@ def round2_facts(session: Session, campaign: Campaign) -> tuple[dict, list[dict]
             warnings.append({"candidate": c.reg_no, "code": "report_reviews_missing",
                              "n": len(reviews_by[c.id])})
     facts = {"round": 2, "window": {"start": iso(campaign.window("round2")[0])},
-             "advance": int(sec.get("advance", 240)), "policy": campaign.scoring_policy(),
+             "advance": sec.advance, "policy": campaign.scoring_policy(),
              "candidates": rows}
     return facts, warnings
 

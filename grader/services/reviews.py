@@ -32,7 +32,7 @@ class Item:
 def rubric(campaign: Campaign, kind: str) -> list[dict]:
     """Return the criteria (key, name, weight) of a kind of review."""
     section, key = RUBRICS[kind]
-    return list(campaign.section(section).get(key, []))
+    return [c.model_dump() for c in getattr(getattr(campaign, section), key)]
 
 
 def plan_assignments(items: list[Item], reviewers: list[User], per_item: int,
@@ -126,8 +126,8 @@ def _maybe_third(session: Session, campaign: Campaign, review: Review) -> None:
 def per_item(campaign: Campaign, kind: str) -> int:
     """Return how many reviewers each item of a kind should have."""
     if kind == "plan":
-        return int(campaign.section("round1").get("reviews", {}).get("per_item", 2))
-    return int(campaign.section("round2").get("reviews_per_report", 1))
+        return campaign.round1.reviews.per_item
+    return campaign.round2.reviews_per_report
 
 
 def open_items(session: Session, kind: str) -> list[Item]:
@@ -147,7 +147,7 @@ def open_items(session: Session, kind: str) -> list[Item]:
 
 def _gap(campaign: Campaign) -> float:
     """Return the score gap past which two reviews call for a third."""
-    return float(campaign.section("round1").get("reviews", {}).get("third_review_gap", 20))
+    return campaign.round1.reviews.third_review_gap
 
 
 def targets(session: Session, campaign: Campaign, kind: str, items: list[Item]

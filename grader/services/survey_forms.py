@@ -15,6 +15,7 @@ from grader.services.rounds import round_published
 from surveys import (CellError, CheckConfig, RowResult, SheetError, SurveyRow, all_questions, check_rows,
                      import_sheet, parse_record, sample_spot_checks)
 from surveys.checks import OTHER_CANDIDATE
+from surveys.schema import Question
 
 FIELDS = ("name", "phone", "village", "household_size", "shops_online", "surveyed_at")
 # A staff decision on a number several candidates submitted, kept in the form's hints:
@@ -26,9 +27,9 @@ class SurveyError(CodedError):
     """A survey action refused; `code` is stable."""
 
 
-def extra_questions(campaign: Campaign) -> tuple[dict, ...]:
+def extra_questions(campaign: Campaign) -> tuple[Question, ...]:
     """Return the campaign's extra survey questions."""
-    return tuple(campaign.section("round1").get("survey_questions", []))
+    return tuple(q.question() for q in campaign.round1.survey_questions)
 
 
 def questions(campaign: Campaign):
@@ -38,18 +39,14 @@ def questions(campaign: Campaign):
 
 def check_config(campaign: Campaign) -> CheckConfig:
     """Return the checks' settings: extra questions, round 1's days, the per-day limit."""
-    limit = campaign.section("round1").get("tasks", {}).get("survey", {}).get(
-        "max_forms_per_day")
+    limit = campaign.round1.tasks["survey"].max_forms_per_day
     extra = {} if limit is None else {"max_forms_per_day": int(limit)}
     return CheckConfig(extra_questions=extra_questions(campaign),
                        period=round1_days(campaign), **extra)
 
 
-def round1_days(campaign: Campaign) -> tuple[date, date] | None:
+def round1_days(campaign: Campaign) -> tuple[date, date]:
     """Return round 1's first and last calendar day (an end at 00:00 closes the day before)."""
-    section = campaign.section("round1")
-    if "start" not in section or "end" not in section:
-        return None
     start, end = campaign.window("round1")
     return start.date(), (end - timedelta(microseconds=1)).date()
 

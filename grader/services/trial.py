@@ -54,7 +54,7 @@ def file_report(session: Session, campaign: Campaign, cand: Candidate, day: int,
                 figures: Figures, photos: list[str] = (), now: datetime | None = None
                 ) -> DailyReport:
     """File or correct a day's report; the first filing counts, corrections end with its grace."""
-    days = int(campaign.section("round2").get("days", 7))
+    days = campaign.round2.days
     if cand.stage != "round2":
         raise ReportError("not_in_round2", "only candidates in round 2 file daily reports")
     if round_published(session, "2"):

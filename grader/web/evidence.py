@@ -57,7 +57,7 @@ def upload_page(task: str):
     items = db.scalars(select(EvidenceItem).where(EvidenceItem.candidate_id == cand.id,
                                                   EvidenceItem.task == task)
                        .order_by(EvidenceItem.id.desc())).all()
-    required = current_campaign().section("round1")["tasks"][task]["required"]
+    required = current_campaign().round1.tasks[task].required
     return render_template("evidence/upload.html", cand=cand, task=task, name=TASK_NAMES[task],
                            items=items, counts=service.counters(db, cand, task),
                            required=required, form=ConfirmForm(), human_verdict=human_verdict)

@@ -52,7 +52,7 @@ def mine():
     rows = survey_forms.forms_of(db, cand)
     return render_template("surveys/mine.html", cand=cand, rows=rows, form=form, errors=errors,
                            key=secrets.token_hex(16), valid=sum(r.valid for r in rows),
-                           required=campaign.section("round1")["tasks"]["survey"]["required"],
+                           required=campaign.round1.tasks["survey"].required,
                            questions=survey_forms.questions(campaign))
 
 

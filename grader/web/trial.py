@@ -117,7 +117,7 @@ def reports():
     if form.validate_on_submit():
         try:
             rep = _file(db, campaign, cand)
-            per = int(campaign.section("round2").get("reviews_per_report", 1))
+            per = campaign.round2.reviews_per_report
             reviews.assign(db, "report", [reviews.Item(rep.id, cand.id, cand.township_id)], per)
             db.commit()
             flash(_("第%(d)s天日报已提交", d=rep.day), "success")
@@ -129,7 +129,7 @@ def reports():
             db.rollback()
             flash(str(err), "error")
     filed = trial.reports_of(db, [cand.id])[cand.id]
-    days = int(campaign.section("round2").get("days", 7))
+    days = campaign.round2.days
     start, now = trial.trial_start(campaign), utcnow()
     closed = {d for d in filed if trial.lateness(d, now, start) == "missed"}
     missed = {d for d in range(1, days + 1) if cand.stage in TRIAL_STAGES
