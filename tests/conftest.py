@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from grader import create_app, migrate
 from grader.db import make_engine
+from grader.models.user import HASHING, cheap_hashing
 from helpers import csrf_from
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -23,6 +24,17 @@ def _pg_engine(schema: str):
     engine.dispose()
     url = PG_URL + ("&" if "?" in PG_URL else "?") + f"options=-csearch_path%3D{schema}"
     return make_engine(url)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing():
+    """Hash every test account's password cheaply (scrypt costs ~0.15 s an account).
+
+    Yields the strong method the app uses otherwise, for the test that checks it.
+    """
+    strong = HASHING["method"]
+    with cheap_hashing():
+        yield strong
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from grader.models import AuditLog, Candidate, User
+from grader.models.user import HASHING
 from grader.services.registration import (RegistrationError, RegistrationInput,
                                           override_eligibility, register)
 from helpers import DECLARATIONS, ric_for
@@ -119,3 +120,10 @@ def test_registration_refuses_a_future_birth_date(session, campaign, make_townsh
         register(session, campaign, data, "online")
     assert (err.value.field, err.value.code) == ("id_number", "birth_in_future")
     assert session.scalar(select(func.count()).select_from(Candidate)) == 0
+
+
+def test_accounts_made_outside_the_tests_get_the_strong_hash(session, campaign, make_township,
+                                                             cheap_password_hashing, monkeypatch):
+    monkeypatch.setitem(HASHING, "method", cheap_password_hashing)  # what the app runs with
+    cand = register(session, campaign, data(make_township()), "online").candidate
+    assert cheap_password_hashing == "scrypt" and cand.user.password_hash.startswith("scrypt:")
