@@ -4,7 +4,7 @@ import os
 import uuid
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.orm import Session
 
 from grader import create_app, migrate
@@ -67,6 +67,34 @@ def session(engine):
     sess.close()
     outer.rollback()
     conn.close()
+
+
+class QueryCounter:
+    """Count the statements the engine runs inside `with counter:` (`.n`, reset on entry)."""
+
+    def __init__(self, engine):
+        self._engine = engine
+        self.n = 0
+
+    def _count(self, *_args) -> None:
+        self.n += 1
+
+    def __enter__(self):
+        self.n = 0
+        event.listen(self._engine, "before_cursor_execute", self._count)
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        event.remove(self._engine, "before_cursor_execute", self._count)
+
+
+@pytest.fixture
+def count_queries(engine):
+    """A query counter on the test engine: `with count_queries as q: ...; q.n`."""
+    counter = QueryCounter(engine)
+    yield counter
+    if event.contains(engine, "before_cursor_execute", counter._count):
+        counter.__exit__(None, None, None)
 
 
 @pytest.fixture
