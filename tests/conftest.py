@@ -4,11 +4,12 @@ import os
 import uuid
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.orm import Session
 
 from grader import create_app, migrate
 from grader.db import make_engine
+from grader.models.user import HASHING, cheap_hashing
 from helpers import csrf_from
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -23,6 +24,17 @@ def _pg_engine(schema: str):
     engine.dispose()
     url = PG_URL + ("&" if "?" in PG_URL else "?") + f"options=-csearch_path%3D{schema}"
     return make_engine(url)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing():
+    """Hash every test account's password cheaply (scrypt costs ~0.15 s an account).
+
+    Yields the strong method the app uses otherwise, for the test that checks it.
+    """
+    strong = HASHING["method"]
+    with cheap_hashing():
+        yield strong
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -55,6 +67,34 @@ def session(engine):
     sess.close()
     outer.rollback()
     conn.close()
+
+
+class QueryCounter:
+    """Count the statements the engine runs inside `with counter:` (`.n`, reset on entry)."""
+
+    def __init__(self, engine):
+        self._engine = engine
+        self.n = 0
+
+    def _count(self, *_args) -> None:
+        self.n += 1
+
+    def __enter__(self):
+        self.n = 0
+        event.listen(self._engine, "before_cursor_execute", self._count)
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        event.remove(self._engine, "before_cursor_execute", self._count)
+
+
+@pytest.fixture
+def count_queries(engine):
+    """A query counter on the test engine: `with count_queries as q: ...; q.n`."""
+    counter = QueryCounter(engine)
+    yield counter
+    if event.contains(engine, "before_cursor_execute", counter._count):
+        counter.__exit__(None, None, None)
 
 
 @pytest.fixture

@@ -13,8 +13,9 @@ from grader.cli import main
 from grader.eligibility import EDUCATION_ORDER, Rules, age_on, check_id, failed_rules
 from helpers import ric_for
 
-PEERS = Path(__file__).resolve().parents[1].parent / "shared" / "peers"
+PEERS = Path(__file__).resolve().parent / "data" / "peers"
 REF = date(2016, 5, 18)
+FUTURE_ID = "140121203001010015"  # born 2030-01-01
 
 
 def test_turning_18_on_the_reference_day_is_eligible():
@@ -122,8 +123,6 @@ def stdnum_says_valid(number: str) -> bool:
 
 def test_outside_vectors_agree_with_stdnum_except_named_cases():
     path = PEERS / "ids" / "cn_ric_vectors.tsv"
-    if not path.exists():
-        pytest.skip("shared/peers/ids not present")
     with path.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh, delimiter="\t"))
     assert len(rows) > 100
@@ -161,3 +160,29 @@ def test_cli_check_id_defaults_to_the_registration_end():
 def test_cli_usage_errors_exit_2():
     assert run_cli("check-id", "360426199101010071", "--on", "2016-13-01").exit_code == 2
     assert run_cli("check-id").exit_code == 2
+
+
+def test_a_birth_date_after_the_reference_day_is_not_valid():
+    res = check_id(FUTURE_ID, REF)
+    assert (res.valid, res.reason, res.eligible_age, res.age) == (
+        False, "birth_in_future", False, None)
+    assert res.birthdate == "2030-01-01"
+
+
+def test_born_on_the_reference_day_is_valid_but_too_young():
+    res = check_id(ric_for(REF), REF)
+    assert (res.valid, res.reason, res.age, res.eligible_age) == (True, None, 0, False)
+    assert check_id(ric_for(date(2016, 5, 19)), REF).reason == "birth_in_future"
+
+
+def test_the_rules_name_the_future_birth_date():
+    rules = Rules(REF, 18, 45, "high", ())
+    assert failed_rules(rules, check_id(FUTURE_ID, REF), "high", {}) == [
+        "id_invalid:birth_in_future"]
+
+
+def test_check_id_reports_the_future_birth_date():
+    res = CliRunner().invoke(main, ["check-id", FUTURE_ID, "--json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    assert (out["valid"], out["reason"], out["eligible_age"]) == (False, "birth_in_future", False)

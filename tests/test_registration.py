@@ -6,9 +6,12 @@ import pytest
 from sqlalchemy import func, select
 
 from grader.models import AuditLog, Candidate, User
+from grader.models.user import HASHING
 from grader.services.registration import (RegistrationError, RegistrationInput,
                                           override_eligibility, register)
-from helpers import ric_for
+from helpers import DECLARATIONS, ric_for
+
+FUTURE_ID = "140121203001010015"  # born 2030-01-01
 
 
 def data(town, **kw):
@@ -106,3 +109,21 @@ def test_override_is_audited_with_reason(session, campaign, make_township, make_
     assert cand.eligible and cand.override_reason.startswith("创业")
     row = session.scalars(select(AuditLog).where(AuditLog.action == "override_eligibility")).one()
     assert (row.before, row.after, row.user_id) == (False, True, county.id)
+
+
+def test_registration_refuses_a_future_birth_date(session, campaign, make_township):
+    town = make_township()
+    data = RegistrationInput(name="李明", id_number=FUTURE_ID, education="high",
+                             township_id=town.id, phone="13800138000",
+                             declarations={d: True for d in DECLARATIONS})
+    with pytest.raises(RegistrationError) as err:
+        register(session, campaign, data, "online")
+    assert (err.value.field, err.value.code) == ("id_number", "birth_in_future")
+    assert session.scalar(select(func.count()).select_from(Candidate)) == 0
+
+
+def test_accounts_made_outside_the_tests_get_the_strong_hash(session, campaign, make_township,
+                                                             cheap_password_hashing, monkeypatch):
+    monkeypatch.setitem(HASHING, "method", cheap_password_hashing)  # what the app runs with
+    cand = register(session, campaign, data(make_township()), "online").candidate
+    assert cheap_password_hashing == "scrypt" and cand.user.password_hash.startswith("scrypt:")

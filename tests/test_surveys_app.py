@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from helpers import csrf_from
 from grader.models import AuditLog, SpotCheck, SurveyForm
 from grader.services import calls, rankings, survey_forms
+from survey_helpers import VILLAGE, xlsx
 
 
 @pytest.fixture
@@ -143,3 +144,20 @@ def test_call_list_round_trip(client, auth, session, campaign, people, make_user
 def test_template_downloads_with_chinese_headers(client):
     book = load_workbook(io.BytesIO(client.get("/surveys/template.xlsx").data))
     assert [c.value for c in book.worksheets[0][1]][:3] == ["报名编号", "户主姓名", "联系电话"]
+
+
+def test_a_candidates_sheet_over_the_import_limit_is_refused(client, auth, app, session,
+                                                             people):
+    a, _b = people
+    a.user.set_password("secret123")
+    session.commit()
+    app.config["IMPORT_MAX_BYTES"] = 2000
+    auth.login(a.user.username)
+    rows = [["户主姓名", "联系电话", "村组", "家庭人口", "是否网购", "调研日期"]] + [
+        ["王大", f"1390000{i:04d}", VILLAGE, 4, "是", "2016-05-26"] for i in range(200)]
+    page = client.get("/me/surveys")
+    res = client.post("/me/surveys", data={"csrf_token": csrf_from(page),
+                                           "file": (io.BytesIO(xlsx(rows)), "s.xlsx")},
+                      follow_redirects=True)
+    assert "文件太大" in res.text
+    assert session.scalars(select(SurveyForm).where(SurveyForm.candidate_id == a.id)).all() == []

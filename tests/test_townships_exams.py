@@ -5,7 +5,7 @@ import re
 
 import pytest
 from openpyxl import Workbook, load_workbook
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from helpers import csrf_from
 from grader.models import AuditLog, Township
@@ -169,3 +169,154 @@ def test_exam_page_shows_row_errors_in_chinese(client, auth, make_user, make_tow
               "csrf_token": csrf_from(page)}
     res = client.post("/exams/online_exam", data=upload)
     assert "找不到该考生" in res.text and "未导入任何数据" in res.text
+
+
+def quota(*rows):
+    return write_csv(["乡镇编码", "乡镇", "报名目标"], [list(r) for r in rows])
+
+
+def town_count(session):
+    return session.scalar(select(func.count()).select_from(Township))
+
+
+def county_page(client, auth, make_user, path):
+    make_user("county", "county_staff")
+    auth.login("county")
+    return client.get(path)
+
+
+def test_a_code_used_twice_in_the_file_is_a_row_error(session):
+    result = import_townships(session, "q.csv", quota(("01", "城关镇", "5"), ("01", "东山镇", "6")),
+                              10**6)
+    assert result.applied == 0
+    assert [(e.row, e.column, e.code, e.value) for e in result.errors] == [
+        (3, "code", "duplicate_code", "01")]
+    assert town_count(session) == 0
+
+
+def test_a_code_already_taken_is_a_row_error(session, make_township):
+    make_township("城关镇", 10, "01")
+    result = import_townships(session, "q.csv", quota(("02", "白沙乡", "3"), ("01", "东山镇", "6")),
+                              10**6)
+    assert [(e.row, e.column, e.code, e.value) for e in result.errors] == [
+        (3, "code", "code_taken", "01")]
+    assert town_count(session) == 1
+
+
+def test_a_known_township_keeps_its_code_and_gets_the_new_target(session, make_township):
+    make_township("城关镇", 10, "01")
+    result = import_townships(session, "q.csv", quota(("01", "城关镇", "20")), 10**6)
+    assert (result.applied, result.errors) == (1, [])
+    assert session.scalar(select(Township.target).where(Township.code == "01")) == 20
+
+
+@pytest.mark.parametrize("raw,code", [
+    ("²", "not_a_whole_number"), ("-1", "not_a_whole_number"), ("1.5", "not_a_whole_number"),
+    ("10000000000000000000000", "target_too_large"), ("1000000", "target_too_large"),
+    ("9" * 5000, "target_too_large"),
+])
+def test_targets_are_whole_numbers_up_to_999999(session, raw, code):
+    result = import_townships(session, "q.csv", quota(("01", "城关镇", raw)), 10**6)
+    assert [(e.column, e.code) for e in result.errors] == [("target", code)]
+    assert town_count(session) == 0
+
+
+def test_the_largest_target_and_zero_are_accepted(session):
+    result = import_townships(session, "q.csv", quota(("01", "城关镇", "999999"), ("02", "东山镇", "0")),
+                              10**6)
+    assert (result.applied, result.errors) == (2, [])
+
+
+def test_names_and_codes_longer_than_the_columns_are_row_errors(session):
+    result = import_townships(session, "q.csv", quota(("0" * 33, "镇" * 65, "1")), 10**6)
+    assert [(e.column, e.code) for e in result.errors] == [("name", "too_long"),
+                                                          ("code", "too_long")]
+
+
+def test_the_quota_page_lists_code_errors_in_chinese(client, auth, make_user, make_township,
+                                                      session):
+    make_township("城关镇", 10, "01")
+    page = county_page(client, auth, make_user, "/townships/")
+    data = quota(("02", "白沙乡", "x"), ("02", "东山镇", "1"), ("01", "石门乡", "10" * 11))
+    res = client.post("/townships/", data={"file": (io.BytesIO(data), "q.csv"),
+                                           "csrf_token": csrf_from(page)})
+    assert res.status_code == 200
+    for text in ("乡镇编码在文件中重复", "乡镇编码已被其他乡镇使用", "报名目标应为0到999999之间的整数",
+                 "未导入任何数据"):
+        assert text in res.text, text
+    assert town_count(session) == 1
+
+
+@pytest.mark.parametrize("raw", ["10000000000000000000000", "²", "1000000", "-3", ""])
+def test_editing_a_target_refuses_what_is_no_target(client, auth, make_user, make_township,
+                                                    session, raw):
+    town = make_township("城关镇", 10, "01")
+    page = county_page(client, auth, make_user, "/townships/")
+    res = client.post(f"/townships/{town.id}", data={"target": raw, "csrf_token": csrf_from(page)},
+                      follow_redirects=True)
+    assert res.status_code == 200 and "报名目标应为0到999999之间的整数" in res.text
+    session.refresh(town)
+    assert town.target == 10
+
+
+def test_editing_a_target_to_999999_is_saved(client, auth, make_user, make_township, session):
+    town = make_township("城关镇", 10, "01")
+    page = county_page(client, auth, make_user, "/townships/")
+    client.post(f"/townships/{town.id}", data={"target": " 999999 ", "csrf_token": csrf_from(page)})
+    session.refresh(town)
+    assert town.target == 999999
+
+
+def fingerprint_from(response) -> str:
+    match = re.search(r'name="fingerprint" value="([0-9a-f]{64})"', response.text)
+    assert match, "no fingerprint in the preview"
+    return match.group(1)
+
+
+def advance_moves(session):
+    return session.scalars(select(AuditLog).where(AuditLog.action == "advance_online_exam")).all()
+
+
+def test_an_import_after_the_preview_stops_the_advancement(client, auth, make_user, make_township,
+                                                           make_candidate, session):
+    town = make_township()
+    first, late = make_candidate(town), make_candidate(town)
+    first.online_exam_score = 80
+    session.commit()
+    preview = county_page(client, auth, make_user, "/exams/online_exam/advance")
+    late.online_exam_score = 90  # scores imported while the preview was open
+    session.commit()
+    res = client.post("/exams/online_exam/advance", follow_redirects=True, data={
+        "csrf_token": csrf_from(preview), "fingerprint": fingerprint_from(preview)})
+    assert "择优名单已变化" in res.text
+    assert advance_moves(session) == []
+    session.refresh(first)
+    assert first.stage == "registered"
+    # The fresh preview shows both, and confirming it applies exactly that list.
+    res = client.post("/exams/online_exam/advance", follow_redirects=True, data={
+        "csrf_token": csrf_from(res), "fingerprint": fingerprint_from(res)})
+    assert "已有 2 人晋级" in res.text
+    assert {m.entity_id for m in advance_moves(session)} == {first.id, late.id}
+
+
+def test_a_forged_fingerprint_applies_nothing(client, auth, make_user, make_township,
+                                              make_candidate, session):
+    cand = make_candidate(make_township())
+    cand.online_exam_score = 70
+    session.commit()
+    preview = county_page(client, auth, make_user, "/exams/online_exam/advance")
+    res = client.post("/exams/online_exam/advance", follow_redirects=True, data={
+        "csrf_token": csrf_from(preview), "fingerprint": "0" * 64})
+    assert "择优名单已变化" in res.text and advance_moves(session) == []
+
+
+def test_the_service_refuses_a_plan_other_than_the_previewed_one(session, campaign,
+                                                                 make_township, make_candidate):
+    cand = make_candidate(make_township())
+    cand.online_exam_score = 70
+    session.commit()
+    plan = exams.plan_advance(session, campaign, "online_exam")
+    with pytest.raises(exams.ExamError) as err:
+        exams.apply_advance(session, plan, None, expected="0" * 64)
+    assert err.value.code == "plan_changed"
+    assert exams.apply_advance(session, plan, None, expected=exams.fingerprint(plan)) == 1

@@ -4,7 +4,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from grader.campaign import Campaign
 from grader.models import Candidate, SpotCheck, SurveyForm, User
@@ -42,7 +42,8 @@ def assign(session: Session, callers: list[User]) -> int:
 
 def open_calls(session: Session, caller_id: int | None) -> list[SpotCheck]:
     """Return the calls not yet made, of one caller or (None) of everyone, by caller."""
-    query = select(SpotCheck).where(SpotCheck.outcome.is_(None))
+    query = select(SpotCheck).where(SpotCheck.outcome.is_(None)).options(
+        selectinload(SpotCheck.candidate), selectinload(SpotCheck.form))  # the list shows both
     if caller_id is not None:
         query = query.where(SpotCheck.caller_id == caller_id)
     return list(session.scalars(query.order_by(SpotCheck.caller_id.is_(None),

@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from grader.campaign import Campaign
 from grader.models import SurveyForm, User
@@ -35,6 +35,7 @@ def shared_numbers(session: Session) -> list[SharedNumber]:
         func.count(func.distinct(SurveyForm.candidate_id)) > 1)).all()
     forms = defaultdict(list)
     for form in session.scalars(select(SurveyForm).where(SurveyForm.phone_e164.in_(numbers))
+                                .options(selectinload(SurveyForm.candidate))
                                 .order_by(SurveyForm.id)) if numbers else ():
         forms[form.phone_e164].append(form)
     found = [SharedNumber(n, forms[n]) for n in sorted(numbers)]

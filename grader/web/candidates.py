@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
 
 from grader.auth.permissions import (can_override_eligibility, can_see_pii, can_view_candidate,
                                      display_phone, mask_email, mask_id, mask_phone, roles_required)
@@ -58,7 +59,8 @@ def index():
     page = max(request.args.get("page", 1, type=int), 1)
     base = _filtered(select(Candidate), request.args)
     total = db.scalar(select(func.count()).select_from(base.subquery()))
-    rows = db.scalars(base.order_by(Candidate.id).offset((page - 1) * PAGE).limit(PAGE)).all()
+    rows = db.scalars(base.options(joinedload(Candidate.township)).order_by(Candidate.id)
+                      .offset((page - 1) * PAGE).limit(PAGE)).all()
     return render_template("candidates/index.html", rows=rows, shown=shown, total=total,
                            page=page, pages=max((total + PAGE - 1) // PAGE, 1))
 

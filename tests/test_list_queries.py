@@ -1,0 +1,151 @@
+"""Staff list pages issue as many queries for 3N rows as for N: no query per row."""
+
+import itertools
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from grader.models import EvidenceItem, InterviewPanel, Ranking, User
+from grader.services import activity, calls, interview, survey_forms
+from helpers import client_as
+
+N = 3
+SERIAL = itertools.count(1)
+
+
+@pytest.fixture
+def county(make_user):
+    """County staff, who see every township."""
+    return make_user("county", "county_staff")
+
+
+@pytest.fixture
+def spread(session, make_township, make_candidate):
+    """Return a maker of n candidates at a stage, each in a township of its own."""
+
+    def factory(n: int, stage: str) -> list:
+        made = []
+        for _ in range(n):
+            i = next(SERIAL)
+            cand = make_candidate(make_township(f"镇{i}"), name=f"人{i}",
+                                  phone=f"1380000{i:04d}")
+            cand.stage = stage
+            made.append(cand)
+        session.commit()
+        return made
+
+    return factory
+
+
+def same_queries_for_n_and_3n(app, session, count_queries, url, grow) -> None:
+    """Grow the data to N and then to 3N rows; the page's query count must not change."""
+    client = client_as(app, "county")
+    counts, sizes = [], []
+    for more in (N, 2 * N):
+        grow(more)
+        session.commit()
+        session.expunge_all()  # the page loads what it shows, as a fresh request's session does
+        with count_queries as q:
+            res = client.get(url)
+        assert res.status_code == 200
+        counts.append(q.n)
+        sizes.append(len(res.data))
+    assert sizes[1] > sizes[0], f"{url} does not list the added rows"
+    assert counts[0] == counts[1], f"{url}: {counts[0]} queries for {N} rows, {counts[1]} for {3 * N}"
+    return counts[0]
+
+
+def test_candidate_list(app, session, count_queries, county, spread):
+    same_queries_for_n_and_3n(app, session, count_queries, "/candidates/",
+                              lambda n: spread(n, "registered"))
+
+
+def test_review_queue(app, session, count_queries, county, spread):
+    def grow(n):
+        for cand in spread(n, "round1"):
+            session.add(EvidenceItem(
+                candidate_id=cand.id, task="wechat_share", filename="a.png", sha256=f"{cand.id:064d}",
+                size=1, mime="image/png", storage_key=f"k{cand.id}", status="review",
+                machine_verdict="review", reasons=["no_share_marker"], detail={}, text="分享"))
+
+    same_queries_for_n_and_3n(app, session, count_queries, "/evidence/review", grow)
+
+
+@pytest.fixture
+def surveyed(session, campaign, county, spread):
+    """Return a grower: n round-1 candidates with forms, a sample drawn, calls assigned, n made."""
+
+    def grow(n):
+        for cand in spread(n, "round1"):
+            for k in range(3):
+                survey_forms.save_form(session, campaign, cand, {
+                    "name": "王大", "phone": f"139{cand.id:04d}{k:04d}", "village": "王庄村",
+                    "household_size": "4", "shops_online": "是", "surveyed_at": "2016-05-26"},
+                    None)
+        survey_forms.draw_sample(session, campaign, "q", 2)
+        caller = session.get(User, county.id)
+        calls.assign(session, [caller])
+        for _ in range(n):
+            calls.record(session, campaign, calls.next_call(session, caller), caller, "confirmed",
+                         {"household_size": "4", "shops_online": "是"})
+
+    return grow
+
+
+@pytest.mark.parametrize("url", ["/surveys/", "/calls/list"])
+def test_survey_overview_and_call_list(app, session, count_queries, surveyed, url):
+    same_queries_for_n_and_3n(app, session, count_queries, url, surveyed)
+
+
+def test_shared_numbers(app, session, campaign, count_queries, county, spread):
+    def grow(n):
+        for cand in spread(2 * n, "round1"):
+            survey_forms.save_form(session, campaign, cand, {
+                "name": "王大", "phone": f"137{cand.id // 2:08d}", "village": "王庄村",
+                "household_size": "4", "shops_online": "是", "surveyed_at": "2016-05-26"}, None)
+
+    same_queries_for_n_and_3n(app, session, count_queries, "/surveys/phones", grow)
+
+
+def test_township_list(app, session, count_queries, county, spread):
+    same_queries_for_n_and_3n(app, session, count_queries, "/townships/",
+                              lambda n: spread(n, "registered"))
+
+
+def test_rankings(app, session, count_queries, county):
+    def grow(n):
+        for _ in range(n):
+            session.add(Ranking(round="1", status="draft", policy={}, facts={},
+                                result={"ranking": [{"id": "x"}]}, warnings=[]))
+
+    same_queries_for_n_and_3n(app, session, count_queries, "/rankings/", grow)
+
+
+def test_activity_grid(app, session, campaign, count_queries, county, spread):
+    def grow(n):
+        made = spread(n, "round2")
+        export = "".join(f"2016-06-02 09:{i % 60:02d}:00 {c.name}\n收到\n"
+                         f"2016-06-03 09:{i % 60:02d}:00 昵称{c.id}\n好的\n"
+                         for i, c in enumerate(made))
+        activity.import_chat(session, campaign, export, "wechat")
+        actor = session.get(User, county.id)
+        for cand in made[: n // 2 + 1]:
+            activity.link_member(session, actor, f"昵称{cand.id}", cand)
+
+    same_queries_for_n_and_3n(app, session, count_queries, "/trial/activity", grow)
+
+
+def test_interview_management(app, session, campaign, count_queries, county, spread,
+                              make_user):
+    def grow(n):
+        member = make_user(f"iv{next(SERIAL)}", "interviewer")
+        session.add(InterviewPanel(name=f"组{member.id}", members=[member.id]))
+        spread(n, "interview")
+        for cand in spread(n, "selected"):
+            interview.record_signing(session, session.get(User, county.id), cand, True,
+                                     date(2016, 6, 15), "东山村")
+        session.commit()
+        interview.schedule(session, campaign, list(session.scalars(select(InterviewPanel))))
+
+    same_queries_for_n_and_3n(app, session, count_queries, "/interview/manage", grow)
