@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from grader.cli import main
 from grader.services.tables import write_csv
 
-BCSTATS = Path(__file__).resolve().parent / "data" / "peers" / "bcstats"
+BCSTATS = Path(__file__).resolve().parents[1].parent / "shared" / "peers" / "bcstats"
 HEADER = ["报名编号", "户主姓名", "联系电话", "村组", "家庭人口", "是否网购", "调研日期"]
 
 
@@ -53,6 +53,8 @@ def test_spot_check_sample_is_reproducible(sheet):
 
 
 def test_backcheck_compare_reproduces_bcstats_team_rates():
+    if not BCSTATS.exists():
+        pytest.skip("shared/peers/bcstats not present")
     res = invoke("backcheck", "compare", str(BCSTATS / "ipa_cscript1_bcstats_survey.csv"),
                  str(BCSTATS / "ipa_cscript1_bcstats_bc.csv"), "--id", "id", "--enumerator",
                  "enum", "--enumteam", "enumteam", "--backchecker", "bcer", "--type1", "gender",
