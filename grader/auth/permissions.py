@@ -7,7 +7,7 @@ import phonenumbers
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
-from grader.models import Candidate, User
+from grader.models import Candidate, EvidenceItem, User
 
 PII_ROLES = ("county_staff", "admin")
 
@@ -35,6 +35,24 @@ def can_view_candidate(user: User, cand: Candidate) -> bool:
     if user.role == "township_staff":
         return user.township_id is not None and user.township_id == cand.township_id
     return user.role == "candidate" and cand.user_id == user.id
+
+
+def judged_elsewhere(user: User) -> int | None:
+    """Return the township whose items the user must not judge (a reviewer's own), if any."""
+    return user.township_id if user.role == "reviewer" else None
+
+
+def may_judge_item(user: User, item: EvidenceItem) -> bool:
+    """Say whether the user may decide an evidence item (never their own township's)."""
+    own = judged_elsewhere(user)
+    return own is None or item.candidate.township_id != own
+
+
+def may_see_item(user: User, item: EvidenceItem) -> bool:
+    """Say whether the user may open an item's file: plans are judged blind from their text."""
+    if user.role == "reviewer":
+        return item.task != "plan" and may_judge_item(user, item)
+    return can_view_candidate(user, item.candidate)
 
 
 def can_see_pii(user: User, cand: Candidate) -> bool:

@@ -9,6 +9,7 @@ from grader.campaign import Campaign
 from grader.errors import CodedError, Forbidden
 from grader.models import Candidate, SpotCheck, User
 from grader.services import calls
+from grader.services.records import small_id
 from grader.services.tables import read_table
 from surveys import OUTCOMES
 
@@ -41,11 +42,6 @@ class CallImport:
     recorded: int = 0
     kept: int = 0
     todo: list = field(default_factory=list)
-
-
-def small_id(raw: str) -> int | None:
-    """Read a row id typed by a person: ASCII digits, at most nine of them."""
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
 
 
 def sheet_rows(todo: list[SpotCheck], names: dict[int, str],

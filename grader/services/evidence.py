@@ -1,8 +1,10 @@
 """Screenshot evidence: intake, storage, the checking job, human decisions, counters."""
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, selectinload
@@ -273,3 +275,20 @@ def rules_for(campaign: Campaign, task: str):
 
     r1 = campaign.round1
     return build_rules(task, r1.tasks[task].model_dump(exclude_none=True), r1.start, r1.end)
+
+
+def items_of(session: Session, cand: Candidate, task: str, limit: int | None = None
+             ) -> list[EvidenceItem]:
+    """Return a candidate's items of a task, newest first."""
+    return list(session.scalars(select(EvidenceItem).where(
+        EvidenceItem.candidate_id == cand.id, EvidenceItem.task == task)
+        .order_by(EvidenceItem.id.desc()).limit(limit)))
+
+
+def submit_batch(session: Session, storage: FileStorage, cand: Candidate, task: str,
+                 files: list[tuple[str, bytes]], now: datetime, campaign: Campaign,
+                 unlocked: Callable[..., Any] = lambda work, *args: work(*args)) -> Submission:
+    """Take a batch from the upload page; `unlocked` screens it with no database lock held."""
+    admissible(session, cand, task, now, campaign)
+    screened = unlocked(screen, files)  # decoding a hundred images takes seconds
+    return store_screened(session, storage, cand, task, screened, now, campaign)

@@ -19,3 +19,8 @@ def get(session: Session, model: type[M], record_id: int | None) -> M | None:
 def candidate_of(session: Session, user: User) -> Candidate | None:
     """Return the registration of a candidate's account."""
     return session.scalar(select(Candidate).where(Candidate.user_id == user.id))
+
+
+def small_id(raw: str) -> int | None:
+    """Read a row id typed by a person: ASCII digits, at most nine of them."""
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None

@@ -2,8 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms import IntegerField, StringField, TextAreaField
+from wtforms.validators import AnyOf, InputRequired, Length
 
 NOT_A_NUMBER = _l("请从列表中选择")
 
@@ -25,5 +25,5 @@ class AppealAnswerForm(FlaskForm):
     """County staff's answer to an open appeal."""
 
     appeal_id = record_id()
-    upheld = SelectField(choices=[("1", _l("申诉成立，材料改为通过")), ("0", _l("申诉不成立"))])
+    upheld = StringField(validators=[AnyOf(("1", "0"), NOT_A_NUMBER)])
     answer = StringField(_l("答复"), validators=[Length(max=2000)])

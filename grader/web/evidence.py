@@ -1,22 +1,25 @@
 """Screenshot evidence pages: the candidate's upload page and the review queue."""
 
-from flask import (Blueprint, Response, abort, flash, jsonify, redirect, render_template, request,
+from flask import (Blueprint, Response, abort, jsonify, redirect, render_template, request,
                    url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from grader import jobs
-from grader.auth.permissions import can_view_candidate, roles_required
+from grader.auth.permissions import judged_elsewhere, may_judge_item, may_see_item, roles_required
 from grader.campaign import current_campaign
-from grader.db import get_session
-from grader.models.base import utcnow
+from grader.db import get_session, without_lock
 from grader.i18n import reason_text
 from grader.models import EvidenceItem
+from grader.models.base import utcnow
 from grader.services import evidence as service
+from grader.services import records
+from grader.services.records import small_id
 from grader.storage import get_storage
-from grader.web.me import own_candidate
+from grader.web.actions import attempt, flash_invalid, found, refusal
 from grader.web.forms import ConfirmForm
+from grader.web.me import own_candidate
+from grader.web.staff_forms import VerdictForm
 
 bp = Blueprint("evidence", __name__)
 PAGE = 30  # items per page of the review queue
@@ -54,12 +57,10 @@ def upload_page(task: str):
     """Show the upload page with the counter and every item's verdict."""
     cand, db = own_candidate(), get_session()
     task = _task(task)
-    items = db.scalars(select(EvidenceItem).where(EvidenceItem.candidate_id == cand.id,
-                                                  EvidenceItem.task == task)
-                       .order_by(EvidenceItem.id.desc())).all()
     required = current_campaign().round1.tasks[task].required
     return render_template("evidence/upload.html", cand=cand, task=task, name=TASK_NAMES[task],
-                           items=items, counts=service.counters(db, cand, task),
+                           items=service.items_of(db, cand, task),
+                           counts=service.counters(db, cand, task),
                            required=required, form=ConfirmForm(), human_verdict=human_verdict)
 
 
@@ -71,17 +72,11 @@ def upload(task: str):
     files = [(f.filename or "file", f.read()) for f in request.files.getlist("files")]
     if not files:
         return jsonify(error=_("请选择文件")), 400
-    try:
-        task_name, now = _task(task), utcnow()
-        service.admissible(db, cand, task_name, now, current_campaign())
-        db.commit()  # decoding a hundred images takes seconds: hold no database lock meanwhile
-        screened = service.screen(files)
-        result = service.store_screened(db, get_storage(), cand, task_name, screened, now,
-                                        current_campaign())
-    except service.EvidenceError as err:
-        db.rollback()
-        return jsonify(error=reason_text(err.code)), 400
-    db.commit()
+    task_name, now = _task(task), utcnow()
+    result, problem = refusal(lambda: service.submit_batch(
+        db, get_storage(), cand, task_name, files, now, current_campaign(), without_lock))
+    if problem is not None:
+        return jsonify(error=problem), 400
     for item in result.items:
         jobs.check_item(item.id)
     return jsonify(items=[_item_json(i) for i in result.items],
@@ -95,9 +90,7 @@ def upload(task: str):
 def status(task: str):
     """Return the counter and the latest verdicts, for the page to poll."""
     cand, db = own_candidate(), get_session()
-    items = db.scalars(select(EvidenceItem).where(EvidenceItem.candidate_id == cand.id,
-                                                  EvidenceItem.task == _task(task))
-                       .order_by(EvidenceItem.id.desc()).limit(300)).all()
+    items = service.items_of(db, cand, _task(task), limit=300)
     return jsonify(counts=service.counters(db, cand, task), items=[_item_json(i) for i in items])
 
 
@@ -105,14 +98,8 @@ def status(task: str):
 @roles_required("candidate", "reviewer", "county_staff", "township_staff")
 def file(item_id: int) -> Response:
     """Send an item's image to its owner and to staff who may see it."""
-    db = get_session()
-    item = db.get(EvidenceItem, item_id)
-    if item is None:
-        abort(404)
-    if current_user.role == "reviewer":
-        if item.task == "plan" or item.candidate.township_id == _own_township():
-            abort(403)  # plans are judged blind from their text; own township never
-    elif not can_view_candidate(current_user, item.candidate):
+    item = found(records.get(get_session(), EvidenceItem, item_id))
+    if not may_see_item(current_user, item):
         abort(403)
     return Response(get_storage().read(item.storage_key), mimetype=item.mime,
                     headers={"Cache-Control": "private, max-age=86400"})
@@ -131,17 +118,7 @@ def _queue_filter() -> service.QueueFilter:
     return service.QueueFilter(
         status=status if status in (*service.LISTED_STATUSES, "all") else "review",
         task=task, reg_no=reg_no, item_id=small_id(raw_id), tasks=tasks,
-        not_township=_own_township())
-
-
-def small_id(raw: str) -> int | None:
-    """Read a row id typed by a person: ASCII digits, at most nine of them."""
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
-
-
-def _own_township() -> int | None:
-    """Return the township whose items the user must not judge (a reviewer's own), if any."""
-    return current_user.township_id if current_user.role == "reviewer" else None
+        not_township=judged_elsewhere(current_user))
 
 
 def _page_url(page: int) -> str:
@@ -150,22 +127,13 @@ def _page_url(page: int) -> str:
     return url_for("evidence.review", page=page, **args)
 
 
-def _decide_posted(db) -> Response:
+def _decide_posted(form: VerdictForm) -> Response:
     """Record the decision the queue's form posted and return to the same page."""
-    item = db.get(EvidenceItem, request.form.get("item_id", type=int) or 0)
-    if item is None:
-        abort(404)
-    if _own_township() is not None and item.candidate.township_id == _own_township():
+    item = found(records.get(get_session(), EvidenceItem, form.item_id.data))
+    if not may_judge_item(current_user, item):
         abort(403)  # as with plans, nobody judges their own township's candidates
-    try:
-        service.decide(db, item, current_user, request.form.get("verdict", ""),
-                       request.form.get("note", "")[:500])
-    except service.EvidenceError as err:
-        db.rollback()
-        flash(reason_text(err.code), "error")
-        return redirect(request.full_path)
-    db.commit()
-    flash(_("已处理 #%(id)s", id=item.id), "success")
+    attempt(lambda: service.decide(get_session(), item, current_user, form.verdict.data,
+                                   form.note.data), success=_("已处理 #%(id)s", id=item.id))
     return redirect(request.full_path)
 
 
@@ -174,9 +142,12 @@ def _decide_posted(db) -> Response:
 def review():
     """List items (those needing review by default, 30 a page, filtered), and decide them."""
     db = get_session()
-    form = ConfirmForm()
+    form = VerdictForm()
     if form.validate_on_submit():
-        return _decide_posted(db)
+        return _decide_posted(form)
+    if form.is_submitted():
+        flash_invalid(form)
+        return redirect(request.full_path)
     filt = _queue_filter()
     found = service.review_queue(db, filt, request.args.get("page", 1, type=int), PAGE)
     return render_template(

@@ -2,8 +2,9 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
+from wtforms import (DecimalField, HiddenField, SelectChoice, SelectField, StringField,
+                     TextAreaField)
+from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, ValidationError
 
 from grader.i18n import REASONS, reason_text
 from grader.services.townships import parse_target
@@ -13,8 +14,9 @@ from grader.web.candidate_forms import record_id
 class RoundForm(FlaskForm):
     """Which round's ranking to preview."""
 
-    round = SelectField(choices=[("1", _l("任务考核第一轮")), ("2", _l("任务考核第二轮")),
-                                 ("interview", _l("面试"))], default="1")
+    round = SelectField(choices=[SelectChoice("1", _l("任务考核第一轮")),
+                                 SelectChoice("2", _l("任务考核第二轮")),
+                                 SelectChoice("interview", _l("面试"))], default="1")
 
 
 def _target(_form: FlaskForm, field: StringField) -> None:
@@ -41,8 +43,7 @@ class VerdictForm(FlaskForm):
     """A person's verdict on one evidence item."""
 
     item_id = record_id()
-    verdict = SelectField(choices=[("accept", _l("通过")), ("reject", _l("不通过"))],
-                          validators=[InputRequired(REASONS["bad_verdict"])])
+    verdict = StringField(validators=[AnyOf(("accept", "reject"), REASONS["bad_verdict"])])
     note = TextAreaField(_l("备注"), filters=[lambda v: (v or "")[:500]])
 
 
