@@ -7,12 +7,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required, login_user, logout_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
 from grader.db import get_session
-from grader.models import User
+from grader.services import accounts
 
 bp = Blueprint("auth", __name__)
 
@@ -36,9 +35,8 @@ def login():
     """Show the login form and log the user in."""
     form = LoginForm()
     if form.validate_on_submit():
-        name = form.username.data.strip()
-        user = get_session().scalar(select(User).where(User.username.in_([name, name.upper()])))
-        if user is not None and user.active and user.check_password(form.password.data):
+        user = accounts.authenticate(get_session(), form.username.data, form.password.data)
+        if user is not None:
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
         flash(_("用户名或密码不正确"), "error")

@@ -56,3 +56,12 @@ def create_staff(session: Session, campaign: Campaign, username: str, password: 
 def staff_accounts(session: Session) -> list[User]:
     """Return every account but candidates', oldest first."""
     return list(session.scalars(select(User).where(User.role != "candidate").order_by(User.id)))
+
+
+def authenticate(session: Session, username: str, password: str) -> User | None:
+    """Return the active account of this name (an ID's x in either case) and password."""
+    name = username.strip()
+    user = session.scalar(select(User).where(User.username.in_([name, name.upper()])))
+    if user is not None and user.active and user.check_password(password):
+        return user
+    return None

@@ -33,3 +33,9 @@ def latest(session: Session, page: int, per_page: int = 100) -> list[AuditLog]:
     """Return one page of the log, newest first."""
     return list(session.scalars(select(AuditLog).order_by(AuditLog.id.desc())
                                 .offset((page - 1) * per_page).limit(per_page)))
+
+
+def history(session: Session, entity: str, entity_id: int) -> list[AuditLog]:
+    """Return every entry about one record, oldest first."""
+    return list(session.scalars(select(AuditLog).where(
+        AuditLog.entity == entity, AuditLog.entity_id == entity_id).order_by(AuditLog.id)))

@@ -43,6 +43,18 @@ def refusal(action: Callable[[], T]) -> tuple[T | None, str | None]:
         return None, error_text(err)
 
 
+def outcome(action: Callable[[], T]) -> tuple[T | None, CodedError | None]:
+    """Run one service call; return (result, None), or (None, its refusal) with writes undone.
+
+    For a page that puts the refusal next to the field it concerns.
+    """
+    try:
+        return action(), None
+    except CodedError as err:
+        get_session().rollback()
+        return None, err
+
+
 def found(obj: T | None) -> T:
     """Return the object a route named, or answer 404."""
     if obj is None:

@@ -2,12 +2,11 @@
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from grader.campaign import current_campaign
 from grader.db import get_session
 from grader.i18n import LANGUAGES
-from grader.models import Candidate
+from grader.services import dashboard as dashboard_service
 
 bp = Blueprint("main", __name__)
 
@@ -27,32 +26,11 @@ def dashboard():
     """Show a staff member what their role can do."""
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
+    township = current_user.township_id if current_user.role == "township_staff" else None
     db = get_session()
-    query = select(Candidate.stage, func.count()).group_by(Candidate.stage)
-    if current_user.role == "township_staff":
-        query = query.where(Candidate.township_id == current_user.township_id)
-    counts = dict(db.execute(query).all())
-    return render_template("dashboard.html", counts=counts, campaign=current_campaign(),
-                           work=_work(db))
-
-
-def _work(db) -> dict:
-    """Count what waits for the user: reviews, screenshots to decide, interviews."""
-    from grader.models import EvidenceItem, Review
-
-    open_reviews = dict(db.execute(select(Review.kind, func.count()).where(
-        Review.reviewer_id == current_user.id, Review.score.is_(None))
-        .group_by(Review.kind)).all())
-    return {"plan": open_reviews.get("plan", 0), "report": open_reviews.get("report", 0),
-            "screenshots": db.scalar(select(func.count()).select_from(EvidenceItem).where(
-                EvidenceItem.status == "review")) or 0,
-            "interview": counts_at(db, "interview")}
-
-
-def counts_at(db, stage: str) -> int:
-    """Count candidates at a stage."""
-    return db.scalar(select(func.count()).select_from(Candidate).where(
-        Candidate.stage == stage)) or 0
+    return render_template("dashboard.html", counts=dashboard_service.stage_counts(db, township),
+                           campaign=current_campaign(),
+                           work=dashboard_service.waiting_work(db, current_user))
 
 
 @bp.route("/lang/<code>")

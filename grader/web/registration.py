@@ -1,28 +1,27 @@
 """Registration: self-registration, the WeChat link, on-site registration and status."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
+from flask import Blueprint, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
-from sqlalchemy import select
 from wtforms import SelectChoice
 
 from grader.auth.permissions import mask_email, mask_id, mask_phone, roles_required
 from grader.campaign import current_campaign
 from grader.db import get_session
-from grader.i18n import reason_text
-from grader.models import Candidate, Township
-from grader.services.registration import RegistrationError, RegistrationInput, register
+from grader.i18n import error_text
+from grader.services.registration import RegistrationInput, register
+from grader.services.townships import all_townships
+from grader.web.actions import outcome
 from grader.web.forms import RegistrationForm, SelfRegistrationForm, with_declarations
+from grader.web.me import own_candidate
 
 bp = Blueprint("registration", __name__)
 
 
 def _township_choices(only: int | None = None) -> list[SelectChoice]:
     """List townships for the select box (one when the user is bound to it)."""
-    query = select(Township.id, Township.name).order_by(Township.code)
-    if only is not None:
-        query = query.where(Township.id == only)
-    return [SelectChoice(tid, name) for tid, name in get_session().execute(query)]
+    return [SelectChoice(t.id, t.name) for t in all_townships(get_session())
+            if only is None or t.id == only]
 
 
 def _input_from(form, names: list[str]) -> RegistrationInput:
@@ -38,17 +37,13 @@ def _input_from(form, names: list[str]) -> RegistrationInput:
 def _submit(form, channel: str, actor=None):
     """Run the registration service; put a refusal on the form field it concerns."""
     names = current_campaign().declarations
-    db = get_session()
-    try:
-        result = register(db, current_campaign(), _input_from(form, names), channel, actor)
-    except RegistrationError as err:
-        db.rollback()
-        if err.field == "form":
-            flash(reason_text(err.code), "error")
-        else:
-            getattr(form, err.field).errors = [reason_text(err.code)]
-        return None
-    db.commit()
+    result, err = outcome(lambda: register(get_session(), current_campaign(),
+                                           _input_from(form, names), channel, actor))
+    field = getattr(err, "field", "form")
+    if err is not None and field == "form":
+        flash(error_text(err), "error")
+    elif err is not None:
+        getattr(form, field).errors = [error_text(err)]
     return result
 
 
@@ -96,10 +91,6 @@ def register_onsite():
 @login_required
 def status():
     """Show a candidate their registration, stage and eligibility reasons."""
-    if current_user.role != "candidate":
-        abort(403)
-    cand = get_session().scalar(select(Candidate).where(Candidate.user_id == current_user.id))
-    if cand is None:
-        abort(404)
+    cand = own_candidate()
     return render_template("registration/status.html", cand=cand, id_shown=mask_id(cand.id_number),
                            phone_shown=mask_phone(cand.phone), email_shown=mask_email(cand.email))
