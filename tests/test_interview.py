@@ -44,8 +44,8 @@ def test_interviewers_never_score_their_own_township(session, campaign, make_tow
     other = make_user("other", "interviewer", west)
     cand = make_candidate(east)
     cand.stage = "interview"
-    session.add_all([InterviewPanel(name="东组", members=[local.id]),
-                     InterviewPanel(name="西组", members=[other.id])])
+    session.add_all([InterviewPanel(name="东组", members=[local]),
+                     InterviewPanel(name="西组", members=[other])])
     session.commit()
     panels = session.scalars(select(InterviewPanel).order_by(InterviewPanel.id)).all()
     assert interview.schedule(session, campaign, panels) == 1
@@ -66,7 +66,7 @@ def test_staff_see_panels_by_name_the_schedule_and_grouped_totals(
     judge.display_name = "李评委"
     cand = make_candidate(town, name="赵六")
     cand.stage = "interview"
-    session.add(InterviewPanel(name="第一组", members=[judge.id]))
+    session.add(InterviewPanel(name="第一组", members=[judge]))
     session.commit()
     interview.schedule(session, campaign, session.scalars(select(InterviewPanel)).all())
     session.commit()
@@ -119,7 +119,7 @@ def test_staff_are_warned_when_interviews_run_past_the_interview_days(
     judge = make_user("judge", "interviewer")
     for i in range(41):  # one panel holds 20 a day; the 2016 interview has 2 days
         make_candidate(town, born=date(1990, 1, 1) + timedelta(days=i)).stage = "interview"
-    session.add(InterviewPanel(name="唯一组", members=[judge.id]))
+    session.add(InterviewPanel(name="唯一组", members=[judge]))
     session.commit()
     auth.login("county")
     page = client.get("/interview/manage")

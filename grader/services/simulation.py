@@ -258,7 +258,7 @@ def interviews(r: Rehearsal) -> None:
     room = interview.slots_per_day() * ((last - first).days + 1)  # one panel's interviews
     due = r.session.scalar(select(func.count()).where(Candidate.stage == "interview"))
     count = min(len(members), max(2, -(-due // room)))  # enough panels to end in time
-    panels = [InterviewPanel(name=f"第{i + 1}面试组", members=[u.id for u in members[i::count]])
+    panels = [InterviewPanel(name=f"第{i + 1}面试组", members=members[i::count])
               for i in range(count)]
     r.session.add_all(panels)
     r.session.flush()
@@ -266,8 +266,7 @@ def interviews(r: Rehearsal) -> None:
     from grader.models import InterviewSlot
 
     for slot in r.session.scalars(select(InterviewSlot)):
-        for uid in slot.panel.members:
-            user = next(u for u in members if u.id == uid)
+        for user in slot.panel.members:
             interview.score(r.session, user, slot.candidate, round(r.rng.uniform(55, 98), 1))
         interview.record_reassignment(r.session, r.staff["county_staff"][0], slot.candidate,
                                       r.rng.random() < 0.8)  # asked at the interview

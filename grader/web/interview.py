@@ -80,7 +80,7 @@ def _act(db, campaign, form) -> None:
     try:
         if form.get("action") == "panel":
             ids = [int(i) for i in form.getlist("members")]
-            db.add(InterviewPanel(name=form.get("name", "").strip() or _("面试组"), members=ids))
+            service.create_panel(db, form.get("name", "").strip() or _("面试组"), ids)
         elif form.get("action") == "schedule":
             panels = db.scalars(select(InterviewPanel)).all()
             flash(_("已安排 %(n)s 人", n=service.schedule(db, campaign, list(panels))), "success")

@@ -77,6 +77,7 @@ def mine():
     rows = db.scalars(select(SurveyForm).where(SurveyForm.candidate_id == cand.id)
                       .order_by(SurveyForm.id.desc())).all()
     return render_template("surveys/mine.html", cand=cand, rows=rows, form=form, errors=errors,
+                           decisions=survey_forms.decisions_of(db, list(rows)),
                            key=secrets.token_hex(16), valid=sum(r.valid for r in rows),
                            required=campaign.section("round1")["tasks"]["survey"]["required"],
                            questions=survey_forms.questions(campaign))
