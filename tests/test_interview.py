@@ -19,8 +19,8 @@ def test_reassignment_is_recorded_at_interview_and_reaches_the_ranking(
     auth.login("county")
     page = client.get("/interview/manage")
     assert f'name="accepts-{yes.id}"' in page.get_data(as_text=True)
-    client.post("/interview/manage", data={
-        "csrf_token": csrf_from(page), "action": "reassign", f"accepts-{yes.id}": "1",
+    client.post("/interview/manage/reassign", data={
+        "csrf_token": csrf_from(page), f"accepts-{yes.id}": "1",
         f"accepts-{no.id}": "0", f"accepts-{unknown.id}": ""})
     ranking = rankings.preview(session, campaign, "interview", county)
     answers = {r["id"]: r["components"]["accepts_reassignment"] for r in ranking.result["ranking"]}
@@ -123,7 +123,7 @@ def test_staff_are_warned_when_interviews_run_past_the_interview_days(
     session.commit()
     auth.login("county")
     page = client.get("/interview/manage")
-    res = client.post("/interview/manage", data={"csrf_token": csrf_from(page),
-                                                 "action": "schedule"}, follow_redirects=True)
+    res = client.post("/interview/manage/schedule", data={"csrf_token": csrf_from(page)},
+                      follow_redirects=True)
     assert "已安排 41 人" in res.text and "晚于面试结束日 2016-06-13" in res.text
     assert interview.overrun(session, campaign) is not None

@@ -238,3 +238,53 @@ def signed_partners(session: Session) -> list[tuple[Candidate, Signing | None]]:
         Township, Township.id == Candidate.township_id).where(Candidate.stage == "signed")
         .order_by(Township.code, Candidate.reg_no))
     return [(cand, signing) for cand, signing in rows]
+
+
+def candidate(session: Session, cand_id: int | None) -> Candidate | None:
+    """Return the candidate of an id from a form, if there is one."""
+    return session.get(Candidate, cand_id) if cand_id else None
+
+
+def schedule_all(session: Session, campaign: Campaign) -> tuple[int, datetime | None]:
+    """Schedule everyone waiting with every panel; return how many, and the overrun if any."""
+    panels = list(session.scalars(select(InterviewPanel).order_by(InterviewPanel.id)))
+    return schedule(session, campaign, panels), overrun(session, campaign)
+
+
+def record_reassignments(session: Session, actor: User, answers: dict[int, bool | None]) -> int:
+    """Record each interviewed candidate's answer on reassignment; return how many."""
+    cands = session.scalars(select(Candidate).where(Candidate.id.in_(list(answers)))).all()
+    for cand in cands:
+        record_reassignment(session, actor, cand, answers[cand.id])
+    return len(cands)
+
+
+def scores_page(session: Session, interviewer: User) -> dict:
+    """Return what the interviewer's page shows: whom they score, their scores, the slots."""
+    cands = [c for c in session.scalars(select(Candidate).where(Candidate.stage == "interview")
+                                        .order_by(Candidate.id))
+             if can_score(session, interviewer, c)]
+    mine = dict(session.execute(select(InterviewScore.candidate_id, InterviewScore.score).where(
+        InterviewScore.interviewer_id == interviewer.id)).all())
+    slots = {s.candidate_id: s for s in session.scalars(select(InterviewSlot))}
+    return {"cands": cands, "mine": mine, "slots": slots}
+
+
+def interviewers(session: Session) -> list[User]:
+    """Return the interviewers' accounts, for making panels."""
+    return list(session.scalars(select(User).where(User.role == "interviewer")
+                                .order_by(User.id)))
+
+
+def manage_page(session: Session) -> dict:
+    """Return what the management page shows: panels, slots, who is at which step, signings."""
+    def at(*stages: str) -> list[Candidate]:
+        return list(session.scalars(select(Candidate).where(Candidate.stage.in_(stages))
+                                    .order_by(Candidate.id)))
+
+    return {"panels": session.scalars(select(InterviewPanel).order_by(InterviewPanel.id)).all(),
+            "interviewers": interviewers(session), "selected": at("selected", "signed"),
+            "interviewed": at("interview"),
+            "slots": session.scalars(select(InterviewSlot).order_by(InterviewSlot.starts_at,
+                                                                    InterviewSlot.id)).all(),
+            "signings": {s.candidate_id: s for s in session.scalars(select(Signing))}}
