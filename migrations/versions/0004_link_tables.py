@@ -37,17 +37,15 @@ user = sa.table('user_account', sa.column('id', sa.Integer))
 
 def upgrade() -> None:
     conn = op.get_bind()
-    if conn.dialect.name == "sqlite":  # batch mode re-creates tables others point at
-        op.execute("PRAGMA defer_foreign_keys=ON")
     members = _old_members(conn)
     photos = _old_photos(conn)
     decisions = _old_decisions(conn)
     links = _old_links(conn)
     _create_tables()
-    with op.batch_alter_table('interview_panel', schema=None) as batch_op:
-        batch_op.drop_column('members')
-    with op.batch_alter_table('daily_report', schema=None) as batch_op:
-        batch_op.drop_column('photos')
+    # plain ALTERs (SQLite 3.35+ drops a column in place): a batch copy of a table that
+    # other rows point at would break their foreign keys on SQLite
+    op.drop_column('interview_panel', 'members')
+    op.drop_column('daily_report', 'photos')
     op.bulk_insert(_t('interview_panel_member'), members)
     op.bulk_insert(_t('report_photo'), photos)
     op.bulk_insert(_t('shared_phone_decision'), decisions)
@@ -188,19 +186,14 @@ def _create_tables() -> None:
 
 def downgrade() -> None:
     conn = op.get_bind()
-    if conn.dialect.name == "sqlite":
-        op.execute("PRAGMA defer_foreign_keys=ON")
-    with op.batch_alter_table('interview_panel', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('members', sa.JSON(), nullable=True))
-    with op.batch_alter_table('daily_report', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('photos', sa.JSON(), nullable=True))
+    # plain ALTERs, as in the upgrade; SQLite adds a NOT NULL column only with a default
+    op.add_column('interview_panel', sa.Column('members', sa.JSON(), nullable=False,
+                                               server_default='[]'))
+    op.add_column('daily_report', sa.Column('photos', sa.JSON(), nullable=False,
+                                            server_default='[]'))
     _restore_members(conn)
     _restore_photos(conn)
     _restore_decided_hints(conn)
-    with op.batch_alter_table('interview_panel', schema=None) as batch_op:
-        batch_op.alter_column('members', existing_type=sa.JSON(), nullable=False)
-    with op.batch_alter_table('daily_report', schema=None) as batch_op:
-        batch_op.alter_column('photos', existing_type=sa.JSON(), nullable=False)
     # group_member_link needs no copy: 0003 read links from the activity rows and audit log
     with op.batch_alter_table('group_member_link', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_group_member_link_candidate_id'))
