@@ -13,7 +13,7 @@ from grader.campaign import Campaign
 from grader.models import Candidate, InterviewPanel, Review, Township, User
 from grader.models.user import cheap_hashing
 from grader.services import (activity, calls, evidence, exams, interview, plans, rankings,
-                             reviews, surveys, trial)
+                             reviews, survey_forms, trial)
 from grader.services.accounts import create_user
 from grader.services.demo import TOWNSHIPS, _registration
 from grader.services.registration import RegistrationError, register
@@ -143,7 +143,7 @@ def _evidence(r: Rehearsal, cands: list[Candidate], ocr: int) -> None:
         for task in evidence.SCREENSHOT_TASKS:
             evidence.submit_checked(r.session, cand, task,
                                     _shots(r, cand, task, finish, full - ocr))
-        surveys.import_forms(r.session, r.campaign, _survey_sheet(r, cand, full + 4), True,
+        survey_forms.import_forms(r.session, r.campaign, _survey_sheet(r, cand, full + 4), True,
                              now=finish - timedelta(hours=1))
         if written and r.rng.random() < COPIED_SHARE:
             text = copied(r.rng, r.rng.choice(written))
@@ -192,7 +192,7 @@ def score_all(r: Rehearsal, kind: str) -> int:
 
 def _calls(r: Rehearsal) -> None:
     """Draw the spot-check sample, share it out and make every call."""
-    surveys.draw_sample(r.session, r.campaign, f"sim-{r.rng.random():.6f}", 5)
+    survey_forms.draw_sample(r.session, r.campaign, f"sim-{r.rng.random():.6f}", 5)
     callers = r.staff["county_staff"]
     calls.assign(r.session, callers)
     names, weights = list(OUTCOME_WEIGHTS), list(OUTCOME_WEIGHTS.values())
