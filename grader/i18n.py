@@ -149,6 +149,19 @@ REASONS = {
     "calls_not_made": _l("还有 %(n)s 个抽查电话未打"),
     "report_reviews_missing": _l("日报评审不全"),
     "interview_scores_missing": _l("没有面试评分"),
+    "too_many_photos": _l("照片最多%(m)s张，这次选了%(n)s张。日报未提交。"),
+    "too_many_photos_today": _l("每天的日报最多%(m)s张照片：已有%(k)s张，这次又加了%(n)s张。日报未提交。"),
+    "photo_refused": _l("第%(n)s张照片“%(file)s”不能使用：%(reason)s。日报未提交，请更换照片后重新提交。"),
+    # why a photo is refused, said for photos (a `reason` param of photo_refused)
+    "photo_refused:unsupported_image": _l("格式不支持，请上传JPG、PNG或WEBP照片（苹果手机的HEIC照片请在"
+                                          "“设置—相机—格式”中选“兼容性最佳”后重拍，或截图后上传）"),
+    "photo_refused:not_an_image": _l("不是图片文件"),
+    "photo_refused:file_too_large": _l("文件超过%(mb)sMB，请压缩后再传"),
+    "photo_refused:image_too_large": _l("像素过大（最多%(p)s万像素），请缩小后再传"),
+    "photo_refused:empty_file": _l("文件是空的"),
+    "photo_refused:truncated_file": _l("文件不完整（可能上传中断）"),
+    "photo_refused:unreadable": _l("文件已损坏，无法读取"),
+    "no_such_candidate": _l("找不到该报名者"),
 }
 
 DECLARATIONS = {
@@ -196,9 +209,18 @@ def reason_text(code: str, **params: Any) -> str:
         return f"{REASONS[head]}：{DECLARATIONS.get(detail, detail)}"
     if head == "id_invalid":
         return str(REASONS.get(detail, REASONS[head]))
+    if "reason" in params:  # a refusal that carries another's code says it in words too
+        params = {**params, "reason": _said_within(head, params)}
     text = _filled(REASONS.get(head), params)
     detail = QUESTION_NAMES.get(detail, detail)  # "implausible:surveyed_at" → 调研日期
     return f"{text}（{detail}）" if text and detail else str(text or code)
+
+
+def _said_within(head: str, params: dict[str, Any]) -> str:
+    """Say the `reason` code of a refusal: its own wording under `head:reason`, else the usual."""
+    code, rest = params["reason"], {k: v for k, v in params.items() if k != "reason"}
+    own = REASONS.get(f"{head}:{code}")
+    return _filled(own, rest) if own is not None else reason_text(code, **rest)
 
 
 def _filled(text: Any, params: dict[str, Any]) -> str | None:

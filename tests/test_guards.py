@@ -147,8 +147,8 @@ def test_bad_uploads_on_staff_pages_are_explained(client, auth, session, make_us
                       follow_redirects=True)
     assert res.status_code == 200
     page = client.get("/interview/manage")
-    res = client.post("/interview/manage", data={"action": "sign", "candidate_id": "99999",
-                                                 "csrf_token": csrf_from(page)})
+    res = client.post("/interview/manage/sign", data={"candidate_id": "99999",
+                                                      "csrf_token": csrf_from(page)})
     assert res.status_code == 404
 
 

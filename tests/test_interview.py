@@ -19,8 +19,8 @@ def test_reassignment_is_recorded_at_interview_and_reaches_the_ranking(
     auth.login("county")
     page = client.get("/interview/manage")
     assert f'name="accepts-{yes.id}"' in page.get_data(as_text=True)
-    client.post("/interview/manage", data={
-        "csrf_token": csrf_from(page), "action": "reassign", f"accepts-{yes.id}": "1",
+    client.post("/interview/manage/reassign", data={
+        "csrf_token": csrf_from(page), f"accepts-{yes.id}": "1",
         f"accepts-{no.id}": "0", f"accepts-{unknown.id}": ""})
     ranking = rankings.preview(session, campaign, "interview", county)
     answers = {r["id"]: r["components"]["accepts_reassignment"] for r in ranking.result["ranking"]}
@@ -44,8 +44,8 @@ def test_interviewers_never_score_their_own_township(session, campaign, make_tow
     other = make_user("other", "interviewer", west)
     cand = make_candidate(east)
     cand.stage = "interview"
-    session.add_all([InterviewPanel(name="东组", members=[local.id]),
-                     InterviewPanel(name="西组", members=[other.id])])
+    session.add_all([InterviewPanel(name="东组", members=[local]),
+                     InterviewPanel(name="西组", members=[other])])
     session.commit()
     panels = session.scalars(select(InterviewPanel).order_by(InterviewPanel.id)).all()
     assert interview.schedule(session, campaign, panels) == 1
@@ -66,7 +66,7 @@ def test_staff_see_panels_by_name_the_schedule_and_grouped_totals(
     judge.display_name = "李评委"
     cand = make_candidate(town, name="赵六")
     cand.stage = "interview"
-    session.add(InterviewPanel(name="第一组", members=[judge.id]))
+    session.add(InterviewPanel(name="第一组", members=[judge]))
     session.commit()
     interview.schedule(session, campaign, session.scalars(select(InterviewPanel)).all())
     session.commit()
@@ -119,11 +119,11 @@ def test_staff_are_warned_when_interviews_run_past_the_interview_days(
     judge = make_user("judge", "interviewer")
     for i in range(41):  # one panel holds 20 a day; the 2016 interview has 2 days
         make_candidate(town, born=date(1990, 1, 1) + timedelta(days=i)).stage = "interview"
-    session.add(InterviewPanel(name="唯一组", members=[judge.id]))
+    session.add(InterviewPanel(name="唯一组", members=[judge]))
     session.commit()
     auth.login("county")
     page = client.get("/interview/manage")
-    res = client.post("/interview/manage", data={"csrf_token": csrf_from(page),
-                                                 "action": "schedule"}, follow_redirects=True)
+    res = client.post("/interview/manage/schedule", data={"csrf_token": csrf_from(page)},
+                      follow_redirects=True)
     assert "已安排 41 人" in res.text and "晚于面试结束日 2016-06-13" in res.text
     assert interview.overrun(session, campaign) is not None

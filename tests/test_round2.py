@@ -112,7 +112,7 @@ def test_interview_scores_ranking_and_signing(session, campaign, make_township, 
     i1, i2, outsider = (make_user(n, "interviewer") for n in ("i1", "i2", "i3"))
     a, b = make_candidate(town), make_candidate(town)
     a.stage = b.stage = "interview"
-    session.add(InterviewPanel(name="一组", members=[i1.id, i2.id]))
+    session.add(InterviewPanel(name="一组", members=[i1, i2]))
     session.commit()
     panels = session.scalars(select(InterviewPanel)).all()
     assert interview.schedule(session, campaign, panels) == 2

@@ -6,13 +6,15 @@ from grader.models.candidate import STAGES, Candidate
 from grader.models.evidence import Appeal, EvidenceItem
 from grader.models.exam import ExamImport
 from grader.models.review import Ranking, Review
-from grader.models.round2 import (DailyReport, GroupActivity, InterviewPanel, InterviewScore,
-                                  InterviewSlot, Signing)
-from grader.models.survey import OUTCOMES, SpotCheck, SurveyForm
+from grader.models.round2 import (DailyReport, GroupActivity, GroupMemberLink, InterviewPanel,
+                                  InterviewPanelMember, InterviewScore, InterviewSlot,
+                                  ReportPhoto, Signing)
+from grader.models.survey import OUTCOMES, SharedPhoneDecision, SpotCheck, SurveyForm
 from grader.models.township import Township
 from grader.models.user import ROLES, User
 
 __all__ = ["Base", "Appeal", "AuditLog", "Candidate", "DailyReport", "EvidenceItem", "ExamImport",
-           "GroupActivity", "InterviewPanel", "InterviewScore", "InterviewSlot", "OUTCOMES",
-           "Ranking", "Review", "STAGES", "ROLES", "Signing", "SpotCheck", "SurveyForm",
+           "GroupActivity", "GroupMemberLink", "InterviewPanel", "InterviewPanelMember",
+           "InterviewScore", "InterviewSlot", "OUTCOMES", "Ranking", "ReportPhoto", "Review",
+           "STAGES", "ROLES", "SharedPhoneDecision", "Signing", "SpotCheck", "SurveyForm",
            "Township", "User"]

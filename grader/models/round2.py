@@ -3,12 +3,13 @@
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grader.db import Base
 from grader.models.base import UTCDateTime, utcnow
 from grader.models.candidate import Candidate
+from grader.models.user import User
 
 
 class DailyReport(Base):
@@ -25,11 +26,32 @@ class DailyReport(Base):
     sales_yuan: Mapped[float] = mapped_column(default=0.0)
     villagers_served: Mapped[int] = mapped_column(default=0)
     app_activations: Mapped[int] = mapped_column(default=0)
-    photos: Mapped[list] = mapped_column(JSON, default=list)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     lateness: Mapped[str] = mapped_column(String(8), default="on_time")
 
     candidate: Mapped[Candidate] = relationship()
+    photos: Mapped[list["ReportPhoto"]] = relationship(
+        back_populates="report", order_by="ReportPhoto.position", cascade="all, delete-orphan")
+
+
+class ReportPhoto(Base):
+    """One photo of a daily report: the stored file's record, in the order it was added."""
+
+    __tablename__ = "report_photo"
+    __table_args__ = (UniqueConstraint("report_id", "position"),
+                      UniqueConstraint("report_id", "sha256"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("daily_report.id"), index=True)
+    position: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    # Unknown (None) for photos filed before 0004 kept bare storage keys.
+    size: Mapped[Optional[int]]
+    mime: Mapped[Optional[str]] = mapped_column(String(80))
+    storage_key: Mapped[str] = mapped_column(String(100))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    report: Mapped[DailyReport] = relationship(back_populates="photos")
 
 
 class GroupActivity(Base):
@@ -46,6 +68,25 @@ class GroupActivity(Base):
     batch: Mapped[str] = mapped_column(String(40), index=True)
 
 
+class GroupMemberLink(Base):
+    """Staff's word on a group member: they are this candidate, or (`linked` False) they are not.
+
+    Imports read it: a linked member's messages count for the candidate; an unlinked pair is
+    never matched again by name or phone.
+    """
+
+    __tablename__ = "group_member_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member: Mapped[str] = mapped_column(String(64), unique=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), index=True)
+    linked: Mapped[bool] = mapped_column(default=True)
+    linked_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    linked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    candidate: Mapped[Candidate] = relationship()
+
+
 class InterviewPanel(Base):
     """A panel of interviewers (county office and Alibaba staff)."""
 
@@ -53,7 +94,19 @@ class InterviewPanel(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(64))
-    members: Mapped[list] = mapped_column(JSON, default=list)
+
+    members: Mapped[list[User]] = relationship(secondary="interview_panel_member",
+                                               order_by=User.id)
+
+
+class InterviewPanelMember(Base):
+    """An interviewer sitting on a panel."""
+
+    __tablename__ = "interview_panel_member"
+
+    panel_id: Mapped[int] = mapped_column(ForeignKey("interview_panel.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True,
+                                         index=True)
 
 
 class InterviewSlot(Base):

@@ -38,6 +38,24 @@ class SurveyForm(Base):
     candidate: Mapped[Candidate] = relationship()
 
 
+class SharedPhoneDecision(Base):
+    """Staff's decision on a number several candidates submitted: who keeps it (None: all).
+
+    It covers the candidates who had sent the number by form `last_form_id`; a candidate who
+    sends it later reopens the question.
+    """
+
+    __tablename__ = "shared_phone_decision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phone_e164: Mapped[str] = mapped_column(String(20), unique=True)
+    keeper_id: Mapped[Optional[int]] = mapped_column(ForeignKey("candidate.id"))
+    last_form_id: Mapped[int]
+    decided_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class SpotCheck(Base):
     """One drawn villager to phone, who calls, and what the call found."""
 

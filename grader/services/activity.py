@@ -10,11 +10,14 @@ from sqlalchemy.orm import Session
 from grader.auth.permissions import can_view_candidate
 from grader.campaign import Campaign
 from grader.errors import CodedError
-from grader.models import AuditLog, Candidate, GroupActivity, User
+from grader.models import Candidate, GroupActivity, GroupMemberLink, User
+from grader.models.base import utcnow
 from grader.services import audit, chatlog
 from grader.services.tables import TableError, read_table
-from grader.services.trial import reports_of, trial_start
+from grader.services.trial import TRIAL_STAGES, reports_of, trial_start
 from surveys import normalise_phone
+from uploads.documents import decode_text
+from uploads.validate import UploadRefused
 
 CSV_ALIASES = {"成员": "member", "群成员": "member", "姓名": "member", "日期": "day", "天": "day",
                "消息数": "count", "发言数": "count", "手机": "phone", "手机号": "phone"}
@@ -46,34 +49,38 @@ def _remembered(session: Session, round2: set[int]) -> dict[str, int]:
 def _matcher(session: Session):
     """Return a function mapping a Sender to a round-2 candidate id: phone, link, then name."""
     cands = session.scalars(select(Candidate).where(Candidate.stage == "round2")).all()
+    round2 = {c.id for c in cands}
     by_phone = {c.phone: c.id for c in cands if c.phone}
-    linked = _remembered(session, {c.id for c in cands})
+    links = {k.member: k for k in session.scalars(select(GroupMemberLink))}
+    remembered = _remembered(session, round2)
     names = Counter(c.name for c in cands)
     by_name = {c.name: c.id for c in cands if names[c.name] == 1}
 
-    undone = _unlinked(session)
-
     def match(sender: chatlog.Sender) -> int | None:
+        member = sender.name[:64]
+        link = links.get(member)
+        linked = link.candidate_id if link and link.linked and link.candidate_id in round2 \
+            else None
         phone = normalise_phone(sender.phone) if sender.phone else None
-        cid = (by_phone.get(phone) or linked.get(sender.name[:64])
+        cid = (by_phone.get(phone) or linked or remembered.get(member)
                or by_name.get(sender.name))
-        return None if (sender.name[:64], cid) in undone else cid  # staff said: not them
+        refused = link is not None and not link.linked and link.candidate_id == cid
+        return None if refused else cid  # staff said: not them
 
     return match
 
 
-def _unlinked(session: Session) -> set[tuple[str, int]]:
-    """Return the (member, candidate) pairs staff unlinked and have not linked again."""
-    state: dict[tuple[str, int], bool] = {}
-    for action, cid, before, after in session.execute(
-            select(AuditLog.action, AuditLog.entity_id, AuditLog.before, AuditLog.after).where(
-                AuditLog.action.in_(["link_group_member", "unlink_group_member"]))
-            .order_by(AuditLog.id)):
-        if action == "unlink_group_member":
-            state[(before, cid)] = True
-        else:
-            state[(after, cid)] = False
-    return {pair for pair, undone in state.items() if undone}
+def _record_link(session: Session, actor: User, member: str, cand: Candidate,
+                 linked: bool) -> GroupMemberLink:
+    """Record staff's word on a member: this candidate (linked) or not this candidate."""
+    row = session.scalar(select(GroupMemberLink).where(GroupMemberLink.member == member))
+    if row is None:
+        row = GroupMemberLink(member=member)
+        session.add(row)
+    row.candidate_id, row.linked, row.linked_by_id, row.linked_at = (
+        cand.id, linked, actor.id, utcnow())
+    session.flush()
+    return row
 
 
 def _store(session: Session, counts: Counter, source: str) -> ImportSummary:
@@ -106,7 +113,7 @@ def link_member(session: Session, actor: User, member: str, cand: Candidate) -> 
         raise LinkError("unknown_member", "no unmatched group member of that name")
     for row in rows:
         row.candidate_id = cand.id
-    session.flush()
+    _record_link(session, actor, member, cand, linked=True)
     sources = ", ".join(sorted({r.source for r in rows}))
     audit.record(session, actor, "link_group_member", "candidate", cand.id, "group_member",
                  None, member, f"{len(rows)} activity rows ({sources})")
@@ -176,7 +183,7 @@ def unlink_member(session: Session, actor: User, member: str, cand: Candidate) -
         raise LinkError("unknown_member", "that member is not linked to this candidate")
     for row in rows:
         row.candidate_id = None
-    session.flush()
+    _record_link(session, actor, member, cand, linked=False)
     audit.record(session, actor, "unlink_group_member", "candidate", cand.id, "group_member",
                  member, None, f"{len(rows)} activity rows")
     return len(rows)
@@ -188,3 +195,46 @@ def linked_members(session: Session, cands: list[Candidate]) -> list[tuple[str, 
     rows = session.execute(select(GroupActivity.member, GroupActivity.candidate_id).where(
         GroupActivity.candidate_id.in_(list(by_id))).distinct().order_by(GroupActivity.member))
     return [(member, by_id[cid]) for member, cid in rows if member != by_id[cid].name]
+
+
+def import_upload(session: Session, campaign: Campaign, kind: str, filename: str, data: bytes,
+                  max_bytes: int) -> ImportSummary:
+    """Import an uploaded chat export (kind wechat/dingtalk) or CSV/XLSX (kind csv)."""
+    if not data:
+        raise TableError("empty_file", "no file chosen, or the file is empty")
+    if len(data) > max_bytes:
+        raise TableError("file_too_large", f"the file is larger than {max_bytes >> 20} MB")
+    if kind == "csv":
+        return import_csv(session, campaign, filename or "a.csv", data, max_bytes)
+    try:
+        text = decode_text(data)  # WeChat on Windows saves GBK; phones save UTF-8
+    except UploadRefused as exc:
+        raise TableError(exc.code, str(exc)) from exc
+    return import_chat(session, campaign, text, kind)
+
+
+def in_scope(session: Session, user: User, stages: tuple[str, ...] = ("round2",)
+             ) -> list[Candidate]:
+    """Return the candidates at these stages the user may see (township staff: their own)."""
+    query = select(Candidate).where(Candidate.stage.in_(stages)).order_by(Candidate.id)
+    if user.role == "township_staff":
+        query = query.where(Candidate.township_id == user.township_id)
+    return list(session.scalars(query))
+
+
+def page(session: Session, campaign: Campaign, user: User) -> dict:
+    """Return what the activity page shows the user: the grid, unmatched and linked members."""
+    cands = in_scope(session, user)
+    return {"rows": grid(session, campaign, in_scope(session, user, TRIAL_STAGES)),
+            "unmatched": unmatched_members(session), "cands": cands,
+            "linked": linked_members(session, cands)}
+
+
+def change_link(session: Session, actor: User, member: str, cand_id: int,
+                linked: bool) -> tuple[int, Candidate]:
+    """Link (or unlink) a member and a candidate given by id; return rows moved and the candidate."""
+    cand = session.get(Candidate, cand_id)
+    if cand is None:
+        raise LinkError("no_such_candidate", f"no candidate {cand_id}")
+    act = link_member if linked else unlink_member
+    return act(session, actor, member.strip(), cand), cand

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 from grader.models.base import SHANGHAI
 from grader.errors import CodedError
 from grader.campaign import Campaign
-from grader.models import (Candidate, InterviewPanel, InterviewScore, InterviewSlot, Signing,
-                           Township, User)
+from grader.models import (Candidate, InterviewPanel, InterviewPanelMember, InterviewScore,
+                           InterviewSlot, Signing, Township, User)
 from grader.models.base import utcnow
 from grader.services import audit
 
@@ -32,17 +32,35 @@ def schedule(session: Session, campaign: Campaign, panels: list[InterviewPanel],
     counts = defaultdict(int, {p.id: 0 for p in panels})
     for slot in session.scalars(select(InterviewSlot)):
         counts[slot.panel_id] += 1
-    towns = dict(session.execute(select(User.id, User.township_id).where(
-        User.id.in_([m for p in panels for m in (p.members or [])]))).all())
+    towns = _panel_townships(session, [p.id for p in panels])
     for cand in todo:
-        fits = [p for p in panels
-                if cand.township_id not in {towns.get(m) for m in (p.members or [])}]
+        fits = [p for p in panels if cand.township_id not in towns[p.id]]
         panel = min(fits or panels, key=lambda p: (counts[p.id], p.id))  # no local panel
         at = slot_time(first_day, counts[panel.id], minutes)
         session.add(InterviewSlot(panel_id=panel.id, candidate_id=cand.id, starts_at=at))
         counts[panel.id] += 1
     session.flush()
     return len(todo)
+
+
+def _panel_townships(session: Session, panel_ids: list[int]) -> dict[int, set[int | None]]:
+    """Map each panel to the townships its interviewers come from."""
+    out: dict[int, set[int | None]] = defaultdict(set)
+    for panel_id, town in session.execute(select(InterviewPanelMember.panel_id, User.township_id)
+                                          .join(User, User.id == InterviewPanelMember.user_id)
+                                          .where(InterviewPanelMember.panel_id.in_(panel_ids))):
+        out[panel_id].add(town)
+    return out
+
+
+def create_panel(session: Session, name: str, member_ids: list[int]) -> InterviewPanel:
+    """Create a panel of the given interviewers (other accounts are left out)."""
+    members = session.scalars(select(User).where(User.id.in_(member_ids),
+                                                 User.role == "interviewer")).all()
+    panel = InterviewPanel(name=name.strip()[:64], members=list(members))
+    session.add(panel)
+    session.flush()
+    return panel
 
 
 SESSIONS = ((time(8, 30), time(12, 0)), (time(14, 0), time(17, 30)))  # office hours
@@ -89,7 +107,8 @@ def can_score(session: Session, interviewer: User, cand: Candidate) -> bool:
     if interviewer.township_id is not None and interviewer.township_id == cand.township_id:
         return False
     slot = session.scalar(select(InterviewSlot).where(InterviewSlot.candidate_id == cand.id))
-    return slot is None or interviewer.id in (slot.panel.members or [])
+    return slot is None or session.get(InterviewPanelMember, (slot.panel_id, interviewer.id)) \
+        is not None
 
 
 def score(session: Session, interviewer: User, cand: Candidate, value: float,
@@ -217,3 +236,53 @@ def signed_partners(session: Session) -> list[tuple[Candidate, Signing | None]]:
         Township, Township.id == Candidate.township_id).where(Candidate.stage == "signed")
         .order_by(Township.code, Candidate.reg_no))
     return [(cand, signing) for cand, signing in rows]
+
+
+def candidate(session: Session, cand_id: int | None) -> Candidate | None:
+    """Return the candidate of an id from a form, if there is one."""
+    return session.get(Candidate, cand_id) if cand_id else None
+
+
+def schedule_all(session: Session, campaign: Campaign) -> tuple[int, datetime | None]:
+    """Schedule everyone waiting with every panel; return how many, and the overrun if any."""
+    panels = list(session.scalars(select(InterviewPanel).order_by(InterviewPanel.id)))
+    return schedule(session, campaign, panels), overrun(session, campaign)
+
+
+def record_reassignments(session: Session, actor: User, answers: dict[int, bool | None]) -> int:
+    """Record each interviewed candidate's answer on reassignment; return how many."""
+    cands = session.scalars(select(Candidate).where(Candidate.id.in_(list(answers)))).all()
+    for cand in cands:
+        record_reassignment(session, actor, cand, answers[cand.id])
+    return len(cands)
+
+
+def scores_page(session: Session, interviewer: User) -> dict:
+    """Return what the interviewer's page shows: whom they score, their scores, the slots."""
+    cands = [c for c in session.scalars(select(Candidate).where(Candidate.stage == "interview")
+                                        .order_by(Candidate.id))
+             if can_score(session, interviewer, c)]
+    mine = dict(session.execute(select(InterviewScore.candidate_id, InterviewScore.score).where(
+        InterviewScore.interviewer_id == interviewer.id)).all())
+    slots = {s.candidate_id: s for s in session.scalars(select(InterviewSlot))}
+    return {"cands": cands, "mine": mine, "slots": slots}
+
+
+def interviewers(session: Session) -> list[User]:
+    """Return the interviewers' accounts, for making panels."""
+    return list(session.scalars(select(User).where(User.role == "interviewer")
+                                .order_by(User.id)))
+
+
+def manage_page(session: Session) -> dict:
+    """Return what the management page shows: panels, slots, who is at which step, signings."""
+    def at(*stages: str) -> list[Candidate]:
+        return list(session.scalars(select(Candidate).where(Candidate.stage.in_(stages))
+                                    .order_by(Candidate.id)))
+
+    return {"panels": session.scalars(select(InterviewPanel).order_by(InterviewPanel.id)).all(),
+            "interviewers": interviewers(session), "selected": at("selected", "signed"),
+            "interviewed": at("interview"),
+            "slots": session.scalars(select(InterviewSlot).order_by(InterviewSlot.starts_at,
+                                                                    InterviewSlot.id)).all(),
+            "signings": {s.candidate_id: s for s in session.scalars(select(Signing))}}

@@ -7,10 +7,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from grader.campaign import Campaign
-from grader.models import SurveyForm, User
+from grader.models import SharedPhoneDecision, SurveyForm, User
+from grader.models.base import utcnow
 from grader.services import audit
 from grader.services.rounds import round_published
-from grader.services.survey_forms import DECIDED, SurveyError, decision_of, recheck
+from grader.services.survey_forms import SurveyError, decisions_of, recheck
 from surveys.checks import OTHER_CANDIDATE
 
 
@@ -21,11 +22,14 @@ class SharedNumber:
     phone_e164: str
     forms: list[SurveyForm]
 
+    decisions: dict[int, str | None]
+
     @property
     def decided(self) -> bool:
         """Say whether a decision holds: only rows decided for another still carry the flag."""
-        return all(decision_of(f) and (OTHER_CANDIDATE not in (f.flags or ())
-                                       or decision_of(f) == "other") for f in self.forms)
+        return all(self.decisions[f.id] and (OTHER_CANDIDATE not in (f.flags or ())
+                                             or self.decisions[f.id] == "other")
+                   for f in self.forms)
 
 
 def shared_numbers(session: Session) -> list[SharedNumber]:
@@ -38,7 +42,8 @@ def shared_numbers(session: Session) -> list[SharedNumber]:
                                 .options(selectinload(SurveyForm.candidate))
                                 .order_by(SurveyForm.id)) if numbers else ():
         forms[form.phone_e164].append(form)
-    found = [SharedNumber(n, forms[n]) for n in sorted(numbers)]
+    decided = decisions_of(session, [f for group in forms.values() for f in group])
+    found = [SharedNumber(n, forms[n], decided) for n in sorted(numbers)]
     return sorted(found, key=lambda s: s.decided)
 
 
@@ -54,15 +59,28 @@ def resolve_shared_number(session: Session, campaign: Campaign, actor: User, pho
     owners = {f.candidate_id for f in forms}
     if len(owners) < 2 or (keeper_id is not None and keeper_id not in owners):
         raise SurveyError("not_shared", f"{phone_e164} is not shared by that candidate")
-    before = {f.id: {"valid": f.valid, "decision": decision_of(f)} for f in forms}
-    for form in forms:
-        mine = "shared" if keeper_id is None else (
-            "keep" if form.candidate_id == keeper_id else "other")
-        form.hints = [h for h in form.hints or () if not h.startswith(DECIDED)] + [DECIDED + mine]
+    earlier = decisions_of(session, forms)
+    before = {f.id: {"valid": f.valid, "decision": earlier[f.id]} for f in forms}
+    _decide(session, actor, phone_e164, keeper_id, forms[-1].id, reason.strip())
     recheck(session, campaign, touching=forms)
+    now = decisions_of(session, forms)
     for form in forms:
         audit.record(session, actor, "resolve_shared_phone", "candidate", form.candidate_id,
                      f"survey_form:{form.id}", before[form.id],
-                     {"valid": form.valid, "decision": decision_of(form)}, reason.strip())
+                     {"valid": form.valid, "decision": now[form.id]}, reason.strip())
     session.flush()
     return forms
+
+
+def _decide(session: Session, actor: User, phone_e164: str, keeper_id: int | None,
+            last_form_id: int, reason: str) -> SharedPhoneDecision:
+    """Record (or replace) the decision on a number, covering its forms up to `last_form_id`."""
+    row = session.scalar(select(SharedPhoneDecision).where(
+        SharedPhoneDecision.phone_e164 == phone_e164))
+    if row is None:
+        row = SharedPhoneDecision(phone_e164=phone_e164)
+        session.add(row)
+    row.keeper_id, row.last_form_id, row.reason = keeper_id, last_form_id, reason
+    row.decided_by_id, row.decided_at = actor.id, utcnow()
+    session.flush()
+    return row

@@ -4,12 +4,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, object_session
 
 from grader.errors import CodedError
 from grader.campaign import Campaign
-from grader.models import Candidate, SpotCheck, SurveyForm
+from grader.models import Candidate, SharedPhoneDecision, SpotCheck, SurveyForm
 from grader.models.base import utcnow
 from grader.services.rounds import round_published
 from surveys import (CellError, CheckConfig, RowResult, SheetError, SurveyRow, all_questions, check_rows,
@@ -18,9 +18,6 @@ from surveys.checks import OTHER_CANDIDATE
 from surveys.schema import Question
 
 FIELDS = ("name", "phone", "village", "household_size", "shops_online", "surveyed_at")
-# A staff decision on a number several candidates submitted, kept in the form's hints:
-# keep (this candidate keeps it), other (another candidate does), shared (a family phone).
-DECIDED = "phone_decision:"
 
 
 class SurveyError(CodedError):
@@ -185,21 +182,43 @@ def recheck(session: Session, campaign: Campaign, touching: list[SurveyForm] | N
     pairs = list(session.execute(query.order_by(SurveyForm.id)))
     rows = [SurveyRow(f.id, _values(f, reg)) for f, reg in pairs]
     results = check_rows(rows, check_config(campaign))
-    marked = {f.id: decision_of(f) for f, _reg in pairs}
+    marked = decisions_of(session, [f for f, _reg in pairs])
     decisions = _decisions(results, marked)
     for (form, _reg), res in zip(pairs, results, strict=True):
         res = _lift(res) if decisions.get(res.row) in ("keep", "shared") else res
         form.phone_e164, form.valid = res.phone_e164, res.valid
-        kept = decisions.get(res.row) or marked[res.row]  # a voided decision stays on record
-        form.flags, form.hints = list(res.flags), list(res.hints) + (
-            [DECIDED + kept] if kept else [])
+        form.flags, form.hints = list(res.flags), list(res.hints)
     session.flush()
     return len(rows)
 
 
+def decisions_of(session: Session, forms: list[SurveyForm]) -> dict[int, str | None]:
+    """Map each form to the staff decision on its shared number that covers its candidate.
+
+    keep (this candidate keeps it), other (another candidate does), shared (a family phone);
+    None when no decision covers the candidate (a decision made before they sent the number).
+    """
+    phones = {f.phone_e164 for f in forms if f.phone_e164}
+    held = {d.phone_e164: d for d in session.scalars(select(SharedPhoneDecision).where(
+        SharedPhoneDecision.phone_e164.in_(phones)))} if phones else {}
+    first = {(p, c): i for p, c, i in session.execute(
+        select(SurveyForm.phone_e164, SurveyForm.candidate_id, func.min(SurveyForm.id))
+        .where(SurveyForm.phone_e164.in_(list(held)))
+        .group_by(SurveyForm.phone_e164, SurveyForm.candidate_id))} if held else {}
+    out: dict[int, str | None] = {}
+    for form in forms:
+        dec = held.get(form.phone_e164 or "")
+        since = first.get((form.phone_e164, form.candidate_id))
+        out[form.id] = None if dec is None or since is None or since > dec.last_form_id else (
+            "shared" if dec.keeper_id is None else
+            "keep" if dec.keeper_id == form.candidate_id else "other")
+    return out
+
+
 def decision_of(form: SurveyForm) -> str | None:
-    """Return the staff decision recorded on a form's shared number, if any."""
-    return next((h[len(DECIDED):] for h in form.hints or () if h.startswith(DECIDED)), None)
+    """Return the staff decision on a form's shared number covering its candidate, if any."""
+    session = object_session(form)
+    return decisions_of(session, [form])[form.id] if session is not None else None
 
 
 def _decisions(results: list[RowResult], marked: dict[int, str | None]) -> dict[int, str]:

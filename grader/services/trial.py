@@ -14,6 +14,7 @@ from grader.models.base import utcnow
 from grader.services.rounds import round_published
 
 FIGURES = ("orders", "sales_yuan", "villagers_served", "app_activations")
+TRIAL_STAGES = ("round2", "interview", "selected", "signed")  # everyone who ran the trial
 
 
 class ReportError(CodedError):
@@ -51,8 +52,7 @@ class Figures:
 
 
 def file_report(session: Session, campaign: Campaign, cand: Candidate, day: int, text: str,
-                figures: Figures, photos: list[str] = (), now: datetime | None = None
-                ) -> DailyReport:
+                figures: Figures, now: datetime | None = None) -> DailyReport:
     """File or correct a day's report; the first filing counts, corrections end with its grace."""
     days = campaign.round2.days
     if cand.stage != "round2":
@@ -79,7 +79,6 @@ def file_report(session: Session, campaign: Campaign, cand: Candidate, day: int,
     report.text = text.strip()[:5000]
     for name in FIGURES:
         setattr(report, name, getattr(figures, name))
-    report.photos = list(report.photos or []) + list(photos)
     session.flush()
     return report
 
@@ -90,3 +89,14 @@ def reports_of(session: Session, cand_ids: list[int]) -> dict[int, dict[int, Dai
     for rep in session.scalars(select(DailyReport).where(DailyReport.candidate_id.in_(cand_ids))):
         out[rep.candidate_id][rep.day] = rep
     return out
+
+
+def days_shown(session: Session, campaign: Campaign, cand: Candidate, days: int,
+               now: datetime | None = None) -> dict:
+    """Return the candidate's filed reports, the days closed to corrections, the missed days."""
+    filed = reports_of(session, [cand.id])[cand.id]
+    start, now = trial_start(campaign), now or utcnow()
+    closed = {d for d in filed if lateness(d, now, start) == "missed"}
+    missed = {d for d in range(1, days + 1) if cand.stage in TRIAL_STAGES
+              and d not in filed and lateness(d, now, start) == "missed"}
+    return {"filed": filed, "closed": closed, "missed": missed, "start": start}

@@ -1,20 +1,18 @@
 """Interview and signing: interviewers' scores, panels and slots, signing, support totals."""
 
-from datetime import date
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from wtforms import SelectChoice
 
 from grader.auth.permissions import roles_required
 from grader.campaign import current_campaign
 from grader.db import get_session
-from grader.i18n import local_time, reason_text
-from grader.models import (Candidate, InterviewPanel, InterviewScore, InterviewSlot, Signing,
-                           User)
+from grader.i18n import local_time
 from grader.services import interview as service
-from grader.web.forms import ConfirmForm
+from grader.web.actions import attempt
+from grader.web.interview_forms import (ANSWER_OF, PanelForm, ScheduleForm, ScoreForm, SignForm,
+                                        reassign_form)
 from grader.web.table_io import send_table
 
 bp = Blueprint("interview", __name__, url_prefix="/interview")
@@ -24,91 +22,104 @@ bp = Blueprint("interview", __name__, url_prefix="/interview")
 @roles_required("interviewer")
 def scores():
     """List the interviewer's candidates and take their scores."""
-    db = get_session()
-    form = ConfirmForm()
+    db, form = get_session(), ScoreForm()
     if form.validate_on_submit():
-        cand = db.get(Candidate, request.form.get("candidate_id", type=int) or 0)
+        cand = service.candidate(db, form.candidate_id.data)
         if cand is None:
             abort(404)
-        try:
-            service.score(db, current_user, cand, float(request.form.get("score", "x")),
-                          request.form.get("note", ""))
-            db.commit()
-            flash(_("面试评分已保存"), "success")
-        except (service.InterviewError, ValueError) as err:
-            db.rollback()
-            flash(reason_text(getattr(err, "code", "bad_score")), "error")
+        attempt(lambda: service.score(db, current_user, cand, form.score.data,
+                                      form.note.data or ""), success=_("面试评分已保存"))
         return redirect(url_for("interview.scores"))
-    cands = [c for c in db.scalars(select(Candidate).where(Candidate.stage == "interview")
-                                   .order_by(Candidate.id))
-             if service.can_score(db, current_user, c)]
-    mine = dict(db.execute(select(InterviewScore.candidate_id, InterviewScore.score).where(
-        InterviewScore.interviewer_id == current_user.id)).all())
-    slots = {s.candidate_id: s for s in db.scalars(select(InterviewSlot))}
-    return render_template("interview/scores.html", cands=cands, mine=mine, slots=slots,
-                           form=form)
+    return render_template("interview/scores.html", form=form,
+                           **service.scores_page(db, current_user))
 
 
-@bp.route("/manage", methods=["GET", "POST"])
+@bp.route("/manage")
 @roles_required("county_staff")
 def manage():
-    """Create panels, schedule slots, record reassignment answers and signings."""
+    """Show panels, slots, reassignment answers, signings and support."""
+    return _manage()
+
+
+def _manage(**bound):
+    """Render the management page; `bound` forms (as posted, with errors) replace blank ones."""
     db, campaign = get_session(), current_campaign()
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        _act(db, campaign, request.form)
-        return redirect(url_for("interview.manage"))
-    panels = db.scalars(select(InterviewPanel).order_by(InterviewPanel.id)).all()
-    interviewers = db.scalars(select(User).where(User.role == "interviewer")).all()
-    selected = db.scalars(select(Candidate).where(Candidate.stage.in_(("selected", "signed")))
-                          .order_by(Candidate.id)).all()
-    interviewed = db.scalars(select(Candidate).where(Candidate.stage == "interview")
-                             .order_by(Candidate.id)).all()
-    slots = db.scalars(select(InterviewSlot).order_by(InterviewSlot.starts_at,
-                                                      InterviewSlot.id)).all()
-    signings = {s.candidate_id: s for s in db.scalars(select(Signing))}
-    return render_template("interview/manage.html", panels=panels, interviewers=interviewers,
-                           selected=selected, interviewed=interviewed, signings=signings,
-                           slots=slots,
-                           form=form,
+    page = service.manage_page(db)
+    forms = {"panel_form": _panel_form(page["interviewers"], None),
+             "schedule_form": ScheduleForm(formdata=None),
+             "reassign_form": reassign_form([c.id for c in page["interviewed"]])(formdata=None),
+             "sign_form": SignForm(formdata=None), **bound}
+    return render_template("interview/manage.html", **page, **forms,
                            support=service.support_totals(db, campaign),
                            schedule=service.support_schedule(campaign))
 
 
-def _act(db, campaign, form) -> None:
-    """Carry out one management action from the form."""
-    try:
-        if form.get("action") == "panel":
-            ids = [int(i) for i in form.getlist("members")]
-            db.add(InterviewPanel(name=form.get("name", "").strip() or _("面试组"), members=ids))
-        elif form.get("action") == "schedule":
-            panels = db.scalars(select(InterviewPanel)).all()
-            flash(_("已安排 %(n)s 人", n=service.schedule(db, campaign, list(panels))), "success")
-            late = service.overrun(db, campaign)
-            if late is not None:
-                flash(_("最后一场面试排到了 %(t)s，晚于面试结束日 %(d)s：请增加面试组后重新安排",
-                        t=local_time(late), d=service.interview_days(campaign)[1]), "error")
-        elif form.get("action") == "reassign":
-            for key, value in form.items():
-                if key.startswith("accepts-") and value in ("", "1", "0"):
-                    cand = db.get(Candidate, int(key.removeprefix("accepts-")))
-                    if cand is None:
-                        abort(404)
-                    service.record_reassignment(db, current_user, cand,
-                                                {"1": True, "0": False}.get(value))
-            flash(_("服从调剂情况已保存"), "success")
-        elif form.get("action") == "sign":
-            cand = db.get(Candidate, int(form.get("candidate_id", 0)))
-            if cand is None:
-                abort(404)
-            on = date.fromisoformat(form["signed_on"]) if form.get("signed_on") else None
-            accepts = {"1": True, "0": False}.get(form.get("accepts", ""))
-            service.record_signing(db, current_user, cand, accepts, on, form.get("site", ""),
-                                   campaign)
-        db.commit()
-    except (service.InterviewError, ValueError) as err:
-        db.rollback()
-        flash(reason_text(getattr(err, "code", "bad_date")), "error")
+def _panel_form(interviewers, formdata=()) -> PanelForm:
+    """Return the panel form offering these interviewers (formdata None: a blank form)."""
+    form = PanelForm() if formdata == () else PanelForm(formdata=formdata)
+    form.members.choices = [SelectChoice(u.id, u.display_name or u.username)
+                            for u in interviewers]
+    return form
+
+
+@bp.route("/manage/panel", methods=["POST"])
+@roles_required("county_staff")
+def create_panel():
+    """Create a panel of interviewers."""
+    db = get_session()
+    form = _panel_form(service.interviewers(db))
+    if not form.validate_on_submit():
+        return _manage(panel_form=form)
+    attempt(lambda: service.create_panel(db, form.name.data or _("面试组"), form.members.data))
+    return redirect(url_for("interview.manage"))
+
+
+@bp.route("/manage/schedule", methods=["POST"])
+@roles_required("county_staff")
+def schedule():
+    """Give every candidate at the interview stage a slot; warn when the days run out."""
+    db, campaign = get_session(), current_campaign()
+    if not ScheduleForm().validate_on_submit():
+        abort(400)
+    done = attempt(lambda: service.schedule_all(db, campaign))
+    if done is not None:
+        flash(_("已安排 %(n)s 人", n=done[0]), "success")
+        if done[1] is not None:
+            flash(_("最后一场面试排到了 %(t)s，晚于面试结束日 %(d)s：请增加面试组后重新安排",
+                    t=local_time(done[1]), d=service.interview_days(campaign)[1]), "error")
+    return redirect(url_for("interview.manage"))
+
+
+@bp.route("/manage/reassign", methods=["POST"])
+@roles_required("county_staff")
+def reassign():
+    """Record the interviewed candidates' answers on reassignment."""
+    db = get_session()
+    ids = [c.id for c in service.manage_page(db)["interviewed"]]
+    form = reassign_form(ids)()
+    if not form.validate_on_submit():
+        return _manage(reassign_form=form)
+    answers = {cid: ANSWER_OF.get(form[f"accepts-{cid}"].data) for cid in ids
+               if form[f"accepts-{cid}"].raw_data}  # a candidate not on the posted page: kept
+    attempt(lambda: service.record_reassignments(db, current_user, answers),
+            success=_("服从调剂情况已保存"))
+    return redirect(url_for("interview.manage"))
+
+
+@bp.route("/manage/sign", methods=["POST"])
+@roles_required("county_staff")
+def sign():
+    """Record a selected candidate's reassignment answer and signing."""
+    db, campaign, form = get_session(), current_campaign(), SignForm()
+    if not form.validate_on_submit():
+        return _manage(sign_form=form)
+    cand = service.candidate(db, form.candidate_id.data)
+    if cand is None:
+        abort(404)
+    attempt(lambda: service.record_signing(db, current_user, cand,
+                                           ANSWER_OF.get(form.accepts.data), form.signed_on.data,
+                                           form.site.data or "", campaign))
+    return redirect(url_for("interview.manage"))
 
 
 @bp.route("/support.<fmt>")

@@ -51,6 +51,7 @@ def mine():
             return redirect(url_for("surveys.mine"))
     rows = survey_forms.forms_of(db, cand)
     return render_template("surveys/mine.html", cand=cand, rows=rows, form=form, errors=errors,
+                           decisions=survey_forms.decisions_of(db, list(rows)),
                            key=secrets.token_hex(16), valid=sum(r.valid for r in rows),
                            required=campaign.round1.tasks["survey"].required,
                            questions=survey_forms.questions(campaign))
