@@ -8,7 +8,6 @@ from flask import Flask, Response, current_app, g, has_request_context, request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
-
 T = TypeVar("T")
 
 

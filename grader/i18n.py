@@ -8,6 +8,7 @@ from flask_babel import Babel, get_locale
 from flask_babel import lazy_gettext as _l
 
 from grader.errors import CodedError
+from grader.models import states
 from grader.models.base import SHANGHAI
 from surveys.schema import BASE_QUESTIONS
 
@@ -268,6 +269,12 @@ def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return value.astimezone(SHANGHAI).strftime(fmt) if value else ""
 
 
+STATES = {cls.__name__: cls for cls in (
+    states.Stage, states.Role, states.Task, states.Verdict, states.AppealStatus,
+    states.ReviewKind, states.RankingStatus, states.RankingRound, states.CallOutcome,
+    states.Lateness, states.SigningStatus)}
+
+
 def init_app(app: Flask) -> None:
     """Install Babel and the template helpers."""
     Babel(app, locale_selector=select_locale)
@@ -275,6 +282,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["reason"] = reason_text
     app.jinja_env.filters["describe"] = describe
     app.jinja_env.filters["component"] = component
+    app.jinja_env.globals.update(STATES)  # templates compare against Stage.ROUND1, never 'round1'
     app.jinja_env.globals.update(get_locale=get_locale, COMPONENT_NAMES=COMPONENTS,
                                  STAGE_NAMES=STAGES, CHANNEL_NAMES=CHANNELS, ROLE_NAMES=ROLES,
                                  EDUCATION_NAMES=EDUCATION, DECLARATION_NAMES=DECLARATIONS)

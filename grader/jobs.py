@@ -65,8 +65,8 @@ def ping(value: str) -> str:
 @huey.task(retries=3, retry_delay=5)
 def check_item(item_id: int) -> str:
     """Check one uploaded screenshot (retried on failure; idempotent)."""
-    from grader.services.screenshot_job import run_check
     from grader.db import session_scope
+    from grader.services.screenshot_job import run_check
 
     app = task_app()
     with app.app_context(), session_scope(app) as session:

@@ -5,8 +5,21 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register every blueprint of the web UI."""
-    from grader.web import (admin, candidates, me, evidence, exams, interview, main,
-                            rankings, registration, reviews, surveys, townships, trial)
+    from grader.web import (
+        admin,
+        candidates,
+        evidence,
+        exams,
+        interview,
+        main,
+        me,
+        rankings,
+        registration,
+        reviews,
+        surveys,
+        townships,
+        trial,
+    )
 
     for module in (main, registration, candidates, townships, exams, admin, me, reviews,
                    rankings, trial, interview, evidence, surveys):

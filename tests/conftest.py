@@ -1,6 +1,5 @@
 """Fixtures: app, client, auth, a savepoint-per-test session on SQLite and PostgreSQL."""
 
-import os
 import uuid
 
 import pytest
@@ -10,20 +9,9 @@ from sqlalchemy.orm import Session
 from grader import create_app, migrate
 from grader.db import make_engine
 from grader.models.user import HASHING, cheap_hashing
-from helpers import csrf_from
+from helpers import PG_URL, csrf_from, pg_engine
 
-PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 BACKENDS = ["sqlite", "postgresql"]
-
-
-def _pg_engine(schema: str):
-    """Create an engine whose connections live in a schema of their own."""
-    engine = make_engine(PG_URL)
-    with engine.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine.dispose()
-    url = PG_URL + ("&" if "?" in PG_URL else "?") + f"options=-csearch_path%3D{schema}"
-    return make_engine(url)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -47,7 +35,7 @@ def engine(request, tmp_path_factory):
         eng.dispose()
         return
     schema = f"t_{uuid.uuid4().hex[:10]}"
-    eng = _pg_engine(schema)
+    eng = pg_engine(schema)
     migrate.upgrade(eng)
     yield eng
     eng.dispose()

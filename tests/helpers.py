@@ -4,7 +4,10 @@ import os
 import re
 from datetime import date
 
+from sqlalchemy import text
 from stdnum.cn import ric
+
+from grader.db import make_engine
 
 DECLARATIONS = ("constitution", "conduct", "no_record", "health", "computer", "online_shopping",
                 "training")
@@ -41,3 +44,16 @@ def client_as(app, username: str, password: str = "secret123"):
     token = csrf_from(client.get("/login"))
     client.post("/login", data={"username": username, "password": password, "csrf_token": token})
     return client
+
+
+PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def pg_engine(schema: str):
+    """Create an engine whose connections live in a schema of their own."""
+    engine = make_engine(PG_URL)
+    with engine.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
+    url = PG_URL + ("&" if "?" in PG_URL else "?") + f"options=-csearch_path%3D{schema}"
+    return make_engine(url)

@@ -140,7 +140,7 @@ def test_interview_management(app, session, campaign, count_queries, county, spr
                               make_user):
     def grow(n):
         member = make_user(f"iv{next(SERIAL)}", "interviewer")
-        session.add(InterviewPanel(name=f"组{member.id}", members=[member.id]))
+        session.add(InterviewPanel(name=f"组{member.id}", members=[member]))
         spread(n, "interview")
         for cand in spread(n, "selected"):
             interview.record_signing(session, session.get(User, county.id), cand, True,

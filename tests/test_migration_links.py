@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 import sqlalchemy as sa
 
-from conftest import PG_URL, _pg_engine
+from helpers import PG_URL, pg_engine
 from grader import migrate
 from grader.db import make_engine
 
@@ -27,7 +27,7 @@ def old_db(request, tmp_path):
         eng.dispose()
         return
     schema = f"m_{uuid.uuid4().hex[:10]}"
-    eng = _pg_engine(schema)
+    eng = pg_engine(schema)
     migrate.upgrade(eng, "0003")
     yield eng
     eng.dispose()

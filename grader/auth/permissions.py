@@ -8,6 +8,7 @@ from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
 from grader.models import Candidate, EvidenceItem, User
+from grader.models.states import Role, Task
 
 PII_ROLES = ("county_staff", "admin")
 
@@ -30,16 +31,16 @@ def roles_required(*roles: str) -> Callable:
 
 def can_view_candidate(user: User, cand: Candidate) -> bool:
     """Say whether the user may see the candidate's record at all."""
-    if user.role in ("county_staff", "admin"):
+    if user.role in (Role.COUNTY_STAFF, Role.ADMIN):
         return True
-    if user.role == "township_staff":
+    if user.role == Role.TOWNSHIP_STAFF:
         return user.township_id is not None and user.township_id == cand.township_id
-    return user.role == "candidate" and cand.user_id == user.id
+    return user.role == Role.CANDIDATE and cand.user_id == user.id
 
 
 def judged_elsewhere(user: User) -> int | None:
     """Return the township whose items the user must not judge (a reviewer's own), if any."""
-    return user.township_id if user.role == "reviewer" else None
+    return user.township_id if user.role == Role.REVIEWER else None
 
 
 def may_judge_item(user: User, item: EvidenceItem) -> bool:
@@ -50,8 +51,8 @@ def may_judge_item(user: User, item: EvidenceItem) -> bool:
 
 def may_see_item(user: User, item: EvidenceItem) -> bool:
     """Say whether the user may open an item's file: plans are judged blind from their text."""
-    if user.role == "reviewer":
-        return item.task != "plan" and may_judge_item(user, item)
+    if user.role == Role.REVIEWER:
+        return item.task != Task.PLAN and may_judge_item(user, item)
     return can_view_candidate(user, item.candidate)
 
 
@@ -59,12 +60,12 @@ def can_see_pii(user: User, cand: Candidate) -> bool:
     """Say whether the user may see the full ID and phone number of the candidate."""
     if user.role in PII_ROLES:
         return True
-    return user.role == "township_staff" and user.township_id == cand.township_id
+    return user.role == Role.TOWNSHIP_STAFF and user.township_id == cand.township_id
 
 
 def can_override_eligibility(user: User) -> bool:
     """Only county staff and admins may override an eligibility rule."""
-    return user.role in ("county_staff", "admin")
+    return user.role in (Role.COUNTY_STAFF, Role.ADMIN)
 
 
 def mask_id(number: str | None) -> str:

@@ -9,6 +9,7 @@ from sqlalchemy import inspect
 from grader import create_app, migrate
 from grader.db import session_scope
 from grader.models import ROLES, Township, User
+from grader.models.states import Role
 
 
 def ensure_database(app: Flask) -> None:
@@ -83,7 +84,7 @@ def createuser(username, role, township, display_name, password) -> None:
             user = create_user(session, username, password, role, township, display_name)
             click.echo(f"created {user.role} {user.username}"
                        + (f" of {user.township.name}" if user.township else ""))
-            if user.role == "reviewer":
+            if user.role == Role.REVIEWER:
                 from grader.services.reviews import top_up_all
 
                 added = top_up_all(session, app.extensions["grader.campaign"])

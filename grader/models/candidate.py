@@ -8,18 +8,20 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grader.db import Base
 from grader.models.base import UTCDateTime, utcnow
+from grader.models.states import Channel, Stage, one_of
 from grader.models.township import Township
 from grader.models.user import User
 
 # The furthest stage a candidate has reached, in funnel order.
-STAGES = ("registered", "onsite_test", "round1", "round2", "interview", "selected", "signed")
-CHANNELS = ("online", "onsite", "wechat")
+STAGES = tuple(Stage)  # in funnel order
+CHANNELS = tuple(Channel)
 
 
 class Candidate(Base):
     """One registration: identity, contact, eligibility and stage."""
 
     __tablename__ = "candidate"
+    __table_args__ = (one_of("candidate", "stage", Stage), one_of("candidate", "channel", Channel))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reg_no: Mapped[str] = mapped_column(String(20), unique=True)

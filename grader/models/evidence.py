@@ -9,15 +9,18 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from grader.db import Base
 from grader.models.base import UTCDateTime, utcnow
 from grader.models.candidate import Candidate
+from grader.models.states import AppealStatus, Task, Verdict, one_of
 
-VERDICTS = ("pending", "accept", "reject", "review")
+VERDICTS = tuple(Verdict)
 
 
 class EvidenceItem(Base):
     """One uploaded file for a task; the same file twice for one task is one item."""
 
     __tablename__ = "evidence_item"
-    __table_args__ = (UniqueConstraint("candidate_id", "task", "sha256"),)
+    __table_args__ = (one_of("evidence_item", "task", Task),
+                      one_of("evidence_item", "status", Verdict),
+                      UniqueConstraint("candidate_id", "task", "sha256"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), index=True)
@@ -48,6 +51,7 @@ class Appeal(Base):
     """A candidate's appeal against one rejected item, and staff's answer."""
 
     __tablename__ = "appeal"
+    __table_args__ = (one_of("appeal", "status", AppealStatus),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), index=True)

@@ -8,12 +8,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from grader.db import Base
 from grader.models.base import UTCDateTime, utcnow
+from grader.models.states import ExamKind, one_of
 
 
 class ExamImport(Base):
     """A score file that was imported: which exam, how many rows, by whom."""
 
     __tablename__ = "exam_import"
+    __table_args__ = (one_of("exam_import", "kind", ExamKind),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))

@@ -8,13 +8,15 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from grader.db import Base
 from grader.models.base import UTCDateTime, utcnow
+from grader.models.states import RankingRound, RankingStatus, ReviewKind, one_of
 
 
 class Review(Base):
     """One reviewer's assignment to an item and, once done, the rubric scores."""
 
     __tablename__ = "review"
-    __table_args__ = (UniqueConstraint("kind", "item_id", "reviewer_id"),)
+    __table_args__ = (one_of("review", "kind", ReviewKind),
+                      UniqueConstraint("kind", "item_id", "reviewer_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(10))
@@ -32,6 +34,7 @@ class Ranking(Base):
     """A ranking computed from facts with a policy; frozen once published."""
 
     __tablename__ = "ranking"
+    __table_args__ = (one_of("ranking", "round", RankingRound), one_of("ranking", "status", RankingStatus))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round: Mapped[str] = mapped_column(String(10), index=True)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from grader.db import Base
 from grader.models.base import UTCDateTime, utcnow
 from grader.models.candidate import Candidate
+from grader.models.states import Lateness, SigningStatus, one_of
 from grader.models.user import User
 
 
@@ -16,7 +17,8 @@ class DailyReport(Base):
     """One trial day's report (日报) with that day's figures."""
 
     __tablename__ = "daily_report"
-    __table_args__ = (UniqueConstraint("candidate_id", "day"),)
+    __table_args__ = (one_of("daily_report", "lateness", Lateness),
+                      UniqueConstraint("candidate_id", "day"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), index=True)
@@ -141,6 +143,7 @@ class Signing(Base):
     """Whether a selected candidate accepts reassignment, and the signing."""
 
     __tablename__ = "signing"
+    __table_args__ = (one_of("signing", "status", SigningStatus),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), unique=True)

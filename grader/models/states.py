@@ -7,6 +7,8 @@ column that holds one, so the database refuses any other word.
 
 from enum import StrEnum
 
+from sqlalchemy import CheckConstraint
+
 
 class Stage(StrEnum):
     """Where a candidate is in the funnel, in order."""
@@ -54,6 +56,7 @@ class Verdict(StrEnum):
     ACCEPT = "accept"
     REJECT = "reject"
     REVIEW = "review"
+    SUPERSEDED = "superseded"  # a plan replaced by a later version
 
 
 class AppealStatus(StrEnum):
@@ -125,3 +128,9 @@ class SigningStatus(StrEnum):
 
     PENDING = "pending"
     SIGNED = "signed"
+
+
+def one_of(table: str, column: str, states: type[StrEnum]) -> CheckConstraint:
+    """Return the CHECK constraint that keeps a column to the names of its states."""
+    words = ", ".join(f"'{state.value}'" for state in states)
+    return CheckConstraint(f"{column} IN ({words})", name=f"ck_{table}_{column}")

@@ -9,14 +9,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from grader.db import Base
 from grader.models.base import UTCDateTime, utcnow
 from grader.models.candidate import Candidate
+from grader.models.states import CallOutcome, FormSource, one_of
 
-OUTCOMES = ("confirmed", "denied", "wrong_number", "unreachable", "refused")
+OUTCOMES = tuple(CallOutcome)
 
 
 class SurveyForm(Base):
     """One household's survey as the candidate submitted it, with the checks' flags."""
 
     __tablename__ = "survey_form"
+    __table_args__ = (one_of("survey_form", "source", FormSource),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), index=True)
@@ -60,6 +62,7 @@ class SpotCheck(Base):
     """One drawn villager to phone, who calls, and what the call found."""
 
     __tablename__ = "spot_check"
+    __table_args__ = (one_of("spot_check", "outcome", CallOutcome),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), index=True)

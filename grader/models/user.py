@@ -11,10 +11,11 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from grader.db import Base
 from grader.models.base import UTCDateTime, utcnow
+from grader.models.states import Role, one_of
 from grader.models.township import Township
 
-ROLES = ("candidate", "township_staff", "county_staff", "reviewer", "interviewer", "admin")
-STAFF_ROLES = ("township_staff", "county_staff", "admin")
+ROLES = tuple(Role)
+STAFF_ROLES = (Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF, Role.ADMIN)
 # Rehearsals (grader simulate) swap in a cheap hash for thousands of synthetic accounts.
 HASHING = {"method": "scrypt"}
 
@@ -34,6 +35,7 @@ class User(UserMixin, Base):
     """A person who logs in; township staff are bound to one township."""
 
     __tablename__ = "user_account"
+    __table_args__ = (one_of("user_account", "role", Role),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
@@ -61,4 +63,4 @@ class User(UserMixin, Base):
 
     def has_role(self, *roles: str) -> bool:
         """Say whether the user holds one of the roles (admin holds all staff roles)."""
-        return self.role in roles or (self.role == "admin" and "candidate" not in roles)
+        return self.role in roles or (self.role == Role.ADMIN and "candidate" not in roles)

@@ -6,10 +6,10 @@ from sqlalchemy.orm import Session
 from grader.campaign import Campaign
 from grader.errors import CodedError
 from grader.models import ROLES, Township, User
+from grader.models.states import Role
 from grader.services.reviews import top_up_all
 
-
-TOWNSHIP_ROLES = ("township_staff", "reviewer", "interviewer")  # reviewers skip their own
+TOWNSHIP_ROLES = (Role.TOWNSHIP_STAFF, Role.REVIEWER, Role.INTERVIEWER)  # reviewers skip their own
 
 
 class AccountError(CodedError):
@@ -26,7 +26,7 @@ def create_user(session: Session, username: str, password: str, role: str,
     if session.scalar(select(User).where(User.username == username)):
         raise AccountError("user_exists", f"user {username!r} already exists")
     town = None
-    if role == "township_staff" and not township:
+    if role == Role.TOWNSHIP_STAFF and not township:
         raise AccountError("township_required", "township staff need --township")
     if township and role in TOWNSHIP_ROLES:
         town = session.scalar(select(Township).where(
@@ -50,12 +50,12 @@ def create_staff(session: Session, campaign: Campaign, username: str, password: 
     Return how many reviews the new reviewer was given (0 for other roles).
     """
     user = create_user(session, username, password, role, township, display_name)
-    return top_up_all(session, campaign) if user.role == "reviewer" else 0
+    return top_up_all(session, campaign) if user.role == Role.REVIEWER else 0
 
 
 def staff_accounts(session: Session) -> list[User]:
     """Return every account but candidates', oldest first."""
-    return list(session.scalars(select(User).where(User.role != "candidate").order_by(User.id)))
+    return list(session.scalars(select(User).where(User.role != Role.CANDIDATE).order_by(User.id)))
 
 
 def authenticate(session: Session, username: str, password: str) -> User | None:

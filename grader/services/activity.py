@@ -12,6 +12,7 @@ from grader.campaign import Campaign
 from grader.errors import CodedError
 from grader.models import Candidate, GroupActivity, GroupMemberLink, User
 from grader.models.base import utcnow
+from grader.models.states import Role, Stage
 from grader.services import audit, chatlog
 from grader.services.tables import TableError, read_table
 from grader.services.trial import TRIAL_STAGES, reports_of, trial_start
@@ -48,7 +49,7 @@ def _remembered(session: Session, round2: set[int]) -> dict[str, int]:
 
 def _matcher(session: Session):
     """Return a function mapping a Sender to a round-2 candidate id: phone, link, then name."""
-    cands = session.scalars(select(Candidate).where(Candidate.stage == "round2")).all()
+    cands = session.scalars(select(Candidate).where(Candidate.stage == Stage.ROUND2)).all()
     round2 = {c.id for c in cands}
     by_phone = {c.phone: c.id for c in cands if c.phone}
     links = {k.member: k for k in session.scalars(select(GroupMemberLink))}
@@ -103,7 +104,7 @@ def _store(session: Session, counts: Counter, source: str) -> ImportSummary:
 
 def link_member(session: Session, actor: User, member: str, cand: Candidate) -> int:
     """Give an unmatched member's activity to a candidate (audited); return the rows linked."""
-    if cand.stage != "round2":
+    if cand.stage != Stage.ROUND2:
         raise LinkError("candidate_not_in_round2", "only round-2 candidates take group activity")
     if not can_view_candidate(actor, cand):
         raise LinkError("not_your_candidate", "the candidate is outside your township")
@@ -175,7 +176,7 @@ def grid(session: Session, campaign: Campaign, cands: list[Candidate]) -> list[d
 
 def unlink_member(session: Session, actor: User, member: str, cand: Candidate) -> int:
     """Take a member's activity back from a candidate (a wrong link; audited)."""
-    if cand.stage != "round2":
+    if cand.stage != Stage.ROUND2:
         raise LinkError("candidate_not_in_round2", "round 2 is over for this candidate")
     rows = session.scalars(select(GroupActivity).where(
         GroupActivity.member == member, GroupActivity.candidate_id == cand.id)).all()
@@ -217,7 +218,7 @@ def in_scope(session: Session, user: User, stages: tuple[str, ...] = ("round2",)
              ) -> list[Candidate]:
     """Return the candidates at these stages the user may see (township staff: their own)."""
     query = select(Candidate).where(Candidate.stage.in_(stages)).order_by(Candidate.id)
-    if user.role == "township_staff":
+    if user.role == Role.TOWNSHIP_STAFF:
         query = query.where(Candidate.township_id == user.township_id)
     return list(session.scalars(query))
 

@@ -9,6 +9,7 @@ from grader.campaign import Campaign
 from grader.errors import CodedError
 from grader.models import Appeal, Candidate, EvidenceItem, User
 from grader.models.base import utcnow
+from grader.models.states import AppealStatus, Verdict
 from grader.services import audit
 
 
@@ -31,7 +32,7 @@ def file_appeal(session: Session, campaign: Campaign, cand: Candidate, item_id: 
     item = session.get(EvidenceItem, item_id)
     if item is None or item.candidate_id != cand.id:
         raise AppealError("not_your_item")
-    if item.status != "reject":
+    if item.status != Verdict.REJECT:
         raise AppealError("not_rejected")
     if not window_open(session, campaign):
         raise AppealError("window_closed")
@@ -48,9 +49,9 @@ def file_appeal(session: Session, campaign: Campaign, cand: Candidate, item_id: 
 def answer_appeal(session: Session, appeal: Appeal, actor: User, upheld: bool,
                   answer: str) -> None:
     """Answer an appeal; an upheld one accepts the item, audited."""
-    if appeal.status != "open":
+    if appeal.status != AppealStatus.OPEN:
         raise AppealError("already_answered")
-    appeal.status = "upheld" if upheld else "rejected"
+    appeal.status = AppealStatus.UPHELD if upheld else AppealStatus.REJECTED
     appeal.answer, appeal.answered_by_id, appeal.answered_at = answer.strip(), actor.id, utcnow()
     if upheld:
         item = appeal.item
@@ -58,7 +59,7 @@ def answer_appeal(session: Session, appeal: Appeal, actor: User, upheld: bool,
         session.flush()
         audit.record(session, actor, "appeal_upheld", "candidate", appeal.candidate_id,
                      f"item:{item.id}", item.status, "accept", answer.strip() or None)
-        item.status = "accept"
+        item.status = Verdict.ACCEPT
     session.flush()
 
 
@@ -70,9 +71,9 @@ def of_candidate(session: Session, cand: Candidate) -> list[Appeal]:
 def rejected_items(session: Session, cand: Candidate) -> list[EvidenceItem]:
     """Return the candidate's rejected items, the ones an appeal may name."""
     return list(session.scalars(select(EvidenceItem).where(
-        EvidenceItem.candidate_id == cand.id, EvidenceItem.status == "reject")))
+        EvidenceItem.candidate_id == cand.id, EvidenceItem.status == Verdict.REJECT)))
 
 
 def all_appeals(session: Session) -> list[Appeal]:
     """Return every appeal, open ones first."""
-    return list(session.scalars(select(Appeal).order_by(Appeal.status != "open", Appeal.id)))
+    return list(session.scalars(select(Appeal).order_by(Appeal.status != AppealStatus.OPEN, Appeal.id)))

@@ -9,10 +9,18 @@ from sqlalchemy.orm import Session, selectinload
 from grader.campaign import Campaign
 from grader.models import Candidate, SpotCheck, SurveyForm, User
 from grader.models.base import utcnow
+from grader.models.states import CallOutcome, Role
 from grader.services import audit
 from grader.services.survey_forms import SurveyError, _values, stored_results
-from surveys import (OUTCOMES, CallTally, Tolerance, compare_answers, extra_calls_needed,
-                     next_replacement, survey_qualities)
+from surveys import (
+    OUTCOMES,
+    CallTally,
+    Tolerance,
+    compare_answers,
+    extra_calls_needed,
+    next_replacement,
+    survey_qualities,
+)
 
 ASKED = ("household_size", "shops_online", "village")
 
@@ -85,14 +93,14 @@ def record(session: Session, campaign: Campaign, call: SpotCheck, caller: User, 
     before = call.outcome
     survey = _values(call.form, call.candidate.reg_no)
     checks = compare_answers(survey, {k: v for k, v in answers.items() if v not in (None, "")},
-                             tolerances(campaign)) if outcome == "confirmed" else []
+                             tolerances(campaign)) if outcome == CallOutcome.CONFIRMED else []
     call.outcome, call.answers, call.called_at = outcome, answers, utcnow()
     call.mismatches = [c.question for c in checks if not c.match]
     call.note, call.caller_id = note.strip() or None, call.caller_id or caller.id
     session.flush()
     audit.record(session, caller, "spot_check", "candidate", call.candidate_id,
                  f"call:{call.id}", before, outcome, note.strip() or None)
-    if outcome in ("unreachable", "refused") and before is None:
+    if outcome in (CallOutcome.UNREACHABLE, CallOutcome.REFUSED) and before is None:
         _draw_more(session, campaign, call, 1, "replace")
     _maybe_extra(session, campaign, call)
     return call
@@ -156,7 +164,7 @@ def candidate_report(session: Session, campaign: Campaign) -> list[dict]:
 
 def _report_row(cand, forms, valid, tally, calls, quality) -> dict:
     """Build one candidate's report line."""
-    asked = [c for c in calls if c.outcome == "confirmed"]
+    asked = [c for c in calls if c.outcome == CallOutcome.CONFIRMED]
     wrong = sum(1 for c in asked if c.mismatches)
     return {"candidate": cand, "forms": forms, "valid": valid, "tally": tally,
             "open": sum(1 for c in calls if c.outcome is None),
@@ -167,7 +175,7 @@ def _report_row(cand, forms, valid, tally, calls, quality) -> dict:
 def question_report(session: Session) -> list[dict]:
     """Return per question how often the villager's answer differed from the survey's."""
     asked, wrong = Counter(), Counter()
-    for call in session.scalars(select(SpotCheck).where(SpotCheck.outcome == "confirmed")):
+    for call in session.scalars(select(SpotCheck).where(SpotCheck.outcome == CallOutcome.CONFIRMED)):
         for q, v in (call.answers or {}).items():
             if v not in (None, ""):
                 asked[q] += 1
@@ -189,7 +197,7 @@ def caller_report(session: Session) -> list[dict]:
 
 def active_callers(session: Session) -> list[User]:
     """Return the county staff who may be given calls."""
-    return list(session.scalars(select(User).where(User.role == "county_staff", User.active)))
+    return list(session.scalars(select(User).where(User.role == Role.COUNTY_STAFF, User.active)))
 
 
 def assign_to(session: Session, caller_ids: list[int]) -> int:

@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from grader.models import Candidate, EvidenceItem, Review, User
+from grader.models.states import Stage, Verdict
 
 
 def stage_counts(session: Session, township_id: int | None) -> dict[str, int]:
@@ -21,6 +22,6 @@ def waiting_work(session: Session, user: User) -> dict[str, int]:
                                                 Review.score.is_(None)).group_by(Review.kind))}
     return {"plan": open_reviews.get("plan", 0), "report": open_reviews.get("report", 0),
             "screenshots": session.scalar(select(func.count()).select_from(EvidenceItem).where(
-                EvidenceItem.status == "review")) or 0,
+                EvidenceItem.status == Verdict.REVIEW)) or 0,
             "interview": session.scalar(select(func.count()).select_from(Candidate).where(
-                Candidate.stage == "interview")) or 0}
+                Candidate.stage == Stage.INTERVIEW)) or 0}

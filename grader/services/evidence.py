@@ -9,10 +9,11 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
-from grader.errors import CodedError
 from grader.campaign import Campaign
+from grader.errors import CodedError
 from grader.models import Candidate, EvidenceItem, User
 from grader.models.base import utcnow
+from grader.models.states import Stage, Verdict
 from grader.services import audit
 from grader.services.rounds import round_published
 from uploads.storage import FileStorage
@@ -66,7 +67,7 @@ def admissible(session: Session, cand: Candidate, task: str, now: datetime,
     """Refuse an upload from someone not in an open round 1 (before the slow screening, too)."""
     if task not in SCREENSHOT_TASKS:
         raise EvidenceError("unknown_task", f"unknown task {task!r}")
-    if cand.stage != "round1":
+    if cand.stage != Stage.ROUND1:
         raise EvidenceError("not_in_round1", "only candidates in round 1 submit evidence")
     if round_published(session, "1"):
         raise EvidenceError("round_closed", "round 1 is published; submissions are closed")
@@ -113,7 +114,7 @@ def _store_one(session, storage, cand, task, name, data, now, result: Submission
         return
     item = EvidenceItem(candidate_id=cand.id, task=task, filename=name[-200:],
                         sha256=stored.sha256, size=stored.size, mime=stored.mime,
-                        storage_key=stored.key, status="pending", submitted_at=now)
+                        storage_key=stored.key, status=Verdict.PENDING, submitted_at=now)
     session.add(item)
     result.items.append(item)
 
@@ -132,7 +133,7 @@ class CheckedFile:
 def submit_checked(session: Session, cand: Candidate, task: str,
                    files: list[CheckedFile]) -> int:
     """Record many already-checked files at once (same rows as the checking job writes)."""
-    if cand.stage != "round1":
+    if cand.stage != Stage.ROUND1:
         raise EvidenceError("not_in_round1", "only candidates in round 1 submit evidence")
     rows = [{"candidate_id": cand.id, "task": task, "filename": f.name, "sha256": f.sha256,
              "size": 0, "mime": "image/png", "storage_key": "", "status": f.verdict,
@@ -248,10 +249,10 @@ def stale_items(session: Session, older_than: timedelta = timedelta(minutes=5),
     Items that ran out of attempts go to people instead, as `check_failed`.
     """
     now = utcnow()
-    pending = (EvidenceItem.status == "pending", EvidenceItem.task.in_(SCREENSHOT_TASKS))
+    pending = (EvidenceItem.status == Verdict.PENDING, EvidenceItem.task.in_(SCREENSHOT_TASKS))
     for item in session.scalars(select(EvidenceItem).where(
             *pending, EvidenceItem.attempts >= max_attempts)):
-        item.status, item.reasons = "review", [*item.reasons, "check_failed"]
+        item.status, item.reasons = Verdict.REVIEW, [*item.reasons, "check_failed"]
     started = (EvidenceItem.attempts > 0) & (EvidenceItem.checked_at < now - older_than)
     lost = (EvidenceItem.attempts == 0) & (EvidenceItem.submitted_at < now - lost_after)
     return list(session.scalars(select(EvidenceItem.id).where(

@@ -4,16 +4,23 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from grader.models.base import SHANGHAI
-from grader.errors import CodedError
 from grader.campaign import Campaign
-from grader.models import (Candidate, InterviewPanel, InterviewPanelMember, InterviewScore,
-                           InterviewSlot, Signing, Township, User)
-from grader.models.base import utcnow
+from grader.errors import CodedError
+from grader.models import (
+    Candidate,
+    InterviewPanel,
+    InterviewPanelMember,
+    InterviewScore,
+    InterviewSlot,
+    Signing,
+    Township,
+    User,
+)
+from grader.models.base import SHANGHAI, utcnow
+from grader.models.states import Role, SigningStatus, Stage
 from grader.services import audit
-
 
 
 class InterviewError(CodedError):
@@ -27,7 +34,7 @@ def schedule(session: Session, campaign: Campaign, panels: list[InterviewPanel],
         raise InterviewError("no_panels", "create at least one interview panel first")
     first_day = interview_days(campaign)[0]
     taken = set(session.scalars(select(InterviewSlot.candidate_id)))
-    todo = [c for c in session.scalars(select(Candidate).where(Candidate.stage == "interview")
+    todo = [c for c in session.scalars(select(Candidate).where(Candidate.stage == Stage.INTERVIEW)
                                        .order_by(Candidate.id)) if c.id not in taken]
     counts = defaultdict(int, {p.id: 0 for p in panels})
     for slot in session.scalars(select(InterviewSlot)):
@@ -56,7 +63,7 @@ def _panel_townships(session: Session, panel_ids: list[int]) -> dict[int, set[in
 def create_panel(session: Session, name: str, member_ids: list[int]) -> InterviewPanel:
     """Create a panel of the given interviewers (other accounts are left out)."""
     members = session.scalars(select(User).where(User.id.in_(member_ids),
-                                                 User.role == "interviewer")).all()
+                                                 User.role == Role.INTERVIEWER)).all()
     panel = InterviewPanel(name=name.strip()[:64], members=list(members))
     session.add(panel)
     session.flush()
@@ -114,7 +121,7 @@ def can_score(session: Session, interviewer: User, cand: Candidate) -> bool:
 def score(session: Session, interviewer: User, cand: Candidate, value: float,
           note: str = "") -> InterviewScore:
     """Enter or correct one interviewer's score, audited."""
-    if cand.stage != "interview":
+    if cand.stage != Stage.INTERVIEW:
         raise InterviewError("not_in_interview", "the candidate is not at the interview stage")
     if not 0 <= value <= 100:
         raise InterviewError("bad_score", "an interview score is 0..100")
@@ -147,7 +154,7 @@ def _signing_row(session: Session, cand: Candidate) -> Signing:
 def record_reassignment(session: Session, actor: User, cand: Candidate,
                         accepts: bool | None) -> Signing:
     """Record whether the candidate accepts reassignment (服从调剂), asked at interview."""
-    if cand.stage not in ("interview", "selected", "signed"):
+    if cand.stage not in (Stage.INTERVIEW, Stage.SELECTED, Stage.SIGNED):
         raise InterviewError("not_interviewed", "only candidates at interview are asked")
     row = _signing_row(session, cand)
     if row.accepts_reassignment != accepts:
@@ -179,11 +186,11 @@ def record_signing(session: Session, actor: User, cand: Candidate, accepts: bool
         _signing_row(session, cand)
     row.site = site.strip()[:64]
     if signed_on is not None:
-        if cand.stage != "selected":
+        if cand.stage != Stage.SELECTED:
             raise InterviewError("not_selected", "only candidates selected at interview sign")
-        row.status, row.signed_on = "signed", signed_on
+        row.status, row.signed_on = SigningStatus.SIGNED, signed_on
         session.flush()
-        audit.change(session, actor, cand, "stage", "signed", "sign", signed_on.isoformat())
+        audit.change(session, actor, cand, "stage", Stage.SIGNED, "sign", signed_on.isoformat())
     session.flush()
     return row
 
@@ -219,7 +226,7 @@ def support_totals(session: Session, campaign: Campaign) -> dict:
     partners = defaultdict(int, {t: 0 for t in session.scalars(
         select(Township.name).order_by(Township.code))})
     for name in session.scalars(select(Township.name).join(
-            Candidate, Candidate.township_id == Township.id).where(Candidate.stage == "signed")):
+            Candidate, Candidate.township_id == Township.id).where(Candidate.stage == Stage.SIGNED)):
         partners[name] += 1
     towns = [{"township": t, "partners": n, "total": n * per_partner,
               "parts": {part: n * yuan for part, yuan in parts}} for t, n in partners.items()]
@@ -233,7 +240,7 @@ def signed_partners(session: Session) -> list[tuple[Candidate, Signing | None]]:
     """Return every signed partner with the signing record, by township and registration."""
     rows = session.execute(select(Candidate, Signing).outerjoin(
         Signing, Signing.candidate_id == Candidate.id).join(
-        Township, Township.id == Candidate.township_id).where(Candidate.stage == "signed")
+        Township, Township.id == Candidate.township_id).where(Candidate.stage == Stage.SIGNED)
         .order_by(Township.code, Candidate.reg_no))
     return [(cand, signing) for cand, signing in rows]
 
@@ -259,7 +266,7 @@ def record_reassignments(session: Session, actor: User, answers: dict[int, bool 
 
 def scores_page(session: Session, interviewer: User) -> dict:
     """Return what the interviewer's page shows: whom they score, their scores, the slots."""
-    cands = [c for c in session.scalars(select(Candidate).where(Candidate.stage == "interview")
+    cands = [c for c in session.scalars(select(Candidate).where(Candidate.stage == Stage.INTERVIEW)
                                         .order_by(Candidate.id))
              if can_score(session, interviewer, c)]
     mine = dict(session.execute(select(InterviewScore.candidate_id, InterviewScore.score).where(
@@ -270,7 +277,7 @@ def scores_page(session: Session, interviewer: User) -> dict:
 
 def interviewers(session: Session) -> list[User]:
     """Return the interviewers' accounts, for making panels."""
-    return list(session.scalars(select(User).where(User.role == "interviewer")
+    return list(session.scalars(select(User).where(User.role == Role.INTERVIEWER)
                                 .order_by(User.id)))
 
 
@@ -280,9 +287,12 @@ def manage_page(session: Session) -> dict:
         return list(session.scalars(select(Candidate).where(Candidate.stage.in_(stages))
                                     .order_by(Candidate.id)))
 
-    return {"panels": session.scalars(select(InterviewPanel).order_by(InterviewPanel.id)).all(),
-            "interviewers": interviewers(session), "selected": at("selected", "signed"),
-            "interviewed": at("interview"),
-            "slots": session.scalars(select(InterviewSlot).order_by(InterviewSlot.starts_at,
-                                                                    InterviewSlot.id)).all(),
+    panels = select(InterviewPanel).options(selectinload(InterviewPanel.members))
+    slots = select(InterviewSlot).options(selectinload(InterviewSlot.candidate),
+                                          selectinload(InterviewSlot.panel))
+    return {"panels": session.scalars(panels.order_by(InterviewPanel.id)).all(),
+            "interviewers": interviewers(session), "selected": at(Stage.SELECTED, Stage.SIGNED),
+            "interviewed": at(Stage.INTERVIEW),
+            "slots": session.scalars(slots.order_by(InterviewSlot.starts_at,
+                                                    InterviewSlot.id)).all(),
             "signings": {s.candidate_id: s for s in session.scalars(select(Signing))}}

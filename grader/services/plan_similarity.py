@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from grader.models import Candidate, EvidenceItem, Township
+from grader.models.states import Task
 from grader.services.plans import plan_texts
 from scoring import shared_passages, similar_pairs
 
@@ -15,7 +16,7 @@ _cache: dict = {}
 def all_pairs(session: Session, threshold: float = THRESHOLD) -> list:
     """Return the similar plan pairs, recomputed only when the plans change."""
     stamp = session.execute(select(func.count(), func.max(EvidenceItem.id)).where(
-        EvidenceItem.task == "plan")).one()
+        EvidenceItem.task == Task.PLAN)).one()
     key = (tuple(stamp), threshold, str(session.get_bind().engine.url))
     if key not in _cache:
         texts = {str(k): v for k, v in plan_texts(session).items()}

@@ -7,10 +7,11 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from grader.errors import CodedError
 from grader.campaign import Campaign
+from grader.errors import CodedError
 from grader.models import Candidate, EvidenceItem, Review
 from grader.models.base import utcnow
+from grader.models.states import ReviewKind, Stage, Task, Verdict
 from grader.services import reviews
 from grader.services.rounds import round_published
 from uploads.documents import extract_text, photos_to_pdf
@@ -48,7 +49,7 @@ MAX_PHOTOS = 30  # photographed pages in one plan
 def admissible(session: Session, campaign: Campaign, cand: Candidate,
                 now: datetime | None) -> None:
     """Refuse a plan from someone not in an open round 1 (before the slow reading, too)."""
-    if cand.stage != "round1":
+    if cand.stage != Stage.ROUND1:
         raise PlanError("not_in_round1", "only candidates in round 1 submit a plan")
     if round_published(session, "1"):
         raise PlanError("round_closed", "round 1 is published; submissions are closed")
@@ -126,7 +127,7 @@ def submit(session: Session, storage: FileStorage, campaign: Campaign, cand: Can
 def versions(session: Session, cand: Candidate) -> list[EvidenceItem]:
     """Return every plan the candidate sent, in the order sent."""
     return list(session.scalars(select(EvidenceItem).where(
-        EvidenceItem.candidate_id == cand.id, EvidenceItem.task == "plan")
+        EvidenceItem.candidate_id == cand.id, EvidenceItem.task == Task.PLAN)
         .order_by(EvidenceItem.id)))
 
 
@@ -151,7 +152,7 @@ def _upsert_item(session: Session, cand: Candidate, filename: str, stored, text:
                  now: datetime):
     """Add the plan item (the same file again is the same item)."""
     item = session.scalar(select(EvidenceItem).where(
-        EvidenceItem.candidate_id == cand.id, EvidenceItem.task == "plan",
+        EvidenceItem.candidate_id == cand.id, EvidenceItem.task == Task.PLAN,
         EvidenceItem.sha256 == stored.sha256))
     if item is None:
         _supersede(session, cand)
@@ -159,10 +160,10 @@ def _upsert_item(session: Session, cand: Candidate, filename: str, stored, text:
                             sha256=stored.sha256, size=stored.size, mime=stored.mime,
                             storage_key=stored.key, submitted_at=now)
         session.add(item)
-    elif item.decided_by_id is not None or item.status == "superseded":
+    elif item.decided_by_id is not None or item.status == Verdict.SUPERSEDED:
         return item  # a person's decision stands; an old version stays old
     enough = len(text.strip()) >= MIN_TEXT
-    item.text, item.status = text, "accept" if enough else "review"
+    item.text, item.status = text, Verdict.ACCEPT if enough else Verdict.REVIEW
     item.machine_verdict = item.status
     item.reasons = [] if enough else ["plan_text_too_short"]
     session.flush()
@@ -172,18 +173,19 @@ def _upsert_item(session: Session, cand: Candidate, filename: str, stored, text:
 def _supersede(session: Session, cand: Candidate) -> None:
     """Retire the candidate's earlier plans and their unscored reviews."""
     old = list(session.scalars(select(EvidenceItem).where(
-        EvidenceItem.candidate_id == cand.id, EvidenceItem.task == "plan",
-        EvidenceItem.status != "superseded")))
+        EvidenceItem.candidate_id == cand.id, EvidenceItem.task == Task.PLAN,
+        EvidenceItem.status != Verdict.SUPERSEDED)))
     for item in old:
-        item.status = "superseded"
+        item.status = Verdict.SUPERSEDED
     if old:
-        session.execute(delete(Review).where(Review.kind == "plan", Review.score.is_(None),
-                                             Review.item_id.in_([i.id for i in old])))
+        session.execute(delete(Review).where(
+            Review.kind == ReviewKind.PLAN, Review.score.is_(None),
+            Review.item_id.in_([i.id for i in old])))
 
 
 def plan_texts(session: Session) -> dict[int, str]:
     """Return the text of every plan, by item id."""
     rows = session.execute(select(EvidenceItem.id, EvidenceItem.text).where(
-        EvidenceItem.task == "plan", EvidenceItem.text.is_not(None),
-        EvidenceItem.status != "superseded"))
+        EvidenceItem.task == Task.PLAN, EvidenceItem.text.is_not(None),
+        EvidenceItem.status != Verdict.SUPERSEDED))
     return {i: t for i, t in rows}

@@ -6,25 +6,29 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from grader.models.base import SHANGHAI
 from grader.campaign import Campaign
 from grader.errors import CodedError
 from grader.models import Candidate, EvidenceItem, Ranking, Review, SpotCheck, SurveyForm, User
+from grader.models.base import SHANGHAI, utcnow
 from grader.models.candidate import STAGES
-from grader.models.base import utcnow
+from grader.models.states import (AppealStatus, RankingRound, RankingStatus, ReviewKind, Stage,
+                                  Verdict)
 from grader.services import audit
 from grader.services.activity import messages_of
 from grader.services.trial import FIGURES, reports_of
 from scoring import needs_third_review, rank_facts
 from scoring.errors import FactsError
 
+
 class RankingError(CodedError):
     """A ranking action refused; `code` is stable."""
 
 
-NEXT_STAGE = {"1": ("round1", "round2"), "2": ("round2", "interview"),
-              "interview": ("interview", "selected")}
-NEXT_ROUND = {"1": "2", "2": "interview", "interview": None}
+NEXT_STAGE = {RankingRound.ROUND1: (Stage.ROUND1, Stage.ROUND2),
+              RankingRound.ROUND2: (Stage.ROUND2, Stage.INTERVIEW),
+              RankingRound.INTERVIEW: (Stage.INTERVIEW, Stage.SELECTED)}
+NEXT_ROUND = {RankingRound.ROUND1: RankingRound.ROUND2, RankingRound.ROUND2: RankingRound.INTERVIEW,
+              RankingRound.INTERVIEW: None}
 
 
 def iso(value: datetime | None) -> str | None:
@@ -46,7 +50,7 @@ def _accepted_times(session: Session, ids: list[int]) -> dict:
     rows = session.execute(select(EvidenceItem.candidate_id, EvidenceItem.task,
                                   EvidenceItem.submitted_at)
                            .where(EvidenceItem.candidate_id.in_(ids),
-                                  EvidenceItem.status == "accept"))
+                                  EvidenceItem.status == Verdict.ACCEPT))
     for cid, task, at in rows:
         out[(cid, task)].append(at)
     for cid, at in session.execute(select(SurveyForm.candidate_id, SurveyForm.created_at).where(
@@ -60,9 +64,9 @@ def _scored_reviews(session: Session, kind: str, ids: list[int]) -> dict[int, li
     out = defaultdict(list)
     query = select(Review.candidate_id, Review.reviewer_id, Review.score).where(
         Review.kind == kind, Review.candidate_id.in_(ids), Review.score.is_not(None))
-    if kind == "plan":  # only the reviews of the plan in force count
+    if kind == ReviewKind.PLAN:  # only the reviews of the plan in force count
         query = query.join(EvidenceItem, EvidenceItem.id == Review.item_id).where(
-            EvidenceItem.status != "superseded")
+            EvidenceItem.status != RankingStatus.SUPERSEDED)
     for cid, rid, score in session.execute(query):
         out[cid].append({"reviewer": f"R{rid}", "score": score})
     return out
@@ -88,7 +92,7 @@ def _cohort(session: Session, round_name: str, stage: str) -> list[Candidate]:
 def round1_facts(session: Session, campaign: Campaign) -> tuple[dict, list[dict]]:
     """Build the round-1 facts of everyone in round 1, and warnings on missing inputs."""
     sec = campaign.round1
-    cands = _cohort(session, "1", "round1")
+    cands = _cohort(session, RankingRound.ROUND1, Stage.ROUND1)
     ids = [c.id for c in cands]
     times, plans, calls = _accepted_times(session, ids), _scored_reviews(session, "plan", ids), \
         _calls(session, ids)
@@ -125,7 +129,7 @@ def _warn(c: Candidate, reviews: list, calls: Counter, tasks: dict, gap: float) 
 def round2_facts(session: Session, campaign: Campaign) -> tuple[dict, list[dict]]:
     """Build the round-2 facts: reports, operations figures, group messages, report reviews."""
     sec = campaign.round2
-    cands = _cohort(session, "2", "round2")
+    cands = _cohort(session, RankingRound.ROUND2, Stage.ROUND2)
     ids = [c.id for c in cands]
     reports, msgs = reports_of(session, ids), messages_of(session, ids)
     reviews_by = _scored_reviews(session, "report", ids)
@@ -170,7 +174,8 @@ def interview_facts(session: Session, campaign: Campaign) -> tuple[dict, list[di
     return facts, warnings
 
 
-FACTS = {"1": round1_facts, "2": round2_facts, "interview": interview_facts}
+FACTS = {RankingRound.ROUND1: round1_facts, RankingRound.ROUND2: round2_facts,
+         RankingRound.INTERVIEW: interview_facts}
 
 
 def preview(session: Session, campaign: Campaign, round_name: str, actor: User | None,
@@ -182,7 +187,7 @@ def preview(session: Session, campaign: Campaign, round_name: str, actor: User |
         result = rank_facts(facts)
     except FactsError as exc:
         raise RankingError("facts_unusable", str(exc)) from exc
-    ranking = Ranking(round=round_name, status="draft", policy=result["policy"], facts=facts,
+    ranking = Ranking(round=round_name, status=RankingStatus.DRAFT, policy=result["policy"], facts=facts,
                       result=result, warnings=warnings or [],
                       created_by_id=actor.id if actor else None)
     session.add(ranking)
@@ -197,25 +202,25 @@ def publish(session: Session, ranking: Ranking, actor: User | None) -> int:
     of that round was upheld, a new draft built from the corrected facts replaces the
     published ranking; whoever it moves across the cut-off moves stage, audited.
     """
-    if ranking.status != "draft":
+    if ranking.status != RankingStatus.DRAFT:
         raise RankingError("not_a_draft", "only a draft ranking can be published")
     session.execute(select(Ranking.id).where(Ranking.round == ranking.round)
                     .with_for_update())  # two publishers of one round go one after the other
     session.refresh(ranking)
-    if ranking.status != "draft":
+    if ranking.status != RankingStatus.DRAFT:
         raise RankingError("not_a_draft", "only a draft ranking can be published")
     current = published(session, ranking.round)
     if current is not None and not amendable(session, current, ranking):
         raise RankingError("round_published", f"round {ranking.round} is already published")
     for other in session.scalars(select(Ranking).where(Ranking.round == ranking.round,
-                                                       Ranking.status == "draft",
+                                                       Ranking.status == RankingStatus.DRAFT,
                                                        Ranking.id != ranking.id)):
-        other.status = "superseded"
+        other.status = RankingStatus.SUPERSEDED
     if current is not None:
-        current.status = "amended"
+        current.status = RankingStatus.AMENDED
         audit.record(session, actor, "amend_ranking", "ranking", current.id, "status",
                      "published", "amended", f"replaced by ranking #{ranking.id}")
-    ranking.status, ranking.published_at = "published", utcnow()
+    ranking.status, ranking.published_at = RankingStatus.PUBLISHED, utcnow()
     ranking.published_by_id = actor.id if actor else None
     audit.record(session, actor, "publish_ranking", "ranking", ranking.id, "status", "draft",
                  "published", f"round {ranking.round}"
@@ -250,7 +255,7 @@ def _move_stages(session: Session, ranking: Ranking, actor: User | None,
 def published(session: Session, round_name: str) -> Ranking | None:
     """Return the round's published ranking, if any."""
     return session.scalar(select(Ranking).where(Ranking.round == round_name,
-                                                Ranking.status == "published").limit(1))
+                                                Ranking.status == RankingStatus.PUBLISHED).limit(1))
 
 
 def amendable(session: Session, current: Ranking, draft: Ranking | None = None) -> bool:
@@ -262,10 +267,10 @@ def amendable(session: Session, current: Ranking, draft: Ranking | None = None) 
     """
     from grader.models import Appeal
 
-    if current.round != "1":
+    if current.round != RankingRound.ROUND1:
         return False
     upheld = session.scalar(select(func.max(Appeal.answered_at)).where(
-        Appeal.status == "upheld", Appeal.answered_at >= current.published_at))
+        Appeal.status == AppealStatus.UPHELD, Appeal.answered_at >= current.published_at))
     if upheld is None or (draft is not None and draft.created_at < upheld):
         return False
     _from, to_stage = NEXT_STAGE[current.round]
@@ -274,7 +279,7 @@ def amendable(session: Session, current: Ranking, draft: Ranking | None = None) 
     moved_on = session.scalar(select(Candidate.id).where(
         Candidate.reg_no.in_(ids), Candidate.stage.in_(later)).limit(1))
     next_round = session.scalar(select(Ranking.id).where(
-        Ranking.round == NEXT_ROUND[current.round], Ranking.status.in_(["draft", "published"]))
+        Ranking.round == NEXT_ROUND[current.round], Ranking.status.in_([RankingStatus.DRAFT, RankingStatus.PUBLISHED]))
         .limit(1))
     return moved_on is None and next_round is None
 

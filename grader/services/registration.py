@@ -13,6 +13,7 @@ from grader.campaign import Campaign
 from grader.errors import CodedError
 from grader.models import Candidate, Township, User
 from grader.models.base import utcnow
+from grader.models.states import Role
 from grader.services import audit
 from surveys import normalise_phone
 
@@ -86,7 +87,7 @@ def register(session: Session, campaign: Campaign, data: RegistrationInput, chan
         raise RegistrationError("form", closed)
     check, phone = _validated(session, data, campaign)
     password = data.password or secrets.token_urlsafe(6)
-    user = User(username=check.number, role="candidate", display_name=data.name.strip())
+    user = User(username=check.number, role=Role.CANDIDATE, display_name=data.name.strip())
     user.set_password(password)
     reasons = eligibility.failed_rules(rules_of(campaign), check, data.education,
                                        data.declarations)

@@ -8,10 +8,11 @@ from PIL import Image, ImageOps
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from grader.auth.permissions import can_view_candidate
 from grader.campaign import Campaign
 from grader.errors import CodedError
 from grader.models import Candidate, DailyReport, ReportPhoto, Review, User
-from grader.auth.permissions import can_view_candidate
+from grader.models.states import ReviewKind, Role
 from grader.services import reviews, trial
 from uploads.storage import FileStorage, sha256_of
 from uploads.validate import DEFAULT_LIMITS, UploadRefused, validate_image
@@ -98,9 +99,9 @@ def photo_of(session: Session, report_id: int, n: int) -> ReportPhoto | None:
 
 def may_see_report(session: Session, user: User, rep: DailyReport) -> bool:
     """Say whether the user may see a report: its author, staff in scope, its reviewers."""
-    if user.role == "reviewer":
+    if user.role == Role.REVIEWER:
         return session.scalar(select(Review.id).where(
-            Review.kind == "report", Review.item_id == rep.id,
+            Review.kind == ReviewKind.REPORT, Review.item_id == rep.id,
             Review.reviewer_id == user.id).limit(1)) is not None
     return can_view_candidate(user, rep.candidate)
 

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from grader.errors import CodedError
 from grader.campaign import Campaign
+from grader.errors import CodedError
 from grader.models import Candidate, DailyReport, EvidenceItem, Review, User
 from grader.models.base import utcnow
+from grader.models.states import ReviewKind, Role, Stage, Task, Verdict
 from grader.services import audit
 from scoring import needs_third_review
 
@@ -52,7 +53,7 @@ def plan_assignments(items: list[Item], reviewers: list[User], per_item: int,
 
 def _reviewers(session: Session) -> list[User]:
     """Return the active reviewers."""
-    return list(session.scalars(select(User).where(User.role == "reviewer", User.active)))
+    return list(session.scalars(select(User).where(User.role == Role.REVIEWER, User.active)))
 
 
 def _state(session: Session, kind: str) -> tuple[Counter, set]:
@@ -125,7 +126,7 @@ def _maybe_third(session: Session, campaign: Campaign, review: Review) -> None:
 
 def per_item(campaign: Campaign, kind: str) -> int:
     """Return how many reviewers each item of a kind should have."""
-    if kind == "plan":
+    if kind == ReviewKind.PLAN:
         return campaign.round1.reviews.per_item
     return campaign.round2.reviews_per_report
 
@@ -134,14 +135,14 @@ def open_items(session: Session, kind: str) -> list[Item]:
     """Return the items of a kind that are still being reviewed (their round is open)."""
     from grader.models import DailyReport, EvidenceItem
 
-    if kind == "plan":
+    if kind == ReviewKind.PLAN:
         query = select(EvidenceItem.id, Candidate.id, Candidate.township_id).join(
             Candidate, Candidate.id == EvidenceItem.candidate_id).where(
-            EvidenceItem.task == "plan", EvidenceItem.status.in_(["accept", "review"]),
-            Candidate.stage == "round1")
+            EvidenceItem.task == Task.PLAN, EvidenceItem.status.in_([Verdict.ACCEPT, Verdict.REVIEW]),
+            Candidate.stage == Stage.ROUND1)
     else:
         query = select(DailyReport.id, Candidate.id, Candidate.township_id).join(
-            Candidate, Candidate.id == DailyReport.candidate_id).where(Candidate.stage == "round2")
+            Candidate, Candidate.id == DailyReport.candidate_id).where(Candidate.stage == Stage.ROUND2)
     return [Item(*row) for row in session.execute(query)]
 
 
@@ -198,4 +199,4 @@ def reviewed_item(session: Session, kind: str, review: Review | None
     """Load what a review is about: a plan item or a daily report."""
     if review is None:
         return None
-    return session.get(EvidenceItem if kind == "plan" else DailyReport, review.item_id)
+    return session.get(EvidenceItem if kind == ReviewKind.PLAN else DailyReport, review.item_id)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from grader.campaign import Campaign
 from grader.models import EvidenceItem
 from grader.models.base import utcnow
+from grader.models.states import Task, Verdict
 from grader.services import evidence
 from uploads.checker import BatchState, check_screenshot
 from uploads.dupindex import DupIndex
@@ -70,7 +71,7 @@ def _batch_of(session: Session, item: EvidenceItem) -> BatchState:
     for other in session.scalars(select(EvidenceItem).where(
             EvidenceItem.candidate_id == item.candidate_id, EvidenceItem.task == item.task,
             EvidenceItem.id != item.id, EvidenceItem.checked_at.is_not(None))):
-        person = (other.detail or {}).get("nickname" if item.task == "wechat_share" else "phone")
+        person = (other.detail or {}).get("nickname" if item.task == Task.WECHAT_SHARE else "phone")
         if person and not any(r.startswith("duplicate_of") for r in other.reasons):
             batch.people.setdefault(person, []).append(str(other.id))
     return batch
@@ -79,7 +80,7 @@ def _batch_of(session: Session, item: EvidenceItem) -> BatchState:
 def run_check(session: Session, storage: FileStorage, campaign: Campaign, item_id: int) -> str:
     """Check one pending item and store the verdict; return it (or 'skipped')."""
     item = session.get(EvidenceItem, item_id)
-    if item is None or item.status != "pending":
+    if item is None or item.status != Verdict.PENDING:
         return "skipped"
     item.attempts += 1
     item.checked_at = utcnow()  # when this attempt started; the verdict overwrites it
@@ -90,7 +91,7 @@ def run_check(session: Session, storage: FileStorage, campaign: Campaign, item_i
     verdict = check_screenshot(storage.read(item.storage_key), task, rules, submitted_at,
                                index, batch, str(item.id))
     session.refresh(item, with_for_update=True)  # a reviewer's click waits for this verdict
-    if item.status != "pending":  # a person decided it meanwhile; their word stands
+    if item.status != Verdict.PENDING:  # a person decided it meanwhile; their word stands
         return "skipped"
     evidence.record_verdict(session, item, verdict.to_dict())
     _flag_first_repeat(session, item, batch)
@@ -104,13 +105,13 @@ def run_check(session: Session, storage: FileStorage, campaign: Campaign, item_i
 
 def _flag_first_repeat(session: Session, item: EvidenceItem, batch: BatchState) -> None:
     """Send the earlier item of a repeated person to review as well, unless decided."""
-    code = "repeated_nickname" if item.task == "wechat_share" else "repeated_phone"
+    code = "repeated_nickname" if item.task == Task.WECHAT_SHARE else "repeated_phone"
     if code not in item.reasons:
         return
-    person = item.detail.get("nickname" if item.task == "wechat_share" else "phone")
+    person = item.detail.get("nickname" if item.task == Task.WECHAT_SHARE else "phone")
     for other_id in batch.people.get(person, [])[:1]:
         other = session.get(EvidenceItem, int(other_id))
         if other.decided_by_id is None and code not in other.reasons:
             other.reasons = [*other.reasons, code]
-            if other.status == "accept":
-                other.status = "review"
+            if other.status == Verdict.ACCEPT:
+                other.status = Verdict.REVIEW

@@ -11,9 +11,20 @@ from sqlalchemy.orm import Session
 
 from grader.campaign import Campaign
 from grader.models import Candidate, InterviewPanel, Review, Township, User
+from grader.models.states import Stage
 from grader.models.user import cheap_hashing
-from grader.services import (activity, calls, evidence, exams, interview, plans, rankings,
-                             reviews, survey_forms, trial)
+from grader.services import (
+    activity,
+    calls,
+    evidence,
+    exams,
+    interview,
+    plans,
+    rankings,
+    reviews,
+    survey_forms,
+    trial,
+)
 from grader.services.accounts import create_user
 from grader.services.demo import TOWNSHIPS, _registration
 from grader.services.registration import RegistrationError, register
@@ -216,7 +227,7 @@ def publish(r: Rehearsal, round_name: str) -> int:
 
 def round1(r: Rehearsal, ocr: int) -> None:
     """Run task assessment round 1 end to end."""
-    cands = list(r.session.scalars(select(Candidate).where(Candidate.stage == "round1")
+    cands = list(r.session.scalars(select(Candidate).where(Candidate.stage == Stage.ROUND1)
                                    .order_by(Candidate.id)))
     _evidence(r, cands, ocr)
     score_all(r, "plan")
@@ -226,7 +237,7 @@ def round1(r: Rehearsal, ocr: int) -> None:
 
 def round2(r: Rehearsal) -> None:
     """Run the 7-day trial: reports, group activity, report reviews, ranking."""
-    cands = list(r.session.scalars(select(Candidate).where(Candidate.stage == "round2")
+    cands = list(r.session.scalars(select(Candidate).where(Candidate.stage == Stage.ROUND2)
                                    .order_by(Candidate.id)))
     start = trial.trial_start(r.campaign)
     days = r.campaign.round2.days
@@ -257,9 +268,9 @@ def interviews(r: Rehearsal) -> None:
     members = r.staff["interviewer"]
     first, last = interview.interview_days(r.campaign)
     room = interview.slots_per_day() * ((last - first).days + 1)  # one panel's interviews
-    due = r.session.scalar(select(func.count()).where(Candidate.stage == "interview"))
+    due = r.session.scalar(select(func.count()).where(Candidate.stage == Stage.INTERVIEW))
     count = min(len(members), max(2, -(-due // room)))  # enough panels to end in time
-    panels = [InterviewPanel(name=f"第{i + 1}面试组", members=[u.id for u in members[i::count]])
+    panels = [InterviewPanel(name=f"第{i + 1}面试组", members=members[i::count])
               for i in range(count)]
     r.session.add_all(panels)
     r.session.flush()
@@ -267,14 +278,13 @@ def interviews(r: Rehearsal) -> None:
     from grader.models import InterviewSlot
 
     for slot in r.session.scalars(select(InterviewSlot)):
-        for uid in slot.panel.members:
-            user = next(u for u in members if u.id == uid)
+        for user in slot.panel.members:
             interview.score(r.session, user, slot.candidate, round(r.rng.uniform(55, 98), 1))
         interview.record_reassignment(r.session, r.staff["county_staff"][0], slot.candidate,
                                       r.rng.random() < 0.8)  # asked at the interview
     publish(r, "interview")
     deadline = interview.signing_days(r.campaign)[1]
-    for cand in r.session.scalars(select(Candidate).where(Candidate.stage == "selected")):
+    for cand in r.session.scalars(select(Candidate).where(Candidate.stage == Stage.SELECTED)):
         interview.record_signing(r.session, r.staff["county_staff"][0], cand, None,
                                  deadline - timedelta(days=1), campaign=r.campaign)
     r.step("signed the selected")

@@ -7,13 +7,24 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, object_session
 
-from grader.errors import CodedError
 from grader.campaign import Campaign
+from grader.errors import CodedError
 from grader.models import Candidate, SharedPhoneDecision, SpotCheck, SurveyForm
 from grader.models.base import utcnow
+from grader.models.states import FormSource, Stage
 from grader.services.rounds import round_published
-from surveys import (CellError, CheckConfig, RowResult, SheetError, SurveyRow, all_questions, check_rows,
-                     import_sheet, parse_record, sample_spot_checks)
+from surveys import (
+    CellError,
+    CheckConfig,
+    RowResult,
+    SheetError,
+    SurveyRow,
+    all_questions,
+    check_rows,
+    import_sheet,
+    parse_record,
+    sample_spot_checks,
+)
 from surveys.checks import OTHER_CANDIDATE
 from surveys.schema import Question
 
@@ -79,7 +90,7 @@ def save_form(session: Session, campaign: Campaign, cand: Candidate, raw: dict,
               client_key: str | None = None, now: datetime | None = None
               ) -> tuple[SurveyForm | None, list[CellError]]:
     """Save one household's form from the phone page; a retried post is saved once."""
-    if cand.stage != "round1":
+    if cand.stage != Stage.ROUND1:
         raise SurveyError("not_in_round1", "only candidates in round 1 submit surveys")
     if round_published(session, "1"):
         raise SurveyError("round_closed", "round 1 is published; submissions are closed")
@@ -95,7 +106,7 @@ def save_form(session: Session, campaign: Campaign, cand: Candidate, raw: dict,
     parsed = parse_record(2, {**raw, "candidate": cand.reg_no}, questions(campaign))
     if parsed.errors:
         return None, list(parsed.errors)
-    form = SurveyForm(candidate_id=cand.id, client_key=client_key, source="form")
+    form = SurveyForm(candidate_id=cand.id, client_key=client_key, source=FormSource.FORM)
     if now is not None:
         form.created_at = now
     _apply(form, parsed.values)
@@ -133,7 +144,7 @@ def import_forms(session: Session, campaign: Campaign, data: bytes, keep_valid: 
     rows = []
     for row in result.rows:
         cand = by_reg.get(row.candidate)
-        if cand is None or (only is not None and cand.id != only.id) or cand.stage != "round1":
+        if cand is None or (only is not None and cand.id != only.id) or cand.stage != Stage.ROUND1:
             errors.append(_unknown(row))
         elif row.valid:
             rows.append((cand, row))
@@ -148,7 +159,7 @@ def import_forms(session: Session, campaign: Campaign, data: bytes, keep_valid: 
 
 def _new_form(cand: Candidate, row: SurveyRow, now: datetime | None) -> SurveyForm:
     """Build a form row from a parsed sheet row."""
-    form = SurveyForm(candidate_id=cand.id, source="import")
+    form = SurveyForm(candidate_id=cand.id, source=FormSource.IMPORT)
     if now is not None:
         form.created_at = now
     _apply(form, row.values)

@@ -12,7 +12,6 @@ from grader.errors import CodedError
 from surveys import SheetError, sheets
 from surveys.phones import cell_text
 
-
 R = TypeVar("R")
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from grader.models import STAGES, Candidate, Township, User
+from grader.models.states import Role
 from grader.services.tables import Table, TableError, read_table
 
 TOWNSHIP_ALIASES = {"编码": "code", "乡镇编码": "code", "乡镇": "name", "乡镇/街道": "name",
@@ -124,7 +125,7 @@ def statistics(session: Session, user: User | None = None) -> list[dict]:
                     *[reached(s) for s in STAGES[1:]])
              .outerjoin(Candidate, Candidate.township_id == Township.id)
              .group_by(Township.id, Township.name, Township.target).order_by(Township.code))
-    if user is not None and user.role == "township_staff":
+    if user is not None and user.role == Role.TOWNSHIP_STAFF:
         query = query.where(Township.id == user.township_id)
     return [_stat_row(r) for r in session.execute(query)]
 

@@ -7,10 +7,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from grader.errors import CodedError
 from grader.campaign import Campaign
+from grader.errors import CodedError
 from grader.models import Candidate, DailyReport
 from grader.models.base import utcnow
+from grader.models.states import Stage
 from grader.services.rounds import round_published
 
 FIGURES = ("orders", "sales_yuan", "villagers_served", "app_activations")
@@ -55,7 +56,7 @@ def file_report(session: Session, campaign: Campaign, cand: Candidate, day: int,
                 figures: Figures, now: datetime | None = None) -> DailyReport:
     """File or correct a day's report; the first filing counts, corrections end with its grace."""
     days = campaign.round2.days
-    if cand.stage != "round2":
+    if cand.stage != Stage.ROUND2:
         raise ReportError("not_in_round2", "only candidates in round 2 file daily reports")
     if round_published(session, "2"):
         raise ReportError("round_closed", "round 2 is published; reports are closed")

@@ -11,6 +11,7 @@ from grader.auth.permissions import roles_required
 from grader.campaign import current_campaign
 from grader.db import get_session
 from grader.i18n import ROLES
+from grader.models.states import Role
 from grader.services import accounts
 from grader.services.townships import all_townships
 from grader.web.actions import refusal
@@ -29,7 +30,7 @@ class UserForm(FlaskForm):
 
 
 @bp.route("/", methods=["GET", "POST"])
-@roles_required("admin")
+@roles_required(Role.ADMIN)
 def index():
     """List accounts, create one, and show the campaign file."""
     db = get_session()

@@ -4,10 +4,19 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from grader.auth.permissions import (can_override_eligibility, can_see_pii, can_view_candidate,
-                                     display_phone, mask_email, mask_id, mask_phone, roles_required)
+from grader.auth.permissions import (
+    can_override_eligibility,
+    can_see_pii,
+    can_view_candidate,
+    display_phone,
+    mask_email,
+    mask_id,
+    mask_phone,
+    roles_required,
+)
 from grader.db import get_session
 from grader.models import Candidate
+from grader.models.states import Role
 from grader.services import audit, records
 from grader.services.candidate_lists import CandidateFilter, candidate_page
 from grader.services.registration import override_eligibility
@@ -40,7 +49,7 @@ def _filters() -> CandidateFilter:
     """Read the list's filters from the query string, within the user's township scope."""
     args = request.args
     return CandidateFilter(
-        township_id=current_user.township_id if current_user.role == "township_staff" else None,
+        township_id=current_user.township_id if current_user.role == Role.TOWNSHIP_STAFF else None,
         text=(args.get("q") or "").strip() or None, stage=args.get("stage") or None,
         eligible={"1": True, "0": False}.get(args.get("eligible", "")))
 

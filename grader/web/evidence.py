@@ -1,7 +1,6 @@
 """Screenshot evidence pages: the candidate's upload page and the review queue."""
 
-from flask import (Blueprint, Response, abort, jsonify, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,6 +11,7 @@ from grader.db import get_session, without_lock
 from grader.i18n import reason_text
 from grader.models import EvidenceItem
 from grader.models.base import utcnow
+from grader.models.states import Role, Verdict
 from grader.services import evidence as service
 from grader.services import records
 from grader.services.records import small_id
@@ -38,7 +38,7 @@ def human_verdict(item: EvidenceItem) -> str | None:
     """Say what a person decided on the item (人工复核：通过), or None if nobody did."""
     if item.decided_by_id is None:
         return None
-    return _("人工复核：通过") if item.status == "accept" else _("人工复核：不通过")
+    return _("人工复核：通过") if item.status == Verdict.ACCEPT else _("人工复核：不通过")
 
 
 def _item_json(item: EvidenceItem) -> dict:
@@ -52,7 +52,7 @@ def _item_json(item: EvidenceItem) -> dict:
 
 
 @bp.route("/me/evidence/<task>")
-@roles_required("candidate")
+@roles_required(Role.CANDIDATE)
 def upload_page(task: str):
     """Show the upload page with the counter and every item's verdict."""
     cand, db = own_candidate(), get_session()
@@ -65,7 +65,7 @@ def upload_page(task: str):
 
 
 @bp.route("/me/evidence/<task>/upload", methods=["POST"])
-@roles_required("candidate")
+@roles_required(Role.CANDIDATE)
 def upload(task: str):
     """Take one or more files (or a ZIP); answer JSON with what became of each."""
     cand, db = own_candidate(), get_session()
@@ -86,7 +86,7 @@ def upload(task: str):
 
 
 @bp.route("/me/evidence/<task>/status.json")
-@roles_required("candidate")
+@roles_required(Role.CANDIDATE)
 def status(task: str):
     """Return the counter and the latest verdicts, for the page to poll."""
     cand, db = own_candidate(), get_session()
@@ -95,7 +95,7 @@ def status(task: str):
 
 
 @bp.route("/evidence/file/<int:item_id>")
-@roles_required("candidate", "reviewer", "county_staff", "township_staff")
+@roles_required(Role.CANDIDATE, Role.REVIEWER, Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF)
 def file(item_id: int) -> Response:
     """Send an item's image to its owner and to staff who may see it."""
     item = found(records.get(get_session(), EvidenceItem, item_id))
@@ -113,7 +113,7 @@ def _queue_filter() -> service.QueueFilter:
     reg_no = (args.get("reg_no") or "").strip()[:20] or None
     raw_id = (args.get("item") or "").strip().lstrip("#")
     # reviewers score plans blind, in their own queue: never list plans to them here
-    tasks = service.SCREENSHOT_TASKS if current_user.role == "reviewer" \
+    tasks = service.SCREENSHOT_TASKS if current_user.role == Role.REVIEWER \
         else service.REVIEW_TASKS
     return service.QueueFilter(
         status=status if status in (*service.LISTED_STATUSES, "all") else "review",
@@ -138,7 +138,7 @@ def _decide_posted(form: VerdictForm) -> Response:
 
 
 @bp.route("/evidence/review", methods=["GET", "POST"])
-@roles_required("reviewer", "county_staff")
+@roles_required(Role.REVIEWER, Role.COUNTY_STAFF)
 def review():
     """List items (those needing review by default, 30 a page, filtered), and decide them."""
     db = get_session()
@@ -152,6 +152,6 @@ def review():
     found = service.review_queue(db, filt, request.args.get("page", 1, type=int), PAGE)
     return render_template(
         "evidence/review.html", items=found.items, form=form, status=filt.status, filt=filt,
-        names=TASK_NAMES, found=found, show_reg=current_user.has_role("county_staff"),
+        names=TASK_NAMES, found=found, show_reg=current_user.has_role(Role.COUNTY_STAFF),
         prev_url=_page_url(found.page - 1) if found.page > 1 else None,
         next_url=_page_url(found.page + 1) if found.page < found.pages else None)

@@ -8,6 +8,7 @@ from flask_login import current_user
 from grader.auth.permissions import roles_required
 from grader.campaign import current_campaign
 from grader.db import get_session
+from grader.models.states import Role
 from grader.services import audit
 from grader.services import exams as service
 from grader.web.actions import attempt
@@ -27,7 +28,7 @@ def _kind(kind: str) -> str:
 
 
 @bp.route("/exams/<kind>", methods=["GET", "POST"])
-@roles_required("county_staff")
+@roles_required(Role.COUNTY_STAFF)
 def import_scores(kind: str):
     """Import a score file for one exam."""
     kind = _kind(kind)
@@ -45,7 +46,7 @@ def import_scores(kind: str):
 
 
 @bp.route("/exams/<kind>/advance", methods=["GET", "POST"])
-@roles_required("county_staff")
+@roles_required(Role.COUNTY_STAFF)
 def advance(kind: str):
     """Preview who advances from an exam, then apply it."""
     kind = _kind(kind)
@@ -68,7 +69,7 @@ def advance(kind: str):
 
 
 @bp.route("/audit")
-@roles_required("county_staff")
+@roles_required(Role.COUNTY_STAFF)
 def audit_log():
     """Show the latest audit entries, newest first."""
     page = max(request.args.get("page", 1, type=int), 1)

@@ -9,17 +9,24 @@ from grader.auth.permissions import roles_required
 from grader.campaign import current_campaign
 from grader.db import get_session
 from grader.i18n import local_time
+from grader.models.states import Role
 from grader.services import interview as service
 from grader.web.actions import attempt
-from grader.web.interview_forms import (ANSWER_OF, PanelForm, ScheduleForm, ScoreForm, SignForm,
-                                        reassign_form)
+from grader.web.interview_forms import (
+    ANSWER_OF,
+    PanelForm,
+    ScheduleForm,
+    ScoreForm,
+    SignForm,
+    reassign_form,
+)
 from grader.web.table_io import send_table
 
 bp = Blueprint("interview", __name__, url_prefix="/interview")
 
 
 @bp.route("/", methods=["GET", "POST"])
-@roles_required("interviewer")
+@roles_required(Role.INTERVIEWER)
 def scores():
     """List the interviewer's candidates and take their scores."""
     db, form = get_session(), ScoreForm()
@@ -35,7 +42,7 @@ def scores():
 
 
 @bp.route("/manage")
-@roles_required("county_staff")
+@roles_required(Role.COUNTY_STAFF)
 def manage():
     """Show panels, slots, reassignment answers, signings and support."""
     return _manage()
@@ -63,7 +70,7 @@ def _panel_form(interviewers, formdata=()) -> PanelForm:
 
 
 @bp.route("/manage/panel", methods=["POST"])
-@roles_required("county_staff")
+@roles_required(Role.COUNTY_STAFF)
 def create_panel():
     """Create a panel of interviewers."""
     db = get_session()
@@ -75,7 +82,7 @@ def create_panel():
 
 
 @bp.route("/manage/schedule", methods=["POST"])
-@roles_required("county_staff")
+@roles_required(Role.COUNTY_STAFF)
 def schedule():
     """Give every candidate at the interview stage a slot; warn when the days run out."""
     db, campaign = get_session(), current_campaign()
@@ -91,7 +98,7 @@ def schedule():
 
 
 @bp.route("/manage/reassign", methods=["POST"])
-@roles_required("county_staff")
+@roles_required(Role.COUNTY_STAFF)
 def reassign():
     """Record the interviewed candidates' answers on reassignment."""
     db = get_session()
@@ -107,7 +114,7 @@ def reassign():
 
 
 @bp.route("/manage/sign", methods=["POST"])
-@roles_required("county_staff")
+@roles_required(Role.COUNTY_STAFF)
 def sign():
     """Record a selected candidate's reassignment answer and signing."""
     db, campaign, form = get_session(), current_campaign(), SignForm()
@@ -123,7 +130,7 @@ def sign():
 
 
 @bp.route("/support.<fmt>")
-@roles_required("county_staff")
+@roles_required(Role.COUNTY_STAFF)
 def support_export(fmt: str):
     """Export the support owed per township and for the county."""
     campaign = current_campaign()
@@ -139,7 +146,7 @@ def support_export(fmt: str):
 
 
 @bp.route("/support-partners.<fmt>")
-@roles_required("county_staff")
+@roles_required(Role.COUNTY_STAFF)
 def support_partners(fmt: str):
     """Export each signed partner with the support owed, part by part."""
     campaign = current_campaign()

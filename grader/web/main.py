@@ -6,6 +6,7 @@ from flask_login import current_user
 from grader.campaign import current_campaign
 from grader.db import get_session
 from grader.i18n import LANGUAGES
+from grader.models.states import Role
 from grader.services import dashboard as dashboard_service
 
 bp = Blueprint("main", __name__)
@@ -16,7 +17,7 @@ def home():
     """Send each role to its page; show the campaign to visitors."""
     if not current_user.is_authenticated:
         return render_template("home.html", campaign=current_campaign())
-    if current_user.role == "candidate":
+    if current_user.role == Role.CANDIDATE:
         return redirect(url_for("registration.status"))
     return redirect(url_for("main.dashboard"))
 
@@ -26,7 +27,7 @@ def dashboard():
     """Show a staff member what their role can do."""
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
-    township = current_user.township_id if current_user.role == "township_staff" else None
+    township = current_user.township_id if current_user.role == Role.TOWNSHIP_STAFF else None
     db = get_session()
     return render_template("dashboard.html", counts=dashboard_service.stage_counts(db, township),
                            campaign=current_campaign(),

@@ -9,6 +9,7 @@ from grader.campaign import current_campaign
 from grader.db import get_session, without_lock
 from grader.models import Appeal, Candidate
 from grader.models.base import utcnow
+from grader.models.states import Role
 from grader.services import appeals, plans, records
 from grader.services.rounds import published_entry
 from grader.storage import get_storage
@@ -21,7 +22,7 @@ bp = Blueprint("candidate", __name__, url_prefix="/me")
 
 def own_candidate() -> Candidate:
     """Return the logged-in candidate's registration."""
-    if current_user.role != "candidate":
+    if current_user.role != Role.CANDIDATE:
         abort(403)
     return found(records.candidate_of(get_session(), current_user))
 
@@ -63,7 +64,7 @@ def results():
 
 
 @bp.route("/appeals", methods=["GET", "POST"], endpoint="staff_appeals")
-@roles_required("county_staff")
+@roles_required(Role.COUNTY_STAFF)
 def staff_appeals():
     """Let staff answer open appeals."""
     db = get_session()

@@ -9,6 +9,7 @@ from grader.auth.permissions import roles_required
 from grader.campaign import current_campaign
 from grader.db import get_session
 from grader.models import Ranking
+from grader.models.states import RankingStatus, Role
 from grader.services import rankings as service
 from grader.services import records
 from grader.services.plan_similarity import all_pairs, pair_view, plan_owners
@@ -30,7 +31,7 @@ def _get(ranking_id: int) -> Ranking:
 
 
 @bp.route("/", methods=["GET", "POST"])
-@roles_required("county_staff")
+@roles_required(Role.COUNTY_STAFF)
 def index():
     """List rankings; build a new round-1 preview."""
     db = get_session()
@@ -48,19 +49,19 @@ def index():
 
 
 @bp.route("/<int:ranking_id>", methods=["GET", "POST"])
-@roles_required("county_staff")
+@roles_required(Role.COUNTY_STAFF)
 def view(ranking_id: int):
     """Show a ranking with every component and the cut-off; publish a draft."""
     db = get_session()
     ranking = _get(ranking_id)
     form = ConfirmForm()
-    if form.validate_on_submit() and ranking.status == "draft":
+    if form.validate_on_submit() and ranking.status == RankingStatus.DRAFT:
         moved = attempt(lambda: service.publish(db, ranking, current_user))
         if moved is not None:
             flash(_("排名已发布，%(n)s 人晋级", n=moved), "success")
         return redirect(url_for("rankings.view", ranking_id=ranking.id))
     names = service.names_of(db, [r["id"] for r in ranking.result["ranking"]])
-    current = service.published(db, ranking.round) if ranking.status == "draft" else None
+    current = service.published(db, ranking.round) if ranking.status == RankingStatus.DRAFT else None
     amends = current if current is not None and service.amendable(db, current, ranking) \
         else None
     changes = _changes(current, ranking) if current is not None else []
@@ -78,7 +79,7 @@ def _changes(current: Ranking, draft: Ranking) -> list[tuple[str, bool]]:
 
 
 @bp.route("/<int:ranking_id>.<fmt>")
-@roles_required("county_staff")
+@roles_required(Role.COUNTY_STAFF)
 def export(ranking_id: int, fmt: str):
     """Export a ranking with its components as XLSX or CSV."""
     ranking = _get(ranking_id)
@@ -92,7 +93,7 @@ def export(ranking_id: int, fmt: str):
 
 
 @bp.route("/similarity")
-@roles_required("county_staff")  # it names whose plans they are: never for blind reviewers
+@roles_required(Role.COUNTY_STAFF)  # it names whose plans they are: never for blind reviewers
 def similarity():
     """List plan pairs above the similarity threshold, with whose plans they are."""
     db = get_session()
@@ -104,7 +105,7 @@ def similarity():
 
 
 @bp.route("/similarity/<int:a>/<int:b>")
-@roles_required("county_staff")
+@roles_required(Role.COUNTY_STAFF)
 def similarity_pair(a: int, b: int):
     """Show two plans side by side with their shared passages marked."""
     view = pair_view(get_session(), a, b)

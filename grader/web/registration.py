@@ -9,6 +9,7 @@ from grader.auth.permissions import mask_email, mask_id, mask_phone, roles_requi
 from grader.campaign import current_campaign
 from grader.db import get_session
 from grader.i18n import error_text
+from grader.models.states import Role
 from grader.services.registration import RegistrationInput, register
 from grader.services.townships import all_townships
 from grader.web.actions import outcome
@@ -71,12 +72,12 @@ def register_self():
 
 
 @bp.route("/onsite/register", methods=["GET", "POST"])
-@roles_required("township_staff", "county_staff")
+@roles_required(Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF)
 def register_onsite():
     """Let township staff register a walk-in candidate for their township."""
     names = current_campaign().declarations
     form = with_declarations(RegistrationForm, names)()
-    bound = current_user.township_id if current_user.role == "township_staff" else None
+    bound = current_user.township_id if current_user.role == Role.TOWNSHIP_STAFF else None
     form.township_id.choices = _township_choices(bound)
     if form.validate_on_submit():
         result = _submit(form, "onsite", current_user)

@@ -8,6 +8,7 @@ from grader.auth.permissions import roles_required
 from grader.campaign import current_campaign
 from grader.db import get_session
 from grader.models import Review
+from grader.models.states import ReviewKind, Role
 from grader.services import records
 from grader.services import reviews as service
 from grader.services.plan_similarity import similar_to
@@ -20,7 +21,7 @@ bp = Blueprint("reviews", __name__, url_prefix="/review")
 
 
 @bp.route("/progress", methods=["GET", "POST"])
-@roles_required("county_staff")
+@roles_required(Role.COUNTY_STAFF)
 def progress():
     """Show review progress per kind; assign reviewers to the items that lack them."""
     db, campaign, form = get_session(), current_campaign(), ConfirmForm()
@@ -39,7 +40,7 @@ def progress():
 
 
 @bp.route("/<kind>", methods=["GET", "POST"])
-@roles_required("reviewer")
+@roles_required(Role.REVIEWER)
 def queue(kind: str):
     """Show the reviewer's next item of a kind and save its scores."""
     if kind not in service.RUBRICS:
@@ -59,8 +60,8 @@ def queue(kind: str):
     review = service.next_review(db, current_user, kind)
     item = service.reviewed_item(db, kind, review)
     open_n, done_n = service.queue_size(db, current_user, kind)
-    similar = similar_to(db, item.id) if item is not None and kind == "plan" else []
-    photos = photo_urls(item) if item is not None and kind == "report" else []
+    similar = similar_to(db, item.id) if item is not None and kind == ReviewKind.PLAN else []
+    photos = photo_urls(item) if item is not None and kind == ReviewKind.REPORT else []
     return render_template("reviews/queue.html", kind=kind, review=review, item=item,
                            criteria=criteria, form=form, open_n=open_n, done_n=done_n,
                            similar=similar, photos=photos)

@@ -2,8 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (DecimalField, HiddenField, SelectChoice, SelectField, StringField,
-                     TextAreaField)
+from wtforms import DecimalField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, ValidationError
 
 from grader.i18n import REASONS, reason_text

@@ -3,8 +3,17 @@
 import io
 import secrets
 
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
-                   request, url_for)
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -13,13 +22,21 @@ from grader.auth.permissions import can_view_candidate, display_phone, roles_req
 from grader.campaign import current_campaign
 from grader.db import get_session
 from grader.models import SpotCheck
+from grader.models.states import Role
 from grader.services import call_sheets, calls, records, survey_forms
 from grader.services import shared_phones as sharing
 from grader.services.call_sheets import OUTCOME_ZH
 from grader.services.rounds import round_published
 from grader.web.actions import attempt, flash_invalid, found, refusal
-from grader.web.call_forms import (ActionForm, AssignForm, CallForm, CallImportForm, DrawForm,
-                                   KeeperForm, household_form)
+from grader.web.call_forms import (
+    ActionForm,
+    AssignForm,
+    CallForm,
+    CallImportForm,
+    DrawForm,
+    KeeperForm,
+    household_form,
+)
 from grader.web.me import own_candidate
 from grader.web.table_io import XLSX, send_table
 from surveys import OUTCOMES, write_template_xlsx
@@ -40,7 +57,7 @@ def template() -> Response:
 
 
 @bp.route("/me/surveys", methods=["GET", "POST"])
-@roles_required("candidate")
+@roles_required(Role.CANDIDATE)
 def mine():
     """Enter one household at a time, or import a sheet; see each form's flags."""
     cand, db, campaign = own_candidate(), get_session(), current_campaign()
@@ -77,7 +94,7 @@ def _submit(form, cand) -> list | None:
 
 
 @bp.route("/surveys/", methods=["GET", "POST"])
-@roles_required("county_staff")
+@roles_required(Role.COUNTY_STAFF)
 def overview():
     """Draw the sample, assign callers, and see the back-check reports."""
     db, campaign = get_session(), current_campaign()
@@ -137,7 +154,7 @@ ACTIONS = {"draw": _draw, "assign": _assign, "import": _import}
 
 
 @bp.route("/calls/next", methods=["GET", "POST"])
-@roles_required("county_staff")
+@roles_required(Role.COUNTY_STAFF)
 def next_call():
     """One call at a time: the number and what to ask; the survey's answers only after."""
     db, campaign = get_session(), current_campaign()
@@ -176,7 +193,7 @@ def _listed_calls(db) -> tuple[int | None, list[SpotCheck]]:
 
 
 @bp.route("/calls/list")
-@roles_required("county_staff")
+@roles_required(Role.COUNTY_STAFF)
 def call_sheet():
     """Show the open calls as a printable A4 list for calling offline."""
     db = get_session()
@@ -188,7 +205,7 @@ def call_sheet():
 
 
 @bp.route("/calls/list.xlsx")
-@roles_required("county_staff")
+@roles_required(Role.COUNTY_STAFF)
 def call_list() -> Response:
     """Export the open calls for calling offline, answer columns blank; re-import it filled."""
     db = get_session()
@@ -199,7 +216,7 @@ def call_list() -> Response:
 
 
 @bp.route("/surveys/phones", methods=["GET", "POST"])
-@roles_required("county_staff")
+@roles_required(Role.COUNTY_STAFF)
 def shared_phones():
     """List numbers several candidates submitted; decide who keeps each, with a reason."""
     db, form = get_session(), KeeperForm()
@@ -214,6 +231,7 @@ def shared_phones():
     flash_invalid(form)
     shared = [s for s in sharing.shared_numbers(db)
               if all(can_view_candidate(current_user, f.candidate) for f in s.forms)]
+    decisions = survey_forms.decisions_of(db, [f for s in shared for f in s.forms])
     return render_template("surveys/phones.html", shared=shared, form=form,
-                           phone=display_phone, decision_of=survey_forms.decision_of,
+                           phone=display_phone, decisions=decisions,
                            closed=round_published(db, "1"))

@@ -7,6 +7,7 @@ from flask_login import current_user
 from grader.auth.permissions import roles_required
 from grader.db import get_session
 from grader.models import Township
+from grader.models.states import Role
 from grader.services import records
 from grader.services import townships as service
 from grader.web.actions import flash_invalid, found
@@ -21,7 +22,7 @@ STAT_HEADERS = ["乡镇/街道", "报名目标", "报名人数", "资格审核�
 
 
 @bp.route("/", methods=["GET", "POST"])
-@roles_required("county_staff")
+@roles_required(Role.COUNTY_STAFF)
 def index():
     """List townships with targets; import a quota table."""
     db = get_session()
@@ -38,7 +39,7 @@ def index():
 
 
 @bp.route("/<int:town_id>", methods=["POST"])
-@roles_required("county_staff")
+@roles_required(Role.COUNTY_STAFF)
 def update(town_id: int):
     """Change one township's registration target."""
     town = found(records.get(get_session(), Township, town_id))
@@ -63,16 +64,16 @@ def _as_cells(row: dict, name: str) -> list:
 
 
 @bp.route("/stats")
-@roles_required("township_staff", "county_staff")
+@roles_required(Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF)
 def stats():
     """Show the statistics table (招募人数统计表)."""
     rows, total = _stat_rows()
     return render_template("townships/stats.html", rows=rows, total=total,
-                           show_total=current_user.role != "township_staff")
+                           show_total=current_user.role != Role.TOWNSHIP_STAFF)
 
 
 @bp.route("/stats.<fmt>")
-@roles_required("township_staff", "county_staff")
+@roles_required(Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF)
 def stats_export(fmt: str) -> Response:
     """Export the statistics table as XLSX or CSV."""
     rows, total = _stat_rows()

@@ -1,7 +1,16 @@
 """Round 2 pages: a candidate's daily reports; staff's activity import and 7-day grid."""
 
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
-                   request, url_for)
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -9,6 +18,7 @@ from grader.auth.permissions import roles_required
 from grader.campaign import current_campaign
 from grader.db import get_session
 from grader.models import DailyReport
+from grader.models.states import Role
 from grader.services import activity, report_photos, trial
 from grader.storage import get_storage
 from grader.web.actions import refusal
@@ -19,7 +29,7 @@ bp = Blueprint("trial", __name__)
 
 
 @bp.route("/me/reports", methods=["GET", "POST"])
-@roles_required("candidate")
+@roles_required(Role.CANDIDATE)
 def reports():
     """Let a candidate file each trial day's report from their phone."""
     cand, db, campaign = own_candidate(), get_session(), current_campaign()
@@ -58,7 +68,7 @@ def photo_urls(rep: DailyReport) -> list[dict[str, str]]:
 
 
 @bp.route("/trial/reports/<int:report_id>/photos/<int:n>")
-@roles_required("candidate", "reviewer", "county_staff", "township_staff")
+@roles_required(Role.CANDIDATE, Role.REVIEWER, Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF)
 def report_photo(report_id: int, n: int) -> Response:
     """Send a report's photo (resized, metadata dropped) to whoever may see the report."""
     db = get_session()
@@ -75,12 +85,12 @@ def report_photo(report_id: int, n: int) -> Response:
 
 
 @bp.route("/trial/activity", methods=["GET", "POST"])
-@roles_required("county_staff", "township_staff")
+@roles_required(Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF)
 def activity_page():
     """Import group activity and show the 7-day grid per candidate."""
     db, campaign = get_session(), current_campaign()
     form, summary = ImportForm(), None
-    if form.validate_on_submit() and current_user.has_role("county_staff"):
+    if form.validate_on_submit() and current_user.has_role(Role.COUNTY_STAFF):
         summary = _import(db, campaign, form)
     return render_template("trial/activity.html", form=form, summary=summary,
                            **activity.page(db, campaign, current_user))
@@ -100,7 +110,7 @@ def _import(db, campaign, form: ImportForm) -> activity.ImportSummary | None:
 
 
 @bp.route("/trial/activity/link", methods=["POST"])
-@roles_required("county_staff")  # a member's messages are a quarter of the round-2 score
+@roles_required(Role.COUNTY_STAFF)  # a member's messages are a quarter of the round-2 score
 def link_member():
     """Link an unmatched group member to a round-2 candidate of the staff's scope."""
     form = LinkForm()
@@ -118,7 +128,7 @@ def link_member():
 
 
 @bp.route("/trial/activity/unlink", methods=["POST"])
-@roles_required("county_staff")
+@roles_required(Role.COUNTY_STAFF)
 def unlink_member():
     """Undo a wrong link: the member's activity goes back to the unmatched list."""
     form = LinkForm()
