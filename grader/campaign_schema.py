@@ -9,16 +9,8 @@ import inspect
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    Strict,
-    StrictBool,
-    field_validator,
-    model_validator,
-)
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, Strict, StrictBool,
+                      field_validator, model_validator)
 
 from grader.eligibility import EDUCATION_ORDER
 from grader.models.base import SHANGHAI

@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from grader.models import SpotCheck
-from grader.services import calls, survey_forms
+from grader.services import calls
 from helpers import csrf_from
 from survey_helpers import VILLAGE, fill, xlsx
 
@@ -29,7 +29,7 @@ def drawn(session, campaign, people, make_user):
     """Three forms of candidate a drawn and assigned to the county caller, who is logged in."""
     a, _b = people
     fill(session, campaign, a, 3, "04")
-    survey_forms.draw_sample(session, campaign, "x", 5)
+    calls.draw_sample(session, campaign, "x", 5)
     county = make_user("county", "county_staff")
     calls.assign(session, [county])
     session.commit()
@@ -94,7 +94,7 @@ def two_callers(session, campaign, people, make_user):
     a, b = people
     fill(session, campaign, a, 4, "05")
     fill(session, campaign, b, 4, "06")
-    survey_forms.draw_sample(session, campaign, "y", 5)
+    calls.draw_sample(session, campaign, "y", 5)
     one, two = make_user("c1", "county_staff"), make_user("c2", "county_staff")
     calls.assign(session, [one, two])
     session.commit()

@@ -83,7 +83,7 @@ def surveyed(session, campaign, county, spread):
                     "name": "王大", "phone": f"139{cand.id:04d}{k:04d}", "village": "王庄村",
                     "household_size": "4", "shops_online": "是", "surveyed_at": "2016-05-26"},
                     None)
-        survey_forms.draw_sample(session, campaign, "q", 2)
+        calls.draw_sample(session, campaign, "q", 2)
         caller = session.get(User, county.id)
         calls.assign(session, [caller])
         for _ in range(n):

@@ -73,8 +73,8 @@ def test_sample_calls_replacements_and_quality(session, campaign, people, make_u
     a, b = people
     fill(session, campaign, a, 8, "01")
     fill(session, campaign, b, 3, "02")
-    assert survey_forms.draw_sample(session, campaign, "2016", 5) == 8  # 5 for a, all 3 for b
-    assert survey_forms.draw_sample(session, campaign, "2016", 5) == 0  # once per candidate
+    assert calls.draw_sample(session, campaign, "2016", 5) == 8  # 5 for a, all 3 for b
+    assert calls.draw_sample(session, campaign, "2016", 5) == 0  # once per candidate
     first = [(c.candidate_id, c.survey_form_id)
              for c in session.scalars(select(SpotCheck).order_by(SpotCheck.id))]
     caller = make_user("caller", "county_staff")
@@ -103,7 +103,7 @@ def test_sample_calls_replacements_and_quality(session, campaign, people, make_u
 def test_denials_bring_extra_calls(session, campaign, people, make_user):
     a, _b = people
     fill(session, campaign, a, 15, "03")
-    survey_forms.draw_sample(session, campaign, "s", 5)
+    calls.draw_sample(session, campaign, "s", 5)
     caller = make_user("caller", "county_staff")
     calls.assign(session, [caller])
     for outcome in ("denied", "denied", "confirmed"):
@@ -115,7 +115,7 @@ def test_denials_bring_extra_calls(session, campaign, people, make_user):
 def test_call_list_round_trip(client, auth, session, campaign, people, make_user):
     a, _b = people
     fill(session, campaign, a, 3, "04")
-    survey_forms.draw_sample(session, campaign, "x", 5)
+    calls.draw_sample(session, campaign, "x", 5)
     calls.assign(session, [make_user("county", "county_staff")])
     session.commit()
     auth.login("county")

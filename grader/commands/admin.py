@@ -67,7 +67,7 @@ def db_upgrade() -> None:
 
 @click.command("createuser")
 @click.argument("username")
-@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--role", type=click.Choice([role.value for role in ROLES]), required=True)
 @click.option("--township", default=None,
               help="Township name or code: township staff must give one; a reviewer or"
               " interviewer may, and is then never given that township's work.")

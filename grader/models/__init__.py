@@ -6,17 +6,9 @@ from grader.models.candidate import STAGES, Candidate
 from grader.models.evidence import Appeal, EvidenceItem
 from grader.models.exam import ExamImport
 from grader.models.review import Ranking, Review
-from grader.models.round2 import (
-                                  DailyReport,
-                                  GroupActivity,
-                                  GroupMemberLink,
-                                  InterviewPanel,
-                                  InterviewPanelMember,
-                                  InterviewScore,
-                                  InterviewSlot,
-                                  ReportPhoto,
-                                  Signing,
-)
+from grader.models.round2 import (DailyReport, GroupActivity, GroupMemberLink, InterviewPanel,
+                                  InterviewPanelMember, InterviewScore, InterviewSlot, ReportPhoto,
+                                  Signing)
 from grader.models.survey import OUTCOMES, SharedPhoneDecision, SpotCheck, SurveyForm
 from grader.models.township import Township
 from grader.models.user import ROLES, User

@@ -11,19 +11,40 @@ from grader.models import Candidate, SpotCheck, SurveyForm, User
 from grader.models.base import utcnow
 from grader.models.states import CallOutcome, Role
 from grader.services import audit
-from grader.services.survey_forms import SurveyError, _values, stored_results
-from surveys import (
-    OUTCOMES,
-    CallTally,
-    Tolerance,
-    compare_answers,
-    extra_calls_needed,
-    next_replacement,
-    survey_qualities,
-)
+from grader.services.survey_forms import SurveyError, _values, candidates_by_reg, recheck
+from surveys import (OUTCOMES, CallTally, RowResult, Tolerance, compare_answers, extra_calls_needed,
+                     next_replacement, sample_spot_checks, survey_qualities)
 
 ASKED = ("household_size", "shops_online", "village")
 
+
+
+def stored_results(session: Session, cand_ids: list[int] | None = None) -> list[RowResult]:
+    """Return the stored verdicts of forms as the package's results (row = form id)."""
+    query = select(SurveyForm.id, Candidate.reg_no, SurveyForm.phone_e164, SurveyForm.valid,
+                   SurveyForm.flags).join(Candidate, Candidate.id == SurveyForm.candidate_id)
+    if cand_ids is not None:
+        query = query.where(SurveyForm.candidate_id.in_(cand_ids))
+    return [RowResult(i, reg, phone, valid, tuple(flags or ()))
+            for i, reg, phone, valid, flags in session.execute(query.order_by(SurveyForm.id))]
+
+
+def draw_sample(session: Session, campaign: Campaign, seed: str, per_candidate: int) -> int:
+    """Draw the spot-check sample for candidates without one yet; return calls added."""
+    recheck(session, campaign)
+    results = stored_results(session)
+    have = set(session.scalars(select(Candidate.reg_no).join(
+        SpotCheck, SpotCheck.candidate_id == Candidate.id)))
+    by_reg = candidates_by_reg(session, {r.candidate for r in results})
+    added = 0
+    for pick in sample_spot_checks(results, per_candidate, seed):
+        if pick.candidate in have:
+            continue
+        session.add(SpotCheck(candidate_id=by_reg[pick.candidate].id, survey_form_id=pick.row,
+                              draw_rank=pick.draw, seed=str(seed), reason="sample"))
+        added += 1
+    session.flush()
+    return added
 
 def tolerances(campaign: Campaign) -> dict[str, Tolerance]:
     """Return per-question tolerances from the campaign (household size ±1 by default)."""

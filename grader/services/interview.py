@@ -8,16 +8,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from grader.campaign import Campaign
 from grader.errors import CodedError
-from grader.models import (
-    Candidate,
-    InterviewPanel,
-    InterviewPanelMember,
-    InterviewScore,
-    InterviewSlot,
-    Signing,
-    Township,
-    User,
-)
+from grader.models import (Candidate, InterviewPanel, InterviewPanelMember, InterviewScore,
+                           InterviewSlot, Signing, Township, User)
 from grader.models.base import SHANGHAI, utcnow
 from grader.models.states import Role, SigningStatus, Stage
 from grader.services import audit

@@ -13,18 +13,8 @@ from grader.campaign import Campaign
 from grader.models import Candidate, InterviewPanel, Review, Township, User
 from grader.models.states import Stage
 from grader.models.user import cheap_hashing
-from grader.services import (
-    activity,
-    calls,
-    evidence,
-    exams,
-    interview,
-    plans,
-    rankings,
-    reviews,
-    survey_forms,
-    trial,
-)
+from grader.services import (activity, calls, evidence, exams, interview, plans, rankings, reviews,
+                             survey_forms, trial)
 from grader.services.accounts import create_user
 from grader.services.demo import TOWNSHIPS, _registration
 from grader.services.registration import RegistrationError, register
@@ -203,7 +193,7 @@ def score_all(r: Rehearsal, kind: str) -> int:
 
 def _calls(r: Rehearsal) -> None:
     """Draw the spot-check sample, share it out and make every call."""
-    survey_forms.draw_sample(r.session, r.campaign, f"sim-{r.rng.random():.6f}",
+    calls.draw_sample(r.session, r.campaign, f"sim-{r.rng.random():.6f}",
                               r.campaign.round1.spot_check.per_candidate)
     callers = r.staff["county_staff"]
     calls.assign(r.session, callers)

@@ -9,22 +9,12 @@ from sqlalchemy.orm import Session, object_session
 
 from grader.campaign import Campaign
 from grader.errors import CodedError
-from grader.models import Candidate, SharedPhoneDecision, SpotCheck, SurveyForm
+from grader.models import Candidate, SharedPhoneDecision, SurveyForm
 from grader.models.base import utcnow
 from grader.models.states import FormSource, Stage
 from grader.services.rounds import round_published
-from surveys import (
-    CellError,
-    CheckConfig,
-    RowResult,
-    SheetError,
-    SurveyRow,
-    all_questions,
-    check_rows,
-    import_sheet,
-    parse_record,
-    sample_spot_checks,
-)
+from surveys import (CellError, CheckConfig, RowResult, SheetError, SurveyRow, all_questions,
+                     check_rows, import_sheet, parse_record)
 from surveys.checks import OTHER_CANDIDATE
 from surveys.schema import Question
 
@@ -140,7 +130,7 @@ def import_forms(session: Session, campaign: Campaign, data: bytes, keep_valid: 
     except SheetError as exc:  # the file itself cannot be read as a survey sheet
         raise SurveyError(exc.code, exc.en, **exc.params) from exc
     errors = list(result.errors)
-    by_reg = _candidates(session, {r.candidate for r in result.rows if r.candidate})
+    by_reg = candidates_by_reg(session, {r.candidate for r in result.rows if r.candidate})
     rows = []
     for row in result.rows:
         cand = by_reg.get(row.candidate)
@@ -173,7 +163,7 @@ def _unknown(row: SurveyRow) -> CellError:
                      f"row {row.row}, candidate: unknown or not in round 1")
 
 
-def _candidates(session: Session, reg_nos: set) -> dict[str, Candidate]:
+def candidates_by_reg(session: Session, reg_nos: set) -> dict[str, Candidate]:
     """Load candidates by registration number."""
     return {c.reg_no: c for c in session.scalars(select(Candidate).where(
         Candidate.reg_no.in_(reg_nos)))}
@@ -262,34 +252,6 @@ def _phones_of(forms: list[SurveyForm]) -> set[str]:
     from surveys import normalise_phone
 
     return {p for p in (normalise_phone(f.phone_raw) for f in forms) if p}
-
-
-def stored_results(session: Session, cand_ids: list[int] | None = None) -> list[RowResult]:
-    """Return the stored verdicts of forms as the package's results (row = form id)."""
-    query = select(SurveyForm.id, Candidate.reg_no, SurveyForm.phone_e164, SurveyForm.valid,
-                   SurveyForm.flags).join(Candidate, Candidate.id == SurveyForm.candidate_id)
-    if cand_ids is not None:
-        query = query.where(SurveyForm.candidate_id.in_(cand_ids))
-    return [RowResult(i, reg, phone, valid, tuple(flags or ()))
-            for i, reg, phone, valid, flags in session.execute(query.order_by(SurveyForm.id))]
-
-
-def draw_sample(session: Session, campaign: Campaign, seed: str, per_candidate: int) -> int:
-    """Draw the spot-check sample for candidates without one yet; return calls added."""
-    recheck(session, campaign)
-    results = stored_results(session)
-    have = set(session.scalars(select(Candidate.reg_no).join(
-        SpotCheck, SpotCheck.candidate_id == Candidate.id)))
-    by_reg = _candidates(session, {r.candidate for r in results})
-    added = 0
-    for pick in sample_spot_checks(results, per_candidate, seed):
-        if pick.candidate in have:
-            continue
-        session.add(SpotCheck(candidate_id=by_reg[pick.candidate].id, survey_form_id=pick.row,
-                              draw_rank=pick.draw, seed=str(seed), reason="sample"))
-        added += 1
-    session.flush()
-    return added
 
 
 def forms_of(session: Session, cand: Candidate) -> list[SurveyForm]:

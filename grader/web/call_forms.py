@@ -3,14 +3,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import (
-    BooleanField,
-    HiddenField,
-    IntegerField,
-    SelectMultipleField,
-    StringField,
-    ValidationError,
-)
+from wtforms import (BooleanField, HiddenField, IntegerField, SelectMultipleField, StringField,
+                     ValidationError)
 from wtforms.validators import InputRequired, Length, NumberRange
 
 from grader.i18n import REASONS, reason_text

@@ -4,16 +4,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from grader.auth.permissions import (
-    can_override_eligibility,
-    can_see_pii,
-    can_view_candidate,
-    display_phone,
-    mask_email,
-    mask_id,
-    mask_phone,
-    roles_required,
-)
+from grader.auth.permissions import (can_override_eligibility, can_see_pii, can_view_candidate,
+                                     display_phone, mask_email, mask_id, mask_phone, roles_required)
 from grader.db import get_session
 from grader.models import Candidate
 from grader.models.states import Role

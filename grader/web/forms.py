@@ -3,14 +3,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, MultipleFileField
-from wtforms import (
-    BooleanField,
-    PasswordField,
-    SelectChoice,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import (BooleanField, PasswordField, SelectChoice, SelectField, StringField,
+                     TextAreaField)
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from grader.i18n import DECLARATIONS, EDUCATION

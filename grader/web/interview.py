@@ -12,14 +12,8 @@ from grader.i18n import local_time
 from grader.models.states import Role
 from grader.services import interview as service
 from grader.web.actions import attempt
-from grader.web.interview_forms import (
-    ANSWER_OF,
-    PanelForm,
-    ScheduleForm,
-    ScoreForm,
-    SignForm,
-    reassign_form,
-)
+from grader.web.interview_forms import (ANSWER_OF, PanelForm, ScheduleForm, ScoreForm, SignForm,
+                                        reassign_form)
 from grader.web.table_io import send_table
 
 bp = Blueprint("interview", __name__, url_prefix="/interview")

@@ -2,15 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    DateField,
-    FloatField,
-    IntegerField,
-    SelectChoice,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-)
+from wtforms import (DateField, FloatField, IntegerField, SelectChoice, SelectField,
+                     SelectMultipleField, StringField)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from grader.i18n import REASONS

@@ -3,17 +3,8 @@
 import io
 import secrets
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
+                   request, url_for)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -28,15 +19,8 @@ from grader.services import shared_phones as sharing
 from grader.services.call_sheets import OUTCOME_ZH
 from grader.services.rounds import round_published
 from grader.web.actions import attempt, flash_invalid, found, refusal
-from grader.web.call_forms import (
-    ActionForm,
-    AssignForm,
-    CallForm,
-    CallImportForm,
-    DrawForm,
-    KeeperForm,
-    household_form,
-)
+from grader.web.call_forms import (ActionForm, AssignForm, CallForm, CallImportForm, DrawForm,
+                                   KeeperForm, household_form)
 from grader.web.me import own_candidate
 from grader.web.table_io import XLSX, send_table
 from surveys import OUTCOMES, write_template_xlsx
@@ -113,7 +97,7 @@ def _draw() -> None:
     """Draw the sample for candidates without one yet."""
     form = DrawForm()
     if form.validate_on_submit():
-        n = attempt(lambda: survey_forms.draw_sample(get_session(), current_campaign(),
+        n = attempt(lambda: calls.draw_sample(get_session(), current_campaign(),
                                                      form.seed.data, form.per_candidate.data))
         if n is not None:
             flash(_("已抽取 %(n)s 个电话（随机种子已记录）", n=n), "success")

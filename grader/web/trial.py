@@ -1,16 +1,7 @@
 """Round 2 pages: a candidate's daily reports; staff's activity import and 7-day grid."""
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
+                   request, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
 

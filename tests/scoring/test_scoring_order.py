@@ -1,17 +1,8 @@
 """Order, ties at every tie-break level, and exact cut-offs."""
 
 import pytest
-from scoring_factories import (
-    at,
-    iv_candidate,
-    iv_facts,
-    order,
-    r1_candidate,
-    r1_facts,
-    r2_candidate,
-    r2_facts,
-    row,
-)
+from scoring_factories import (at, iv_candidate, iv_facts, order, r1_candidate, r1_facts,
+                               r2_candidate, r2_facts, row)
 
 from scoring import rank_facts
 
