@@ -79,6 +79,11 @@ def _commit_request(response: Response) -> Response:
     return response
 
 
+def undo_request() -> None:
+    """Undo what this request wrote so far (a refused action keeps nothing; the page reads on)."""
+    get_session().rollback()
+
+
 def without_lock(work: Callable[..., T], *args: Any) -> T:
     """Run slow work (decoding, OCR) with no transaction open, so it holds no database lock.
 

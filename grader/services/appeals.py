@@ -11,16 +11,14 @@ from grader.models import Appeal, Candidate, EvidenceItem, User
 from grader.models.base import utcnow
 from grader.models.states import AppealStatus, Verdict
 from grader.services import audit
+from grader.services.rounds import first_published_at
 
 
 class AppealError(CodedError):
     """An appeal that cannot be filed or answered; `code` is stable."""
 
-
 def window_open(session: Session, campaign: Campaign) -> bool:
     """Say whether round 1's results are still open to appeals (from their first publication)."""
-    from grader.services.rounds import first_published_at
-
     days = campaign.round1.reviews.appeal_days
     first = first_published_at(session, "1")
     return first is not None and utcnow() <= first + timedelta(days=days)

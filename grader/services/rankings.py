@@ -8,7 +8,8 @@ from sqlalchemy.orm import Session
 
 from grader.campaign import Campaign
 from grader.errors import CodedError
-from grader.models import Candidate, EvidenceItem, Ranking, Review, SpotCheck, SurveyForm, User
+from grader.models import (Appeal, Candidate, EvidenceItem, InterviewScore, Ranking, Review,
+                           Signing, SpotCheck, SurveyForm, User)
 from grader.models.base import SHANGHAI, utcnow
 from grader.models.candidate import STAGES
 from grader.models.states import (AppealStatus, RankingRound, RankingStatus, ReviewKind, Stage,
@@ -22,7 +23,6 @@ from scoring.errors import FactsError
 
 class RankingError(CodedError):
     """A ranking action refused; `code` is stable."""
-
 
 NEXT_STAGE = {RankingRound.ROUND1: (Stage.ROUND1, Stage.ROUND2),
               RankingRound.ROUND2: (Stage.ROUND2, Stage.INTERVIEW),
@@ -152,8 +152,6 @@ def round2_facts(session: Session, campaign: Campaign) -> tuple[dict, list[dict]
 
 def interview_facts(session: Session, campaign: Campaign) -> tuple[dict, list[dict]]:
     """Build the interview facts: each interviewer's score and the reassignment answer."""
-    from grader.models import InterviewScore, Signing
-
     cands = _cohort(session, "interview", "interview")
     ids = [c.id for c in cands]
     scores = defaultdict(list)
@@ -265,8 +263,6 @@ def amendable(session: Session, current: Ranking, draft: Ranking | None = None) 
     last such appeal, and only while nobody of the cohort has gone past the next stage and
     the next round has no ranking (else exactly N could no longer advance).
     """
-    from grader.models import Appeal
-
     if current.round != RankingRound.ROUND1:
         return False
     upheld = session.scalar(select(func.max(Appeal.answered_at)).where(

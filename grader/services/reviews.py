@@ -20,7 +20,6 @@ RUBRICS = {"plan": ("round1", "plan_rubric"), "report": ("round2", "report_rubri
 class ReviewError(CodedError):
     """A review that cannot be saved as given; `code` is stable."""
 
-
 @dataclass(frozen=True)
 class Item:
     """Something to review: its id, its candidate and the candidate's township."""
@@ -133,8 +132,6 @@ def per_item(campaign: Campaign, kind: str) -> int:
 
 def open_items(session: Session, kind: str) -> list[Item]:
     """Return the items of a kind that are still being reviewed (their round is open)."""
-    from grader.models import DailyReport, EvidenceItem
-
     if kind == ReviewKind.PLAN:
         query = select(EvidenceItem.id, Candidate.id, Candidate.township_id).join(
             Candidate, Candidate.id == EvidenceItem.candidate_id).where(

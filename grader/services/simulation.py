@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from grader.campaign import Campaign
-from grader.models import Candidate, InterviewPanel, Review, Township, User
+from grader.models import Candidate, InterviewPanel, InterviewSlot, Review, Township, User
 from grader.models.states import Stage
 from grader.models.user import cheap_hashing
 from grader.services import (activity, calls, evidence, exams, interview, plans, rankings, reviews,
@@ -265,8 +265,6 @@ def interviews(r: Rehearsal) -> None:
     r.session.add_all(panels)
     r.session.flush()
     interview.schedule(r.session, r.campaign, panels)
-    from grader.models import InterviewSlot
-
     for slot in r.session.scalars(select(InterviewSlot)):
         for user in slot.panel.members:
             interview.score(r.session, user, slot.candidate, round(r.rng.uniform(55, 98), 1))

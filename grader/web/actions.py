@@ -6,7 +6,7 @@ from typing import TypeVar
 from flask import abort, flash
 from flask_wtf import FlaskForm
 
-from grader.db import get_session
+from grader.db import undo_request
 from grader.errors import CodedError, Forbidden
 from grader.i18n import describe, error_text
 
@@ -24,7 +24,7 @@ def attempt(action: Callable[[], T], success: str | None = None) -> T | None:
     except Forbidden:
         abort(403)
     except CodedError as err:
-        get_session().rollback()
+        undo_request()
         flash(error_text(err), "error")
         for entry in getattr(err, "rows", [])[:50]:  # a sheet's bad rows, each named
             flash(describe(entry), "error")
@@ -39,7 +39,7 @@ def refusal(action: Callable[[], T]) -> tuple[T | None, str | None]:
     try:
         return action(), None
     except CodedError as err:
-        get_session().rollback()
+        undo_request()
         return None, error_text(err)
 
 
@@ -51,7 +51,7 @@ def outcome(action: Callable[[], T]) -> tuple[T | None, CodedError | None]:
     try:
         return action(), None
     except CodedError as err:
-        get_session().rollback()
+        undo_request()
         return None, err
 
 
