@@ -22,6 +22,7 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(days=7)  # the longest; staff's is shorter
     STAFF_SESSION_HOURS = 12  # sliding: each request renews it
     CANDIDATE_SESSION_DAYS = 7
     REMEMBER_COOKIE_DURATION = timedelta(days=7)
@@ -45,9 +46,10 @@ class ProductionConfig(Config):
 
 
 class TestConfig(Config):
-    """Tests: CSRF stays on unless a test turns it off."""
+    """Tests: CSRF stays on unless a test turns it off; login limits off."""
 
     TESTING = True
+    LOGIN_LIMIT_ENABLED = False
 
 
 ENVIRONMENTS: dict[str, type[Config]] = {
