@@ -1,14 +1,16 @@
 """Configuration classes read from the environment."""
 
 import os
+from datetime import timedelta
 
-DEV_SECRET = "dev-secret-change-me"
+DEV_SECRET = "dev-secret-change-me"  # the key this project once shipped: refused everywhere
+MIN_SECRET_BYTES = 32
 
 
 class Config:
     """Embedded defaults: SQLite and SqliteHuey inside the instance folder."""
 
-    SECRET_KEY = DEV_SECRET
+    SECRET_KEY = ""  # none given: a random key kept in the instance folder (development)
     DATABASE_URL = ""
     STORAGE_DIR = ""
     QUEUE_URL = ""
@@ -20,31 +22,50 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(days=7)  # the longest; staff's is shorter
+    STAFF_SESSION_HOURS = 12  # sliding: each request renews it
+    CANDIDATE_SESSION_DAYS = 7
+    REMEMBER_COOKIE_DURATION = timedelta(days=7)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    LOGIN_LIMIT_ENABLED = True
+    # Failed logins allowed per account and per IP; each step up is a longer wait (back-off).
+    LOGIN_LIMIT = "5 per minute;10 per hour;20 per day"
+    LOGIN_IP_LIMIT = "30 per minute;200 per hour"
+    RATELIMIT_STORAGE_URL = ""  # redis://… to share the counts between workers
     PRODUCTION = False
     TESTING = False
 
 
 class ProductionConfig(Config):
-    """Production: refuses to start with the development secret."""
+    """Production: needs a SECRET_KEY of its own in the environment."""
 
     PRODUCTION = True
     SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
 
 
 class TestConfig(Config):
-    """Tests: CSRF stays on unless a test turns it off."""
+    """Tests: CSRF stays on unless a test turns it off; login limits off."""
 
     TESTING = True
-    SECRET_KEY = "test-secret"
+    LOGIN_LIMIT_ENABLED = False
+
+
+ENVIRONMENTS: dict[str, type[Config]] = {
+    "development": Config, "production": ProductionConfig, "testing": TestConfig}
 
 
 def config_for_environment() -> type[Config]:
-    """Pick the configuration class named by GRADER_ENV."""
-    name = os.environ.get("GRADER_ENV", "development").lower()
-    return ProductionConfig if name == "production" else Config
+    """Pick the configuration class named by GRADER_ENV; refuse a name we do not know."""
+    name = os.environ.get("GRADER_ENV", "development").strip().lower()
+    if name not in ENVIRONMENTS:
+        raise RuntimeError(f"unknown GRADER_ENV {name!r}: use one of {', '.join(ENVIRONMENTS)}")
+    return ENVIRONMENTS[name]
 
 
-ENV_KEYS = ("SECRET_KEY", "DATABASE_URL", "STORAGE_DIR", "QUEUE_URL", "CAMPAIGN_FILE")
+ENV_KEYS = ("SECRET_KEY", "DATABASE_URL", "STORAGE_DIR", "QUEUE_URL", "CAMPAIGN_FILE",
+            "RATELIMIT_STORAGE_URL", "LOGIN_LIMIT", "LOGIN_IP_LIMIT")
 
 
 def environment_overrides() -> dict:

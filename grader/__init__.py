@@ -1,6 +1,9 @@
 """The grader web application: recruitment funnel for rural e-commerce partners."""
 
+import os
+import secrets
 from pathlib import Path
+from types import ModuleType
 
 from flask import Flask
 
@@ -21,7 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     _fill_paths(app)
-    _refuse_insecure(app, config.DEV_SECRET)
+    _settle_secret(app, config)
     _init_extensions(app)
     return app
 
@@ -38,10 +41,40 @@ def _fill_paths(app: Flask) -> None:
         app.config["QUEUE_URL"] = f"sqlite:///{inst / 'queue.db'}"
 
 
-def _refuse_insecure(app: Flask, dev_secret: str) -> None:
-    """Stop a production start that still uses the development secret."""
-    if app.config.get("PRODUCTION") and app.config["SECRET_KEY"] in ("", dev_secret):
-        raise RuntimeError("refusing to start in production with the development SECRET_KEY")
+def _settle_secret(app: Flask, config: ModuleType) -> None:
+    """Use the given SECRET_KEY, else (outside production) the instance folder's own key.
+
+    The built-in development key and keys under 32 bytes are refused outside tests: anyone
+    who knows the key can forge a session cookie.
+    """
+    key = app.config.get("SECRET_KEY") or ""
+    if not key and app.config.get("PRODUCTION"):
+        raise RuntimeError("refusing to start in production without SECRET_KEY; set one of "
+                           f"at least {config.MIN_SECRET_BYTES} random bytes")
+    if not key:
+        app.config["SECRET_KEY"] = key = _instance_secret(Path(app.instance_path))
+    if app.testing:
+        return
+    if key == config.DEV_SECRET or len(key.encode()) < config.MIN_SECRET_BYTES:
+        raise RuntimeError("refusing to start with a weak SECRET_KEY (the built-in one, or "
+                           f"under {config.MIN_SECRET_BYTES} bytes); set a long random one")
+
+
+def _instance_secret(inst: Path) -> str:
+    """Return the instance folder's random key, made once and readable by its owner only."""
+    path = inst / "secret_key"
+    if not path.exists():
+        tmp = inst / f".secret_key.{os.getpid()}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_hex(32))
+        try:
+            os.link(tmp, path)  # atomic: of workers starting together, the first key wins
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return path.read_text().strip()
 
 
 def _init_extensions(app: Flask) -> None:

@@ -4,7 +4,7 @@ from flask import Flask
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
-from grader.db import get_session
+from grader.auth import sessions, throttle
 from grader.models import User
 
 login_manager = LoginManager()
@@ -12,10 +12,9 @@ csrf = CSRFProtect()
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> User | None:
-    """Load the logged-in user from the session cookie."""
-    user = get_session().get(User, int(user_id))
-    return user if user is not None and user.active else None
+def _load_user(cookie_id: str) -> User | None:
+    """Load the logged-in user from the session cookie ("id:session version")."""
+    return sessions.load_user(cookie_id)
 
 
 def init_app(app: Flask) -> None:
@@ -26,4 +25,6 @@ def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     csrf.init_app(app)
+    sessions.init_app(app)
+    throttle.init_app(app)
     app.register_blueprint(bp)

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Optional
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -44,6 +44,8 @@ class User(UserMixin, Base):
     display_name: Mapped[str] = mapped_column(String(64), default="")
     township_id: Mapped[Optional[int]] = mapped_column(ForeignKey("township.id"))
     active: Mapped[bool] = mapped_column(default=True)
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     township: Mapped[Optional[Township]] = relationship()
@@ -55,6 +57,14 @@ class User(UserMixin, Base):
     def check_password(self, password: str) -> bool:
         """Compare a password with the stored hash."""
         return check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:
+        """Name the account and its session version in the cookie (Flask-Login's id)."""
+        return f"{self.id}:{self.session_version}"
+
+    def end_sessions(self) -> None:
+        """Make every session cookie issued so far stop working."""
+        self.session_version += 1
 
     @property
     def is_active(self) -> bool:

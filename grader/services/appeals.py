@@ -58,6 +58,10 @@ def answer_appeal(session: Session, appeal: Appeal, actor: User, upheld: bool,
         audit.record(session, actor, "appeal_upheld", "candidate", appeal.candidate_id,
                      f"item:{item.id}", item.status, "accept", answer.strip() or None)
         item.status = Verdict.ACCEPT
+    else:
+        audit.record(session, actor, "appeal_rejected", "candidate", appeal.candidate_id,
+                     f"item:{appeal.item_id}", appeal.item.status, appeal.item.status,
+                     answer.strip() or None)
     session.flush()
 
 

@@ -52,13 +52,16 @@ def _panel_townships(session: Session, panel_ids: list[int]) -> dict[int, set[in
     return out
 
 
-def create_panel(session: Session, name: str, member_ids: list[int]) -> InterviewPanel:
-    """Create a panel of the given interviewers (other accounts are left out)."""
+def create_panel(session: Session, name: str, member_ids: list[int],
+                 actor: User | None = None) -> InterviewPanel:
+    """Create a panel of the given interviewers (other accounts are left out), audited."""
     members = session.scalars(select(User).where(User.id.in_(member_ids),
                                                  User.role == Role.INTERVIEWER)).all()
     panel = InterviewPanel(name=name.strip()[:64], members=list(members))
     session.add(panel)
     session.flush()
+    audit.record(session, actor, "create_panel", "interview_panel", panel.id, "members", None,
+                 sorted(m.id for m in members), panel.name)
     return panel
 
 

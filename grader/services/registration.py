@@ -120,6 +120,8 @@ def override_eligibility(session: Session, cand: Candidate, actor: User, eligibl
     """Let county staff set eligibility against the rules, with a recorded reason."""
     if not reason.strip():
         raise RegistrationError("reason", "reason_required")
-    cand.override_reason = reason.strip()
-    audit.change(session, actor, cand, "eligible", eligible, "override_eligibility",
-                 reason.strip())
+    before, cand.override_reason = cand.override_reason, reason.strip()
+    if not audit.change(session, actor, cand, "eligible", eligible, "override_eligibility",
+                        reason.strip()) and before != cand.override_reason:
+        audit.record(session, actor, "override_reason", "candidate", cand.id,
+                     "override_reason", before, cand.override_reason)

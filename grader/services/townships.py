@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from grader.models import STAGES, Candidate, Township, User
 from grader.models.states import Role
+from grader.services import audit
 from grader.services.tables import Table, TableError, read_table
 
 TOWNSHIP_ALIASES = {"编码": "code", "乡镇编码": "code", "乡镇": "name", "乡镇/街道": "name",
@@ -35,8 +36,9 @@ class ImportResult:
     errors: list[RowError]
 
 
-def import_townships(session: Session, filename: str, data: bytes, max_bytes: int) -> ImportResult:
-    """Create or update townships from a CSV/XLSX quota table; all or nothing."""
+def import_townships(session: Session, filename: str, data: bytes, max_bytes: int,
+                     actor: User | None = None) -> ImportResult:
+    """Create or update townships from a CSV/XLSX quota table; all or nothing, audited."""
     table = read_table(filename, data, TOWNSHIP_ALIASES, max_bytes, unique=True)
     missing = [c for c in ("name", "target") if c not in table.fields]
     if missing:
@@ -45,7 +47,7 @@ def import_townships(session: Session, filename: str, data: bytes, max_bytes: in
     if errors:
         return ImportResult(0, errors)
     for code, name, target in parsed:
-        _upsert(session, code, name, target)
+        _upsert(session, actor, code, name, target, filename[:200])
     session.flush()
     return ImportResult(len(parsed), [])
 
@@ -105,13 +107,19 @@ def _code_errors(n: int, code: str, name: str, seen: set[str],
     return []
 
 
-def _upsert(session: Session, code: str, name: str, target: int) -> None:
-    """Update the township of that name (its code and target), or add it."""
+def _upsert(session: Session, actor: User | None, code: str, name: str, target: int,
+            source: str) -> None:
+    """Update the township of that name (its code and target), or add it; audit the change."""
     town = session.scalar(select(Township).where(Township.name == name))
     if town is None:
-        session.add(Township(code=code, name=name, target=target))
-    else:
-        town.code, town.target = code, target
+        town = Township(code=code, name=name, target=target)
+        session.add(town)
+        session.flush()
+        audit.record(session, actor, "import_township", "township", town.id, "target", None,
+                     target, source)
+        return
+    audit.change(session, actor, town, "code", code, "import_township", source)
+    audit.change(session, actor, town, "target", target, "import_township", source)
 
 
 def statistics(session: Session, user: User | None = None) -> list[dict]:
@@ -150,6 +158,6 @@ def all_townships(session: Session) -> list[Township]:
     return list(session.scalars(select(Township).order_by(Township.code)))
 
 
-def set_target(town: Township, target: int) -> None:
-    """Change a township's registration target."""
-    town.target = target
+def set_target(session: Session, actor: User, town: Township, target: int) -> None:
+    """Change a township's registration target, audited."""
+    audit.change(session, actor, town, "target", target, "set_target")

@@ -1,6 +1,15 @@
 """Staff views of candidates: township-scoped list, detail and eligibility override."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,9 +20,10 @@ from grader.models import Candidate
 from grader.models.states import Role
 from grader.services import audit, records
 from grader.services.candidate_lists import CandidateFilter, candidate_page
+from grader.services.passwords import reset_password
 from grader.services.registration import override_eligibility
-from grader.web.actions import found
-from grader.web.forms import OverrideForm
+from grader.web.actions import attempt, found
+from grader.web.forms import ConfirmForm, OverrideForm
 
 bp = Blueprint("candidates", __name__, url_prefix="/candidates")
 STAFF = ("township_staff", "county_staff")
@@ -68,4 +78,21 @@ def detail(cand_id: int):
         flash(_("资格已更新并记入审计日志"), "success")
         return redirect(url_for("candidates.detail", cand_id=cand.id))
     log = audit.history(get_session(), "candidate", cand.id)
-    return render_template("candidates/detail.html", cand=cand, pii=shown(cand), form=form, log=log)
+    return render_template("candidates/detail.html", cand=cand, pii=shown(cand), form=form,
+                           log=log, reset_form=ConfirmForm())
+
+
+@bp.route("/<int:cand_id>/password", methods=["POST"])
+@roles_required(*STAFF)
+def reset(cand_id: int):
+    """Give the candidate a one-time password, shown this once; they change it at login."""
+    cand = get_candidate(cand_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    one_time = attempt(lambda: reset_password(get_session(), current_user, cand))
+    if one_time is None:
+        return redirect(url_for("candidates.detail", cand_id=cand.id))
+    response = make_response(render_template("candidates/password_reset.html", cand=cand,
+                                             password=one_time))
+    response.headers["Cache-Control"] = "no-store"  # the password must not stay in a cache
+    return response

@@ -71,7 +71,8 @@ def create_panel():
     form = _panel_form(service.interviewers(db))
     if not form.validate_on_submit():
         return _manage(panel_form=form)
-    attempt(lambda: service.create_panel(db, form.name.data or _("面试组"), form.members.data))
+    attempt(lambda: service.create_panel(db, form.name.data or _("面试组"), form.members.data,
+                                         current_user))
     return redirect(url_for("interview.manage"))
 
 

@@ -24,9 +24,11 @@ def home():
 
 @bp.route("/dashboard")
 def dashboard():
-    """Show a staff member what their role can do."""
+    """Show a staff member what their role can do; a candidate goes to their own page."""
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
+    if current_user.role == Role.CANDIDATE:
+        return redirect(url_for("registration.status"))
     township = current_user.township_id if current_user.role == Role.TOWNSHIP_STAFF else None
     db = get_session()
     return render_template("dashboard.html", counts=dashboard_service.stage_counts(db, township),

@@ -30,7 +30,7 @@ def index():
     result = None
     if form.validate_on_submit():
         result = import_table(form, lambda name, data, limit: service.import_townships(
-            db, name, data, limit))
+            db, name, data, limit, current_user))
         if result is not None and not result.errors:
             flash(_("已导入 %(n)s 个乡镇", n=result.applied), "success")
             return redirect(url_for("townships.index"))
@@ -45,7 +45,7 @@ def update(town_id: int):
     town = found(records.get(get_session(), Township, town_id))
     form = TargetForm()
     if form.validate_on_submit():
-        service.set_target(town, form.target.data)
+        service.set_target(get_session(), current_user, town, form.target.data)
         flash(_("已保存"), "success")
     flash_invalid(form)
     return redirect(url_for("townships.index"))

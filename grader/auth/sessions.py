@@ -1,0 +1,84 @@
+"""Session cookies: the account's session version, role-based lifetimes, forced changes."""
+
+import time
+from datetime import UTC, datetime, timedelta
+
+from flask import Flask, current_app, redirect, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
+from flask_login import current_user, login_user, logout_user
+
+from grader.db import get_session
+from grader.models import User
+from grader.models.states import Role
+
+# Pages a user who must change their password may still open.
+OPEN_WHILE_CHANGING = {"auth.change_password", "auth.logout", "main.set_language", "static"}
+SLIDE_EVERY = 60  # seconds: how often a live session's last-seen time is written again
+
+
+def load_user(cookie_id: str) -> User | None:
+    """Load the account a cookie names, if it is active and the cookie's version is current."""
+    user_id, _, version = cookie_id.partition(":")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None  # a cookie from before session versions, or forged
+    user = get_session().get(User, int(user_id))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
+
+
+def start(user: User) -> None:
+    """Log the user in with a fresh idle clock (a cookie naming their session version)."""
+    end()
+    login_user(user)
+    session["_seen"] = int(time.time())
+    session["_ttl"] = lifetime_for(user).total_seconds()
+    session.permanent = True
+
+
+def end() -> None:
+    """Log the user out of this browser and forget the idle clock."""
+    logout_user()
+    session.pop("_seen", None)
+    session.pop("_ttl", None)
+
+
+def lifetime_for(user: User) -> timedelta:
+    """Return how long an idle session of this account lives: short for staff."""
+    if user.role == Role.CANDIDATE:
+        return timedelta(days=current_app.config["CANDIDATE_SESSION_DAYS"])
+    return timedelta(hours=current_app.config["STAFF_SESSION_HOURS"])
+
+
+def keep_session():
+    """End an idle session, slide a live one, and hold a forced password change."""
+    if request.endpoint == "static" or not current_user.is_authenticated:
+        return None
+    now, ttl = int(time.time()), lifetime_for(current_user).total_seconds()
+    seen = session.get("_seen", now)
+    if now - seen > ttl:
+        end()
+        return redirect(url_for("auth.login"))
+    session.permanent = True
+    if now - seen >= SLIDE_EVERY or "_seen" not in session or session.get("_ttl") != ttl:
+        session["_seen"], session["_ttl"] = now, ttl
+    if current_user.must_change_password and request.endpoint not in OPEN_WHILE_CHANGING:
+        return redirect(url_for("auth.change_password"))
+    return None
+
+
+class RoleSessionInterface(SecureCookieSessionInterface):
+    """Give the cookie the lifetime of its account's role (staff 12 h, candidates 7 days)."""
+
+    def get_expiration_time(self, app: Flask, session: SessionMixin) -> datetime | None:
+        """Expire the cookie when its account's idle lifetime runs out."""
+        if not session.permanent:
+            return None
+        ttl = session.get("_ttl", app.permanent_session_lifetime.total_seconds())
+        return datetime.now(UTC) + timedelta(seconds=ttl)
+
+
+def init_app(app: Flask) -> None:
+    """Install the session interface and the per-request check."""
+    app.session_interface = RoleSessionInterface()
+    app.before_request(keep_session)
