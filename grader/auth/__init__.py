@@ -20,6 +20,7 @@ def _load_user(user_id: str) -> User | None:
 
 def init_app(app: Flask) -> None:
     """Install login, CSRF and the auth blueprint."""
+    from grader.auth.routes import guard
     from grader.auth.views import bp
 
     login_manager.init_app(app)
@@ -27,3 +28,4 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = None
     csrf.init_app(app)
     app.register_blueprint(bp)
+    app.before_request(guard)  # after CSRF's own check: the route table, for every endpoint

@@ -19,7 +19,11 @@ MOBILE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d){8}(?!\d)
 
 
 def roles_required(*roles: str) -> Callable:
-    """Let only users holding one of the roles through (admin passes staff checks)."""
+    """Let only users holding one of the roles through (admin passes staff checks).
+
+    The route table (`grader.auth.routes`) enforces the same roles for every endpoint before
+    any view runs; this decorator stays as the view's documentation and a second check.
+    """
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(*args, **kwargs):
@@ -30,6 +34,7 @@ def roles_required(*roles: str) -> Callable:
             if not current_user.has_role(*roles):
                 abort(403)
             return view(*args, **kwargs)
+        wrapped.roles = roles  # the route matrix test holds these equal to grader.auth.routes
         return wrapped
     return decorator
 
