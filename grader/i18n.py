@@ -83,6 +83,7 @@ REASONS = {
     "not_decidable": _l("这项材料已被替换或还在自动核对中，不能人工判定"),
     "signing_date": _l("签约日期应在面试开始之后、签约截止日之前"),
     "own_township": _l("面试官不给本乡镇的考生打分"),
+    "scores_closed": _l("本轮结果已发布，评分不能再修改；只有申诉成立后才能更正"),
     "not_interviewed": _l("只有进入面试的人员才登记服从调剂"),
     "township_not_used": _l("只有乡镇工作人员、评审和面试官可以选择所属乡镇"),
     "not_in_round1": _l("进入任务考核第一轮后才能提交"),

@@ -19,6 +19,7 @@ def _load_user(cookie_id: str) -> User | None:
 
 def init_app(app: Flask) -> None:
     """Install login, CSRF and the auth blueprint."""
+    from grader.auth.routes import guard
     from grader.auth.views import bp
 
     login_manager.init_app(app)
@@ -28,3 +29,4 @@ def init_app(app: Flask) -> None:
     sessions.init_app(app)
     throttle.init_app(app)
     app.register_blueprint(bp)
+    app.before_request(guard)  # after CSRF's own check: the route table, for every endpoint

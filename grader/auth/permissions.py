@@ -3,6 +3,8 @@
 from collections.abc import Callable
 from functools import wraps
 
+import re
+
 import phonenumbers
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
@@ -11,10 +13,17 @@ from grader.models import Candidate, EvidenceItem, User
 from grader.models.states import Role, Task
 
 PII_ROLES = ("county_staff", "admin")
+# An 18-character ID number and a mainland mobile (spaces, dashes or +86 allowed) in free text
+ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+MOBILE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d){8}(?!\d)")
 
 
 def roles_required(*roles: str) -> Callable:
-    """Let only users holding one of the roles through (admin passes staff checks)."""
+    """Let only users holding one of the roles through (admin passes staff checks).
+
+    The route table (`grader.auth.routes`) enforces the same roles for every endpoint before
+    any view runs; this decorator stays as the view's documentation and a second check.
+    """
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(*args, **kwargs):
@@ -25,6 +34,7 @@ def roles_required(*roles: str) -> Callable:
             if not current_user.has_role(*roles):
                 abort(403)
             return view(*args, **kwargs)
+        wrapped.roles = roles  # the route matrix test holds these equal to grader.auth.routes
         return wrapped
     return decorator
 
@@ -44,7 +54,9 @@ def judged_elsewhere(user: User) -> int | None:
 
 
 def may_judge_item(user: User, item: EvidenceItem) -> bool:
-    """Say whether the user may decide an evidence item (never their own township's)."""
+    """Say whether the user may decide an item: reviewers never plans, nor their own township's."""
+    if user.role == Role.REVIEWER and item.task == Task.PLAN:
+        return False  # plans are scored blind in the reviewer's own queue, never decided here
     own = judged_elsewhere(user)
     return own is None or item.candidate.township_id != own
 
@@ -52,7 +64,7 @@ def may_judge_item(user: User, item: EvidenceItem) -> bool:
 def may_see_item(user: User, item: EvidenceItem) -> bool:
     """Say whether the user may open an item's file: plans are judged blind from their text."""
     if user.role == Role.REVIEWER:
-        return item.task != Task.PLAN and may_judge_item(user, item)
+        return may_judge_item(user, item)
     return can_view_candidate(user, item.candidate)
 
 
@@ -100,3 +112,20 @@ def mask_email(email: str | None) -> str:
         return ""
     local, domain = email.split("@", 1)
     return local[:1] + "***@" + domain
+
+
+def _star_digits(match: re.Match) -> str:
+    """Hide a phone number found in text, keeping its first 3 and last 4 digits."""
+    digits = [i for i, ch in enumerate(match.group()) if ch.isdigit()]
+    hidden = set(digits[3:-4]) if len(digits) > 7 else set(digits)
+    return "".join("*" if i in hidden else ch for i, ch in enumerate(match.group()))
+
+
+def blind_text(text: str | None, name: str = "") -> str:
+    """Hide the author's name and every ID or mobile number in a text a blind reviewer reads.
+
+    Masks keep the text's length, so marked passages (offsets) still fall in place.
+    """
+    out = ID_IN_TEXT.sub(lambda m: mask_id(m.group()), text or "")
+    out = MOBILE_IN_TEXT.sub(_star_digits, out)
+    return out.replace(name, "*" * len(name)) if len(name) >= 2 else out

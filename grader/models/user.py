@@ -72,5 +72,10 @@ class User(UserMixin, Base):
         return self.active
 
     def has_role(self, *roles: str) -> bool:
-        """Say whether the user holds one of the roles (admin holds all staff roles)."""
-        return self.role in roles or (self.role == Role.ADMIN and "candidate" not in roles)
+        """Say whether the user holds one of the roles (admin passes any check naming a staff role).
+
+        A route open to candidates and staff alike (a file, a report photo) lets admins in too;
+        only a candidate's own pages (roles = candidate alone) keep them out.
+        """
+        return self.role in roles or (self.role == Role.ADMIN
+                                      and any(r != Role.CANDIDATE for r in roles))

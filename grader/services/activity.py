@@ -178,6 +178,8 @@ def unlink_member(session: Session, actor: User, member: str, cand: Candidate) -
     """Take a member's activity back from a candidate (a wrong link; audited)."""
     if cand.stage != Stage.ROUND2:
         raise LinkError("candidate_not_in_round2", "round 2 is over for this candidate")
+    if not can_view_candidate(actor, cand):
+        raise LinkError("not_your_candidate", "the candidate is outside your township")
     rows = session.scalars(select(GroupActivity).where(
         GroupActivity.member == member, GroupActivity.candidate_id == cand.id)).all()
     if not rows:
@@ -226,8 +228,9 @@ def in_scope(session: Session, user: User, stages: tuple[str, ...] = ("round2",)
 def page(session: Session, campaign: Campaign, user: User) -> dict:
     """Return what the activity page shows the user: the grid, unmatched and linked members."""
     cands = in_scope(session, user)
+    county = user.role in (Role.COUNTY_STAFF, Role.ADMIN)  # members matched to nobody: county's
     return {"rows": grid(session, campaign, in_scope(session, user, TRIAL_STAGES)),
-            "unmatched": unmatched_members(session), "cands": cands,
+            "unmatched": unmatched_members(session) if county else [], "cands": cands,
             "linked": linked_members(session, cands)}
 
 

@@ -11,8 +11,9 @@ from grader.errors import CodedError
 from grader.models import (Candidate, InterviewPanel, InterviewPanelMember, InterviewScore,
                            InterviewSlot, Signing, Township, User)
 from grader.models.base import SHANGHAI, utcnow
-from grader.models.states import Role, SigningStatus, Stage
+from grader.models.states import RankingRound, Role, SigningStatus, Stage
 from grader.services import audit
+from grader.services.rounds import round_published
 
 
 class InterviewError(CodedError):
@@ -118,6 +119,8 @@ def score(session: Session, interviewer: User, cand: Candidate, value: float,
     """Enter or correct one interviewer's score, audited."""
     if cand.stage != Stage.INTERVIEW:
         raise InterviewError("not_in_interview", "the candidate is not at the interview stage")
+    if round_published(session, RankingRound.INTERVIEW):  # no appeal reopens an interview
+        raise InterviewError("scores_closed", "the interview ranking is published")
     if not 0 <= value <= 100:
         raise InterviewError("bad_score", "an interview score is 0..100")
     if interviewer.township_id is not None and interviewer.township_id == cand.township_id:

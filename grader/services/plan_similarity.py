@@ -4,7 +4,8 @@ from markupsafe import Markup, escape
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from grader.models import Candidate, EvidenceItem, Township
+from grader.auth.permissions import blind_text, judged_elsewhere
+from grader.models import Candidate, EvidenceItem, Township, User
 from grader.models.states import Task
 from grader.services.plans import plan_texts
 from scoring import shared_passages, similar_pairs
@@ -25,19 +26,37 @@ def all_pairs(session: Session, threshold: float = THRESHOLD) -> list:
     return _cache[key]
 
 
-def similar_to(session: Session, item_id: int) -> list[dict]:
-    """Return the plans similar to one, with the shared passages, for the side-by-side view."""
+def similar_to(session: Session, item_id: int, reviewer: User | None = None) -> list[dict]:
+    """Return the plans similar to one, with the shared passages, for the side-by-side view.
+
+    For a reviewer: only plans their queue could hold (never their own township's), every
+    text blinded (names, ID and phone numbers hidden).
+    """
     texts = plan_texts(session)
-    out = []
-    for pair in all_pairs(session):
-        ids = {int(pair.a), int(pair.b)}
-        if item_id in ids:
-            other = (ids - {item_id}).pop()
-            passages = shared_passages(texts[item_id], texts[other])
-            out.append({"other": other, "similarity": pair.similarity, "passages": passages,
-                        "mine": mark_spans(texts[item_id], [(p.a_start, p.size) for p in passages]),
-                        "theirs": mark_spans(texts[other], [(p.b_start, p.size) for p in passages])})
-    return out
+    others = {int(p.a) if int(p.b) == item_id else int(p.b): p.similarity
+              for p in all_pairs(session) if item_id in (int(p.a), int(p.b))}
+    if reviewer is not None:
+        authors = _authors(session, {item_id, *others})
+        others = {o: s for o, s in others.items()
+                  if authors[o].township_id != judged_elsewhere(reviewer)}
+        texts = {i: blind_text(texts[i], authors[i].name) for i in (item_id, *others)}
+    return [_side_by_side(texts[item_id], texts[other], other, sim)
+            for other, sim in others.items()]
+
+
+def _side_by_side(mine: str, theirs: str, other: int, similarity: float) -> dict:
+    """Return one similar plan: its id, similarity, shared passages and both texts marked."""
+    passages = shared_passages(mine, theirs)
+    return {"other": other, "similarity": similarity, "passages": passages,
+            "mine": mark_spans(mine, [(p.a_start, p.size) for p in passages]),
+            "theirs": mark_spans(theirs, [(p.b_start, p.size) for p in passages])}
+
+
+def _authors(session: Session, item_ids: set[int]) -> dict[int, Candidate]:
+    """Map plan items to their authors."""
+    return dict(session.execute(select(EvidenceItem.id, Candidate).join(
+        Candidate, Candidate.id == EvidenceItem.candidate_id)
+        .where(EvidenceItem.id.in_(item_ids))).all())
 
 
 def pair_view(session: Session, a: int, b: int) -> dict | None:

@@ -8,13 +8,15 @@ from sqlalchemy.orm import Session
 
 from grader.campaign import Campaign
 from grader.errors import CodedError
-from grader.models import Candidate, DailyReport, EvidenceItem, Review, User
+from grader.models import Appeal, Candidate, DailyReport, EvidenceItem, Review, User
 from grader.models.base import utcnow
-from grader.models.states import ReviewKind, Role, Stage, Task, Verdict
+from grader.models.states import AppealStatus, ReviewKind, Role, Stage, Task, Verdict
 from grader.services import audit
+from grader.services.rounds import round_published
 from scoring import needs_third_review
 
 RUBRICS = {"plan": ("round1", "plan_rubric"), "report": ("round2", "report_rubric")}
+ROUND_OF = {"plan": "1", "report": "2"}  # the ranking each kind of review counts towards
 
 
 class ReviewError(CodedError):
@@ -99,6 +101,9 @@ def score_review(session: Session, campaign: Campaign, review: Review, reviewer:
     """Save a reviewer's rubric scores, audit it, and ask for a third review if needed."""
     if review.reviewer_id != reviewer.id:
         raise ReviewError("not_yours", "this review is assigned to another reviewer")
+    if round_published(session, ROUND_OF[review.kind]) and not _appeal_upheld(session, review):
+        raise ReviewError("scores_closed", "the round is published: scores change only "
+                                             "through an upheld appeal")
     criteria = rubric(campaign, review.kind)
     bad = [c["key"] for c in criteria if not 0 <= scores.get(c["key"], -1) <= 100]
     if bad:
@@ -111,6 +116,13 @@ def score_review(session: Session, campaign: Campaign, review: Review, reviewer:
                  "review_score", before, review.score, f"{review.kind}#{review.item_id}")
     _maybe_third(session, campaign, review)
     return review
+
+
+def _appeal_upheld(session: Session, review: Review) -> bool:
+    """Say whether an upheld appeal reopened the reviewed plan (the ranking is then amended)."""
+    return review.kind == ReviewKind.PLAN and session.scalar(select(Appeal.id).where(
+        Appeal.item_id == review.item_id, Appeal.status == AppealStatus.UPHELD).limit(1)
+    ) is not None
 
 
 def _maybe_third(session: Session, campaign: Campaign, review: Review) -> None:

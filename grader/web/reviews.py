@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from grader.auth.permissions import roles_required
+from grader.auth.permissions import blind_text, roles_required
 from grader.campaign import current_campaign
 from grader.db import get_session
 from grader.models import Review
@@ -60,8 +60,10 @@ def queue(kind: str):
     review = service.next_review(db, current_user, kind)
     item = service.reviewed_item(db, kind, review)
     open_n, done_n = service.queue_size(db, current_user, kind)
-    similar = similar_to(db, item.id) if item is not None and kind == ReviewKind.PLAN else []
+    similar = similar_to(db, item.id, current_user) if item is not None \
+        and kind == ReviewKind.PLAN else []
     photos = photo_urls(item) if item is not None and kind == ReviewKind.REPORT else []
+    text = blind_text(item.text, item.candidate.name) if item is not None else ""
     return render_template("reviews/queue.html", kind=kind, review=review, item=item,
-                           criteria=criteria, form=form, open_n=open_n, done_n=done_n,
-                           similar=similar, photos=photos)
+                           text=text, criteria=criteria, form=form, open_n=open_n,
+                           done_n=done_n, similar=similar, photos=photos)
