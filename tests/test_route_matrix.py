@@ -41,7 +41,7 @@ PII_SEEN = {"candidate": {"own"}, "township_staff": {"own"}, "county_staff": {"o
             "admin": {"own", "other"}, "reviewer": set(), "interviewer": set(),
             "anonymous": set()}
 PLAIN_ARGS = {"task": "wechat_share", "fmt": "csv", "n": 0, "code": "zh_CN",
-              "filename": "style.css"}
+              "filename": "style.css", "user_id": 999999}  # no such account: nothing changes
 KIND_ARG = {"reviews.queue": ("plan", "report"), "exams.import_scores": ("online_exam",),
             "exams.advance": ("online_exam",)}
 # POSTs whose form names an object: (field, kind of object, the rest of the minimal form)
@@ -202,9 +202,14 @@ def test_route_matrix(app, world):
     cands, objs = world
     started, made, wrong = time.monotonic(), 0, []
     by_role = clients(app, cands)
-    rules = sorted(app.url_map.iter_rules(), key=lambda r: (r.endpoint == "auth.logout",
+    # Last the calls that end sessions: logouts, then (everyone signed in anew) password
+    # resets, which end the candidate's session too.
+    rules = sorted(app.url_map.iter_rules(), key=lambda r: (r.endpoint == "candidates.reset",
+                                                            r.endpoint == "auth.logout",
                                                             "POST" in r.methods, r.endpoint))
     for rule in rules:
+        if rule.endpoint == "candidates.reset":
+            by_role = clients(app, cands)
         for method in sorted(rule.methods & {"GET", "POST"}):
             for side, values, form in variants(rule.endpoint, rule, method, objs):
                 with app.test_request_context():
