@@ -69,7 +69,7 @@ RULES: dict[str, Rule] = {
     "static": PUBLIC, "auth.login": PUBLIC, "main.home": PUBLIC, "main.set_language": PUBLIC,
     "registration.register_self": PUBLIC, "registration.wechat_link": PUBLIC,
     "auth.logout": Rule(EVERYONE), "auth.change_password": Rule(EVERYONE),
-    "main.dashboard": Rule((T, K, R, V), "own"),
+    "main.dashboard": Rule(EVERYONE, "own"),  # candidates are sent on to /me
     "admin.index": Rule((A,)), "admin.set_role": Rule((A,)), "admin.set_active": Rule((A,)),
     "registration.status": CANDIDATE, "registration.register_onsite": STAFF,
     "candidate.plan": CANDIDATE, "candidate.results": CANDIDATE,
