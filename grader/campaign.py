@@ -84,7 +84,8 @@ def scoring_policy(settings: CampaignSettings) -> dict[str, Any]:
     round1 = {"tasks": {name: task.required for name, task in r1.tasks.items()},
               "weight_timeliness": w1.timeliness, "weight_quality": w1.quality,
               "weight_plan": w1.plan, "weight_survey": w1.survey,
-              "shrinkage_k": r1.spot_check.shrinkage_k, "advance": r1.advance}
+              "shrinkage_k": r1.spot_check.shrinkage_k, "survey_prior": r1.survey.prior,
+              "advance": r1.advance}
     round2 = {"days": r2.days, "weight_timeliness": w2.timeliness,
               "weight_operations": w2.operations, "weight_activity": w2.activity,
               "weight_reports": w2.report_quality, "advance": r2.advance}

@@ -47,6 +47,7 @@ Count = Annotated[int, Strict(), Field(ge=0)]
 Positive = Annotated[int, Strict(), Field(ge=1)]
 Number = Annotated[float, Strict()]
 Share = Annotated[float, Strict(), Field(ge=0)]
+Rate = Annotated[float, Strict(), Field(ge=0, le=1)]
 Names = tuple[str, ...]
 
 
@@ -166,6 +167,12 @@ class SurveyQuestion(Section):
         return self
 
 
+class Survey(Section):
+    """The survey task's scoring: the prior confirmation rate p0, fixed before round 1 opens."""
+
+    prior: Rate = _R1.survey_prior if _R1.survey_prior is not None else 0.9
+
+
 class Round1(Section):
     """Round 1: tasks, their window, weights, reviews, spot checks, survey questions."""
 
@@ -177,6 +184,7 @@ class Round1(Section):
     reviews: Reviews = Reviews()
     plan_rubric: tuple[Criterion, ...] = ()
     spot_check: SpotCheck = SpotCheck()
+    survey: Survey = Survey()
     survey_questions: tuple[SurveyQuestion, ...] = ()
 
     @field_validator("tasks")

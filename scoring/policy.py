@@ -19,6 +19,7 @@ class ReviewPolicy:
 
     min_scores: int = 8
     third_review_gap: float = 20.0
+    clip_normalised: bool = True  # False: unclipped, as rankings published before 2026-11
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Round1Policy:
     weight_plan: float = 0.5
     weight_survey: float = 0.5
     shrinkage_k: float = 2.0
+    survey_prior: float | None = 0.9  # p0; None: the cohort's own rate (before 2026-11)
     advance: int = 400
 
 
@@ -132,7 +134,16 @@ _KINDS: tuple[tuple[type, Callable[[Any], bool], str, Callable[[Any], Any]], ...
 )
 
 
+_NULLABLE = {"survey_prior"}  # None keeps the rule of rankings published before it existed
+
+
 def _coerce(value: Any, default: Any, where: str) -> Any:
+    if value is None and where.rsplit(".", 1)[-1] in _NULLABLE:
+        return None
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise PolicyError(f"{where} must be true or false, got {value!r}")
+        return value
     for kind, accepts, label, convert in _KINDS:
         if isinstance(default, kind):
             if isinstance(value, bool) or not accepts(value):
@@ -149,6 +160,8 @@ def _check(policy: Policy) -> None:
         raise PolicyError(f"policy.round1.survey_task {r1.survey_task!r} is not a task")
     if r1.shrinkage_k < 0:
         raise PolicyError("policy.round1.shrinkage_k must not be negative")
+    if r1.survey_prior is not None and not 0 <= r1.survey_prior <= 1:
+        raise PolicyError("policy.round1.survey_prior must lie between 0 and 1")
     if r2.days < 1 or r2.message_cap < 1 or not r2.metrics:
         raise PolicyError("policy.round2: days, message_cap and metrics must be positive")
     if policy.reviews.min_scores < 1:

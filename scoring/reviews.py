@@ -74,25 +74,29 @@ def reviewer_stats(reviews: Sequence[tuple[str, float]]) -> dict[str, ReviewerSt
 
 
 def normalise_reviews(
-    reviews: Sequence[tuple[str, float]], min_scores: int = 8
+    reviews: Sequence[tuple[str, float]], min_scores: int = 8, clip: bool = True
 ) -> list[AdjustedReview]:
-    """Normalise every (reviewer, score) of one round against the round's cohort."""
+    """Normalise every (reviewer, score) of one round against the round's cohort.
+
+    With `clip` (SCORING.md) a normalised score is kept to 0..100; rankings published before
+    the rule are recomputed without it.
+    """
     if not reviews:
         return []
     cohort_mean, cohort_sd = mean_sd([score for _, score in reviews])
     stats = reviewer_stats(reviews)
     return [
-        _adjust(reviewer, score, stats[reviewer], cohort_mean, cohort_sd, min_scores)
+        _adjust(reviewer, score, stats[reviewer], cohort_mean, cohort_sd, min_scores, clip)
         for reviewer, score in reviews
     ]
 
 
 def normalise_grouped(
-    groups: dict[str, list[tuple[str, float]]], min_scores: int = 8
+    groups: dict[str, list[tuple[str, float]]], min_scores: int = 8, clip: bool = True
 ) -> dict[str, list[AdjustedReview]]:
     """Normalise the reviews of every item (plan, candidate) together; return them per item."""
     flat = [(item, review) for item, reviews in groups.items() for review in reviews]
-    adjusted = normalise_reviews([review for _, review in flat], min_scores)
+    adjusted = normalise_reviews([review for _, review in flat], min_scores, clip)
     result: dict[str, list[AdjustedReview]] = {item: [] for item in groups}
     for (item, _), review in zip(flat, adjusted, strict=True):
         result[item].append(review)
@@ -100,7 +104,7 @@ def normalise_grouped(
 
 
 def _adjust(reviewer: str, score: float, stats: ReviewerStats, cohort_mean: float,
-            cohort_sd: float, min_scores: int) -> AdjustedReview:
+            cohort_sd: float, min_scores: int, clip: bool = True) -> AdjustedReview:
     if stats.count < min_scores:
         rule, adjusted = "few_scores", score
     elif stats.sd < _FLAT:
@@ -108,6 +112,8 @@ def _adjust(reviewer: str, score: float, stats: ReviewerStats, cohort_mean: floa
     else:
         rule = "normalised"
         adjusted = cohort_mean + (score - stats.mean) * cohort_sd / stats.sd
+        if clip:
+            adjusted = min(100.0, max(0.0, adjusted))
     return AdjustedReview(reviewer, score, adjusted, rule, stats, cohort_mean, cohort_sd,
                           min_scores)
 

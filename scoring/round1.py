@@ -113,9 +113,10 @@ def shrunk_rate(confirmed: int, reached: int, p0: float, k: float) -> float:
 def score_round1(candidates: list[Candidate], start: datetime, end: datetime,
                  policy: Policy) -> tuple[list[Entry], dict[str, Any]]:
     """Compute every candidate's components, score and explanation."""
-    p0 = cohort_rate(candidates)
+    prior = policy.round1.survey_prior
+    p0 = cohort_rate(candidates) if prior is None else prior
     by_candidate = normalise_grouped({c.id: c.plan_reviews for c in candidates},
-                                     policy.reviews.min_scores)
+                                     policy.reviews.min_scores, policy.reviews.clip_normalised)
     entries = [_entry(c, by_candidate[c.id], start, end, p0, policy)
                for c in candidates]
     return entries, {"confirmation_rate": round(p0, 4)}

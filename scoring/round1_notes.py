@@ -67,9 +67,10 @@ def survey(c: Candidate, values: dict[str, float], p0: float, r1: Round1Policy) 
             f"R = ({c.confirmed} + {k:g} × {f4(p0)}) / ({c.reached} + {k:g})")
     return note("survey", args,
                 f"Survey S = 100 × V × R = {calc} ({c.confirmed} confirmed of {c.reached} "
-                f"reached; cohort rate p0 = {f4(p0)})",
+                f"reached; {'cohort' if r1.survey_prior is None else 'prior'} rate p0 = "
+                f"{f4(p0)})",
                 f"调研 S = 100 × V × R = {calc}(接通 {c.reached} 人中确认 {c.confirmed} 人;"
-                f"全体确认率 p0 = {f4(p0)})")
+                f"{'全体' if r1.survey_prior is None else '预设'}确认率 p0 = {f4(p0)})")
 
 
 def third_review(gap: float) -> Note:

@@ -91,7 +91,7 @@ def score_round2(candidates: list[Candidate], start: datetime,
     totals = [capped_messages(c.messages, r2.message_cap) for c in candidates]
     message_pct = percentile_ranks(totals)
     by_candidate = normalise_grouped({c.id: c.report_reviews for c in candidates},
-                                     policy.reviews.min_scores)
+                                     policy.reviews.min_scores, policy.reviews.clip_normalised)
     entries = []
     for i, c in enumerate(candidates):
         cohort = ({m: metric_pct[m][i] for m in r2.metrics}, totals[i], message_pct[i])

@@ -31,10 +31,18 @@ def r1_candidate(cid, *, done=DONE, accepted=None, reviews=(), valid=100, calls=
             "survey_valid": valid, "spot_checks": dict(calls or {})}
 
 
-def r1_facts(*candidates, advance=400):
-    """Return round-1 facts for the candidates."""
-    return {"round": 1, "window": dict(WINDOW1), "advance": advance,
-            "candidates": list(candidates)}
+# The rules of rankings published before 2026-11: p0 was the cohort's own confirmation rate
+# and normalised review scores were not clipped. Such rankings recompute with this policy.
+LEGACY = {"round1": {"survey_prior": None}, "reviews": {"clip_normalised": False}}
+
+
+def r1_facts(*candidates, advance=400, policy=None):
+    """Return round-1 facts for the candidates (under `policy` when given)."""
+    facts = {"round": 1, "window": dict(WINDOW1), "advance": advance,
+             "candidates": list(candidates)}
+    if policy is not None:
+        facts["policy"] = policy
+    return facts
 
 
 def r2_candidate(cid, *, on_time_days=range(1, 8), reports=None, metrics=None, messages=(),

@@ -1,7 +1,7 @@
 """Order, ties at every tie-break level, and exact cut-offs."""
 
 import pytest
-from scoring_factories import (at, iv_candidate, iv_facts, order, r1_candidate, r1_facts,
+from scoring_factories import (LEGACY, at, iv_candidate, iv_facts, order, r1_candidate, r1_facts,
                                r2_candidate, r2_facts, row)
 
 from scoring import rank_facts
@@ -19,7 +19,7 @@ def test_round1_equal_scores_go_to_the_earlier_completion_time():
     x = r1_candidate("X", done=at(5, 28), reviews=[("R", 50)], valid=50)
     y = r1_candidate("A", done=at(5, 29, 19, 12), reviews=[("R", 70)], valid=70,
                      registered=EARLY)
-    result = rank_facts(r1_facts(x, y))
+    result = rank_facts(r1_facts(x, y, policy=LEGACY))
     assert [r["score"] for r in result["ranking"]] == [50.0, 50.0]
     assert order(result) == ["X", "A"]
     assert tie_note(result, "A")["args"]["criterion"] == "completion_time"
@@ -31,7 +31,7 @@ def test_round1_incomplete_candidates_go_last_on_equal_scores():
     x = r1_candidate("X", done=at(5, 31), reviews=[("R", 45)], valid=45)
     y = r1_candidate("A", accepted={"app_download": 0}, reviews=[("R", 60)], valid=60,
                      registered=EARLY)
-    result = rank_facts(r1_facts(x, y))
+    result = rank_facts(r1_facts(x, y, policy=LEGACY))
     assert [r["score"] for r in result["ranking"]] == [27.0, 27.0]
     assert order(result) == ["X", "A"]
 
@@ -40,7 +40,7 @@ def test_round1_same_completion_goes_to_the_higher_quality():
     # Both T = 50. X: Q = 70 → 62.000. Y: P = 70.01, Q = 70.005 → 62.003, also 62.00 rounded.
     x = r1_candidate("A", reviews=[("R", 70)], valid=70, registered=EARLY)
     y = r1_candidate("Y", reviews=[("R", 70.01)], valid=70)
-    result = rank_facts(r1_facts(x, y))
+    result = rank_facts(r1_facts(x, y, policy=LEGACY))
     assert [r["score"] for r in result["ranking"]] == [62.0, 62.0]
     assert order(result) == ["Y", "A"]
     assert tie_note(result, "A")["args"]["criterion"] == "quality"
@@ -51,7 +51,7 @@ def test_round1_rounded_score_comes_before_the_tie_breaks():
     x = r1_candidate("X", reviews=[("R", 70.02)], valid=70)
     y = r1_candidate("A", done=at(5, 27, 23, 59), reviews=[("R", 70)], valid=70,
                      registered=EARLY)
-    result = rank_facts(r1_facts(x, y))
+    result = rank_facts(r1_facts(x, y, policy=LEGACY))
     assert [(r["id"], r["score"]) for r in result["ranking"]] == [("X", 62.01), ("A", 62.0)]
 
 

@@ -1,9 +1,11 @@
 """Invariants of the ranking: improving any single input never costs a candidate rank.
 
 Reviews are generated with at most two scores per reviewer, so they stay raw: under
-reviewer normalisation (8+ scores) and the cohort confirmation prior p0, an improvement can
-also move other candidates, and rank monotonicity does not hold in general; see
-test_scoring_reviews.py and test_more_confirmed_calls_can_cost_rank_through_the_prior.
+reviewer normalisation (8+ scores) a reviewer's own scores move their mean and sd, the one
+coupling SCORING.md keeps (test_scoring_reviews.py). The confirmation prior p0 is the
+campaign's, fixed, so a candidate's calls move nobody else; rankings published before
+that rule used the cohort's rate, and there a confirmed call could cost rank
+(test_a_confirmed_call_could_cost_rank_under_the_earlier_cohort_prior).
 """
 
 import copy
@@ -11,7 +13,7 @@ from datetime import datetime, timedelta
 
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from scoring_factories import METRICS, TASKS, WINDOW1, WINDOW2, r1_candidate, r1_facts, row
+from scoring_factories import LEGACY, METRICS, TASKS, WINDOW1, WINDOW2, r1_candidate, r1_facts, row
 
 from scoring import rank_facts
 
@@ -125,16 +127,38 @@ def test_more_confirmed_calls_never_lower_own_survey_score(facts, source):
     assert after["survey"] >= before["survey"]
 
 
-def test_more_confirmed_calls_can_cost_rank_through_the_prior():
+@FAST
+@given(r1_cohorts(), st.sampled_from(["denied", "unreachable", None]))
+def test_a_confirmed_call_never_costs_rank(facts, source):
+    def change(c):
+        calls = c["spot_checks"]
+        if source is not None and calls[source] > 0:
+            calls[source] -= 1  # that call now confirmed
+        calls["confirmed"] += 1
+    assert_no_worse(facts, change)
+
+
+@FAST
+@given(r1_cohorts(), st.sampled_from(["confirmed", "denied", "unreachable"]))
+def test_one_candidates_calls_move_nobody_elses_survey_score(facts, outcome):
+    def change(c):
+        c["spot_checks"][outcome] += 3
+    before, after = rank_facts(facts), rank_facts(improved(facts, change))
+    for other in facts["candidates"][1:]:
+        assert row(after, other["id"])["components"]["survey"] == \
+            row(before, other["id"])["components"]["survey"]
+
+
+def test_a_confirmed_call_could_cost_rank_under_the_earlier_cohort_prior():
     # Both complete at 05-28 (T = 50). X: P 80, V 0.5, 2 denied; Y: P 70, V 1, no calls.
     # Before: p0 = 0/2 = 0, so R = 0 and S = 0 for both: X = 20 + 0.6×40 = 44, Y = 20 + 0.6×35 = 41.
     # X turns one denial into a confirmation: p0 = 1/2. X: R = (1 + 1)/(2 + 2) = 0.5,
     # S = 25, Q = 52.5, score 51.5. Y: R = (0 + 1)/(0 + 2) = 0.5, S = 50, Q = 60, score 56.
     x = r1_candidate("X", reviews=[("R1", 80)], valid=50, calls={"denied": 2})
     y = r1_candidate("Y", reviews=[("R2", 70)], valid=100)
-    before = rank_facts(r1_facts(x, y))
+    before = rank_facts(r1_facts(x, y, policy=LEGACY))
     x["spot_checks"] = {"confirmed": 1, "denied": 1}
-    after = rank_facts(r1_facts(x, y))
+    after = rank_facts(r1_facts(x, y, policy=LEGACY))
     assert [(r["id"], r["score"]) for r in before["ranking"]] == [("X", 44.0), ("Y", 41.0)]
     assert [(r["id"], r["score"]) for r in after["ranking"]] == [("Y", 56.0), ("X", 51.5)]
 

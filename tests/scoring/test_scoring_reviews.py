@@ -3,6 +3,8 @@
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scoring import needs_third_review, normalise_reviews
 
@@ -46,24 +48,38 @@ def test_reviewer_with_sd_zero_stays_raw():
     assert adjusted[9].adjusted == pytest.approx(70 + math.sqrt(200))
 
 
-def test_normalised_scores_are_not_clipped_to_the_scale():
-    # SCORING.md gives no clipping: a reviewer far below the cohort can map a plan above 100.
+def test_normalised_scores_were_not_clipped_in_earlier_rankings():
+    # Before 2026-11 no clipping: a reviewer far below the cohort could map a plan above 100.
     # RA: 7 × 30 and one 40 (mean 31.25, sd sqrt(10.9375) = 3.3072); RB: 60..100.
     # Cohort mean 860/16 = 53.75, sd sqrt(55800/16 − 53.75²) = sqrt(598.4375) = 24.4630.
     # 40 → 53.75 + 8.75 × 24.4630/3.3072 = 118.47.
     reviews = [("RA", 30.0)] * 7 + [("RB", s) for s in (60, 70, 80, 90, 100, 60, 70, 80)]
-    adjusted = normalise_reviews([*reviews, ("RA", 40.0)])
+    adjusted = normalise_reviews([*reviews, ("RA", 40.0)], clip=False)
     assert adjusted[-1].adjusted == pytest.approx(118.473, abs=1e-3)
 
 
-def test_a_higher_raw_score_can_lower_the_normalised_score():
+def test_normalised_scores_are_clipped_to_the_scale():
+    # SCORING.md: the same 118.47 is kept to 100 (and nothing falls below 0).
+    reviews = [("RA", 30.0)] * 7 + [("RB", s) for s in (60, 70, 80, 90, 100, 60, 70, 80)]
+    assert normalise_reviews([*reviews, ("RA", 40.0)])[-1].adjusted == 100.0
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["RA", "RB", "RC"]), st.integers(0, 100)),
+                min_size=1, max_size=40))
+def test_every_normalised_score_lies_on_the_scale(reviews):
+    for review in normalise_reviews([(r, float(s)) for r, s in reviews]):
+        assert 0.0 <= review.adjusted <= 100.0
+
+
+def test_a_higher_raw_score_could_lower_the_unclipped_normalised_score():
     # Same cohort with 41 instead of 40: RA mean 31.375, sd sqrt(13.234375) = 3.6379; cohort
     # mean 53.8125, sd sqrt(55881/16 − 53.8125²) = sqrt(596.77734) = 24.4290;
     # 41 → 53.8125 + 9.625 × 24.4290/3.6379 = 118.446 < 118.473. Pinned so a policy change is
     # a conscious one (see the property tests: rank monotonicity holds for raw reviews only).
     reviews = [("RA", 30.0)] * 7 + [("RB", s) for s in (60, 70, 80, 90, 100, 60, 70, 80)]
-    forty = normalise_reviews([*reviews, ("RA", 40.0)])[-1].adjusted
-    forty_one = normalise_reviews([*reviews, ("RA", 41.0)])[-1].adjusted
+    forty = normalise_reviews([*reviews, ("RA", 40.0)], clip=False)[-1].adjusted
+    forty_one = normalise_reviews([*reviews, ("RA", 41.0)], clip=False)[-1].adjusted
     assert forty_one == pytest.approx(118.446, abs=1e-3)
     assert forty_one < forty
 

@@ -3,12 +3,12 @@
 import json
 
 import pytest
-from scoring_factories import at, codes, order, r1_candidate, r1_facts, row
+from scoring_factories import LEGACY, at, codes, order, r1_candidate, r1_facts, row
 
 from scoring import policy_from_dict, rank_facts, round_score
 
 
-def worked_example():
+def worked_example(policy=LEGACY):
     # A: app_download 97/100, so incomplete. B: complete, latest task at 05-28 12:00.
     a = r1_candidate("A", accepted={"app_download": 97}, reviews=[("R01", 78)], valid=98,
                      calls={"confirmed": 4, "denied": 1, "wrong_number": 0,
@@ -20,10 +20,10 @@ def worked_example():
     b["tasks"]["survey"]["completed_at"] = at(5, 28, 12)
     b["tasks"]["plan"]["completed_at"] = at(5, 27, 9)
     b["tasks"]["app_download"]["completed_at"] = at(5, 28, 6)
-    return r1_facts(a, b, advance=1)
+    return r1_facts(a, b, advance=1, policy=policy)
 
 
-def test_worked_example_components():
+def test_worked_example_components_under_the_cohort_prior_of_earlier_rankings():
     result = rank_facts(worked_example())
     # p0 = (4 + 2) confirmed / (5 + 3) reached = 0.75 (B: wrong_number reached, rest not).
     assert result["cohort"]["confirmation_rate"] == 0.75
@@ -47,7 +47,7 @@ def test_worked_example_components():
     assert (b["plan"], b["confirmation_rate"], b["survey"], b["quality"]) == (75, 0.7, 70, 72.5)
 
 
-def test_worked_example_scores_and_cutoff():
+def test_worked_example_scores_and_cutoff_under_the_cohort_prior_of_earlier_rankings():
     result = rank_facts(worked_example())
     # A = 0.9925 × (0.4×0 + 0.6×77.5) = 46.15125 → 46.15.
     # B = 1 × (0.4×41.6667 + 0.6×72.5) = 16.6667 + 43.5 = 60.1667 → 60.17.
@@ -97,22 +97,55 @@ def test_completion_time_is_the_latest_task_and_can_be_in_another_offset():
     assert row(result, "A")["components"]["timeliness"] == 25.0
 
 
+def test_worked_example_with_the_campaign_prior():
+    result = rank_facts(worked_example(policy=None))  # SCORING.md: p0 = 0.9, fixed
+    assert result["cohort"]["confirmation_rate"] == 0.9
+    a, b = row(result, "A")["components"], row(result, "B")["components"]
+    # A: R = (4 + 2×0.9)/(5 + 2) = 5.8/7 = 0.8286; S = 100 × 0.98 × 5.8/7 = 81.2;
+    # Q = 0.5×78 + 0.5×81.2 = 79.6; score = 0.9925 × 0.6 × 79.6 = 47.40.
+    assert (a["confirmation_rate"], a["survey"], a["quality"]) == (0.8286, 81.2, 79.6)
+    # B: R = (2 + 1.8)/(3 + 2) = 0.76; S = 76; Q = 37.5 + 38 = 75.5;
+    # score = 0.4×41.6667 + 0.6×75.5 = 61.97.
+    assert (b["confirmation_rate"], b["survey"], b["quality"]) == (0.76, 76.0, 75.5)
+    assert [(r["id"], r["score"]) for r in result["ranking"]] == [("B", 61.97), ("A", 47.4)]
+    assert "预设确认率 p0 = 0.9000" in row(result, "A")["explain"][4]["zh"]
+
+
+def test_the_prior_is_the_campaigns_while_no_call_reached_anyone():
+    # Nobody reached: R = (0 + 2×0.9)/(0 + 2) = 0.9, so S = 100 × V × 0.9.
+    a = r1_candidate("A", valid=80, calls={"unreachable": 3, "refused": 1})
+    b = r1_candidate("B", valid=100)
+    result = rank_facts(r1_facts(a, b))
+    assert row(result, "A")["components"]["survey"] == 72.0
+    assert row(result, "B")["components"]["survey"] == 90.0
+
+
+def test_confirmation_rate_is_shrunk_toward_the_campaign_prior():
+    # A: R = (1 + 1.8)/(1 + 2) = 0.9333; B: R = (9 + 1.8)/(18 + 2) = 0.54, whatever A's calls.
+    b = r1_candidate("B", calls={"confirmed": 9, "denied": 5, "wrong_number": 4})
+    for a_calls in ({"confirmed": 1}, {"confirmed": 1, "denied": 30}):
+        result = rank_facts(r1_facts(r1_candidate("A", calls=a_calls), b))
+        assert row(result, "B")["components"]["confirmation_rate"] == 0.54
+    result = rank_facts(r1_facts(r1_candidate("A", calls={"confirmed": 1}), b))
+    assert row(result, "A")["components"]["confirmation_rate"] == 0.9333
+
+
 def test_p0_is_one_while_no_call_reached_anyone():
     # Nobody reached: p0 = 1, R = (0 + 2×1)/(0 + 2) = 1, so S = 100 × V = 80.
     a = r1_candidate("A", valid=80, calls={"unreachable": 3, "refused": 1})
     b = r1_candidate("B", valid=100)
-    result = rank_facts(r1_facts(a, b))
+    result = rank_facts(r1_facts(a, b, policy=LEGACY))  # the cohort's rate, before 2026-11
     assert result["cohort"]["confirmation_rate"] == 1.0
     assert row(result, "A")["components"]["survey"] == 80.0
     assert row(result, "B")["components"]["survey"] == 100.0
 
 
-def test_confirmation_rate_is_shrunk_toward_the_cohort():
+def test_confirmation_rate_was_shrunk_toward_the_cohort_in_earlier_rankings():
     # p0 = (1 + 9)/(1 + 18) = 10/19.
     # A: R = (1 + 20/19)/(1 + 2) = 13/19 = 0.6842; B: R = (9 + 20/19)/(18 + 2) = 191/380 = 0.5026.
     a = r1_candidate("A", calls={"confirmed": 1})
     b = r1_candidate("B", calls={"confirmed": 9, "denied": 5, "wrong_number": 4})
-    result = rank_facts(r1_facts(a, b))
+    result = rank_facts(r1_facts(a, b, policy=LEGACY))
     assert result["cohort"]["confirmation_rate"] == 0.5263
     assert row(result, "A")["components"]["confirmation_rate"] == 0.6842
     assert row(result, "B")["components"]["confirmation_rate"] == 0.5026
