@@ -120,6 +120,8 @@ REASONS = {
     "zip_nested": _l("压缩包里不能再套压缩包"),
     "zip_encrypted": _l("压缩包有密码，无法打开"),
     "zip_too_many_files": _l("压缩包中的文件太多"),
+    "too_many_files": _l("一次最多上传300个文件，这个文件没有收下，请分批上传"),
+    "upload_too_large": _l("这次上传的文件总量太大，这个文件没有收下，请分批上传"),
     "duplicate_phone_same_candidate": _l("本人已用过这个电话号码"),
     "duplicate_phone_other_candidate": _l("其他报名者也提交了这个电话号码"),
     "missing_field": _l("缺少必填项"),

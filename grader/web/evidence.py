@@ -69,7 +69,7 @@ def upload_page(task: str):
 def upload(task: str):
     """Take one or more files (or a ZIP); answer JSON with what became of each."""
     cand, db = own_candidate(), get_session()
-    files = [(f.filename or "file", f.read()) for f in request.files.getlist("files")]
+    files = [(f.filename or "file", f.stream) for f in request.files.getlist("files")]
     if not files:
         return jsonify(error=_("请选择文件")), 400
     task_name, now = _task(task), utcnow()
