@@ -47,7 +47,9 @@ def _refuse_insecure(app: Flask, dev_secret: str) -> None:
 def _init_extensions(app: Flask) -> None:
     """Wire every subsystem into the app."""
     from grader import auth, campaign, db, i18n, jobs, views
+    from grader.web import security
 
+    security.init_app(app)  # before the routes: the bounded int converter
     db.init_app(app)
     campaign.init_app(app)
     jobs.init_app(app)

@@ -130,6 +130,8 @@ REASONS = {
     "unsupported_image": _l("不支持的图片格式，请上传PNG或JPG截图"),
     "unidentifiable": _l("截图上既没有手机号也没有时间，无法核对"),
     "encrypted_document": _l("文件有密码，无法打开"),
+    "trailing_data": _l("图片文件末尾夹带了其他内容，请重新截图后上传"),
+    "unsafe_document": _l("文件内容含有不安全的结构，无法读取，请另存为普通文档后重新上传"),
     "already_advanced": _l("本次择优已确认过，不能重复晋级"),
     "not_a_draft": _l("只能发布预览中的排名"),
     "round_published": _l("这一轮的排名已经发布，不能再发布另一份"),

@@ -52,3 +52,82 @@ def zip_of(entries, method=zipfile.ZIP_DEFLATED) -> bytes:
         for name, data in entries:
             zf.writestr(name, data)
     return out.getvalue()
+
+
+LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+          + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
+                     for i in range(1, 10))
+          + b"]>")
+
+
+def docx(document_xml: bytes | None = None) -> bytes:
+    """A DOCX made with python-docx; its document.xml replaced when given."""
+    import docx as python_docx
+
+    out = io.BytesIO()
+    doc = python_docx.Document()
+    doc.add_paragraph("我的农村淘宝项目计划书" * 30)
+    doc.save(out)
+    if document_xml is None:
+        return out.getvalue()
+    return replace_member(out.getvalue(), "word/document.xml", document_xml)
+
+
+def replace_member(archive: bytes, name: str, body: bytes) -> bytes:
+    src, out = zipfile.ZipFile(io.BytesIO(archive)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info, body if info.filename == name else src.read(info.filename))
+    return out.getvalue()
+
+
+def docx_laughs() -> bytes:
+    ns = b'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    return docx(LAUGHS + b"<w:document " + ns + b"><w:body><w:p><w:r><w:t>&lol9;</w:t>"
+                b"</w:r></w:p></w:body></w:document>")
+
+
+def docx_malformed() -> bytes:
+    return docx(b"<w:document><w:body><w:p>")
+
+
+def xlsx(rows=(("乡镇", "人数"), ("城关镇", 3))) -> bytes:
+    from openpyxl import Workbook
+
+    book, out = Workbook(), io.BytesIO()
+    for row in rows:
+        book.active.append(list(row))
+    book.save(out)
+    return out.getvalue()
+
+
+def xlsx_entities() -> bytes:
+    sheet = zipfile.ZipFile(io.BytesIO(xlsx())).read("xl/worksheets/sheet1.xml")
+    body = sheet.split(b"?>", 1)[1] if sheet.startswith(b"<?xml") else sheet
+    return replace_member(xlsx(), "xl/worksheets/sheet1.xml", LAUGHS + body)
+
+
+def pdf_flate_bomb(mb: int = 200) -> bytes:
+    """A one-page PDF whose content stream inflates to `mb` MB of text operators."""
+    comp = zlib.compressobj(9)
+    line = b"BT /F1 12 Tf 72 712 Td (AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA) Tj ET\n"
+    block = line * (1024 * 1024 // len(line))
+    body = b"".join(comp.compress(block) for _ in range(mb)) + comp.flush()
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> >> >>",
+            b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(body) + body
+            + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = io.BytesIO(b"%PDF-1.4\n"), []
+    out.seek(0, 2)
+    for i, obj in enumerate(objs, 1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % i + obj + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1))
+    out.write(b"".join(b"%010d 00000 n \n" % o for o in offsets))
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+              % (len(objs) + 1, xref))
+    return out.getvalue()

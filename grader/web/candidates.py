@@ -22,6 +22,7 @@ from grader.services.candidate_lists import CandidateFilter, candidate_page
 from grader.services.registration import override_eligibility
 from grader.web.actions import found
 from grader.web.forms import OverrideForm
+from grader.web.security import page_number
 
 bp = Blueprint("candidates", __name__, url_prefix="/candidates")
 STAFF = ("township_staff", "county_staff")
@@ -58,7 +59,7 @@ def _filters() -> CandidateFilter:
 @roles_required(*STAFF)
 def index():
     """List candidates the user may see, 50 a page."""
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number(request.args.get("page", 1, type=int))
     rows, total = candidate_page(get_session(), _filters(), page, PAGE)
     return render_template("candidates/index.html", rows=rows, shown=shown, total=total,
                            page=page, pages=max((total + PAGE - 1) // PAGE, 1))
