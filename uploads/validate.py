@@ -106,6 +106,9 @@ def _check_structure(data: bytes, kind: str) -> None:
     """Refuse files whose container says they were cut short."""
     if kind == "png" and b"IEND" not in data[-4096:]:
         raise UploadRefused("truncated_file", "PNG has no IEND chunk")
+    if kind == "png" and data.rindex(b"IEND") + 8 != len(data):
+        # bytes after the end (HTML, a ZIP) make a polyglot a browser might run
+        raise UploadRefused("trailing_data", "PNG has bytes after its IEND chunk")
     if kind == "webp" and len(data) >= 8:
         declared = struct.unpack("<I", data[4:8])[0] + 8
         if declared > len(data):
