@@ -131,3 +131,47 @@ def pdf_flate_bomb(mb: int = 200) -> bytes:
     out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
               % (len(objs) + 1, xref))
     return out.getvalue()
+
+
+def huge_dimensions_png() -> bytes:
+    """A tiny PNG whose header claims 100000 x 100000 pixels."""
+    data = bytearray(png((1, 1)))
+    data[16:24] = struct.pack(">II", 100_000, 100_000)
+    data[29:33] = struct.pack(">I", zlib.crc32(bytes(data[12:29])))
+    return bytes(data)
+
+
+def corpus() -> list[tuple[str, bytes]]:
+    """Every hostile or broken upload, with the name a phone might give it."""
+    good = png()
+    symlink = zipfile.ZipInfo("link.png")
+    symlink.external_attr = 0o120777 << 16
+    return [
+        ("empty.png", b""), ("truncated.png", good[:len(good) // 2]),
+        ("truncated.jpg", jpeg()[:200]), ("html-after-iend.png", good + b"<html><script>x"),
+        ("zip-after-iend.png", good + zip_of([("a.txt", b"x")])),
+        ("huge.png", huge_dimensions_png()), ("not-an-image.png", "你好，世界".encode()),
+        ("image.xlsx", good), ("random.bin", random.Random(3).randbytes(4096)),
+        ("nuls.csv", b"\x00" * 1000), ("utf16.csv", "乡镇,人数\n城关镇,x\n".encode("utf-16")),
+        ("gbk.csv", "乡镇,人数\n城关镇,3\n".encode("gbk")[:-3] + b"\xff\xfe\n"),
+        ("traversal.zip", zip_of([("../../etc/passwd.png", good), ("/abs.png", good)])),
+        ("symlink.zip", zip_of([(symlink, b"/etc/passwd")])),
+        ("nested.zip", zip_of([("inner.zip", zip_of([("a.png", good)]))])),
+        ("zeros-bomb.zip", zip_of([("bomb.png", b"\x00" * 30_000_000)])),
+        ("big-members.zip", same_member_zip(12, compressible(8 * 1024 * 1024))),
+        ("broken.zip", b"PK\x03\x04" + b"\x00" * 60), ("laughs.docx", docx_laughs()),
+        ("broken.docx", docx_malformed()), ("bomb.pdf", pdf_flate_bomb(100)),
+        ("truncated.pdf", b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog"),
+        ("entities.xlsx", xlsx_entities()), ("formula.csv", b'name,n\n=HYPERLINK("x"),1\n'),
+    ]
+
+
+def multipart(fields):
+    """Encode a form in memory: the test client spools big bodies to a file it never closes."""
+    from werkzeug.datastructures import FileStorage, MultiDict
+    from werkzeug.test import encode_multipart
+
+    items = [(k, FileStorage(io.BytesIO(v[1]), v[0]) if isinstance(v, tuple) else v)
+             for k, v in fields]
+    boundary, body = encode_multipart(MultiDict(items))
+    return {"data": body, "content_type": f"multipart/form-data; boundary={boundary}"}

@@ -125,6 +125,9 @@ def _open(data: bytes, kind: str, limits: Limits) -> Image.Image:
         raise UploadRefused("image_too_large", str(exc)) from exc
     except UnidentifiedImageError as exc:
         raise UploadRefused("unreadable", str(exc)) from exc
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:  # a header cut short
+        code = "truncated_file" if "runcated" in str(exc) else "unreadable"
+        raise UploadRefused(code, str(exc)) from exc
     w, h = img.size
     if w * h > limits.max_pixels or max(w, h) > limits.max_side:
         raise UploadRefused("image_too_large", f"{w}x{h} pixels")
