@@ -80,7 +80,9 @@ def _instance_secret(inst: Path) -> str:
 def _init_extensions(app: Flask) -> None:
     """Wire every subsystem into the app."""
     from grader import auth, campaign, db, i18n, jobs, views
+    from grader.web import security
 
+    security.init_app(app)  # before the routes: the bounded int converter
     db.init_app(app)
     campaign.init_app(app)
     jobs.init_app(app)

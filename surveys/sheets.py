@@ -163,7 +163,8 @@ def _xlsx_grid(data: bytes) -> list[Sequence[Any]]:
                 book.close()
     except SheetError:
         raise
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, IndexError, ValueError) as exc:
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, IndexError, ValueError,
+            OSError, EOFError) as exc:  # OSError: a ZIP with no workbook part
         raise SheetError("not a readable XLSX file", "无法读取该 XLSX 文件", "bad_xlsx") from exc
 
 

@@ -5,8 +5,8 @@ from uploads.documents import DocumentText, extract_text
 from uploads.dupindex import DupIndex, Match
 from uploads.rules import TaskRules, build_rules, rules_from_campaign
 from uploads.storage import FileStorage, Storage, StoredFile
-from uploads.validate import (DEFAULT_LIMITS, Limits, UploadRefused, ZipMember, iter_zip,
-                              sniff, validate_image)
+from uploads.archives import ZipMember, iter_zip
+from uploads.validate import DEFAULT_LIMITS, Limits, UploadRefused, sniff, validate_image
 
 __all__ = [
     "BatchState", "DEFAULT_LIMITS", "DocumentText", "DupIndex", "FileStorage", "Limits",

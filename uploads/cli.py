@@ -8,7 +8,8 @@ from typing import Any
 from uploads.checker import Verdict, check_batch
 from uploads.dupindex import DupIndex
 from uploads.rules import TaskRules, rules_from_campaign
-from uploads.validate import DEFAULT_LIMITS, Limits, UploadRefused, iter_zip, sniff
+from uploads.archives import iter_zip
+from uploads.validate import DEFAULT_LIMITS, Limits, UploadRefused, sniff
 
 
 def load_files(paths: Iterable[str | Path],

@@ -33,7 +33,7 @@ class DocumentText:
 def _pdf_text(data: bytes) -> DocumentText:
     """Return the text layer of a PDF (scanned pages without one yield nothing)."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import PyPdfError
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # malformed files log noisily
     try:
@@ -44,8 +44,8 @@ def _pdf_text(data: bytes) -> DocumentText:
         texts = [page.extract_text() or "" for page in pages]
         scanned = [page for page, text in zip(pages, texts, strict=True) if not text.strip()]
         ocr_texts = [_scanned_page_text(page) for page in scanned[:MAX_OCR_PAGES]]
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise UploadRefused("unreadable", str(exc)) from exc
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
+        raise UploadRefused("unreadable", str(exc)) from exc  # a flate bomb hits pypdf's limit
     text = "\n".join(t for t in texts + ocr_texts if t.strip())
     return DocumentText("pdf", text.strip(), len(pages), ocr=any(ocr_texts))
 
@@ -61,30 +61,54 @@ def _scanned_page_text(page: "PageObject") -> str:
     return "\n".join(texts)
 
 
-def _check_docx_sizes(data: bytes) -> None:
-    """Refuse a DOCX whose inner XML would inflate beyond reason (a ZIP bomb)."""
+def _check_docx_parts(data: bytes) -> None:
+    """Refuse a DOCX that would inflate beyond reason or whose XML is hostile or broken.
+
+    Every XML part is parsed with defusedxml first (no DTDs, no entities), so python-docx's
+    lxml never sees an entity bomb.
+    """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            total = sum(info.file_size for info in zf.infolist())
-    except zipfile.BadZipFile as exc:
+            infos = zf.infolist()
+            total = sum(info.file_size for info in infos)
+            if total > MAX_DOCX_XML:
+                raise UploadRefused("zip_bomb", f"{total} bytes inside the DOCX")
+            for info in infos:
+                if info.filename.endswith((".xml", ".rels")):
+                    _check_xml(zf.read(info))
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
         raise UploadRefused("unreadable", str(exc)) from exc
-    if total > MAX_DOCX_XML:
-        raise UploadRefused("zip_bomb", f"{total} bytes inside the DOCX")
+
+
+def _check_xml(xml: bytes) -> None:
+    """Parse one XML part safely, refusing DTDs, entities and malformed XML."""
+    from xml.etree.ElementTree import ParseError
+
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import fromstring
+
+    try:
+        fromstring(xml, forbid_dtd=True)
+    except DefusedXmlException as exc:
+        raise UploadRefused("unsafe_document", str(exc)) from exc
+    except ParseError as exc:
+        raise UploadRefused("unreadable", str(exc)) from exc
 
 
 def _docx_text(data: bytes) -> DocumentText:
     """Return the paragraphs and table cells of a DOCX."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import LxmlError
 
-    _check_docx_sizes(data)
+    _check_docx_parts(data)
     try:
         doc = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+        parts = [p.text for p in doc.paragraphs]
+        for table in doc.tables:
+            parts += ["\t".join(cell.text for cell in row.cells) for row in table.rows]
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile, LxmlError) as exc:
         raise UploadRefused("unreadable", str(exc)) from exc
-    parts = [p.text for p in doc.paragraphs]
-    for table in doc.tables:
-        parts += ["\t".join(cell.text for cell in row.cells) for row in table.rows]
     return DocumentText("docx", "\n".join(p for p in parts if p.strip()))
 
 

@@ -16,8 +16,9 @@ from grader.models.base import utcnow
 from grader.models.states import Stage, Verdict
 from grader.services import audit
 from grader.services.rounds import round_published
-from uploads.storage import FileStorage
-from uploads.validate import DEFAULT_LIMITS, UploadRefused, iter_zip, sniff, validate_image
+from uploads.archives import Source, unpack
+from uploads.storage import FileStorage, StoredFile
+from uploads.validate import DEFAULT_LIMITS, UploadRefused, validate_image
 
 SCREENSHOT_TASKS = ("wechat_share", "app_download")
 
@@ -35,30 +36,23 @@ class Submission:
     refused: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _expand(files: list[tuple[str, bytes]]) -> list[tuple[str, bytes | None, str | None]]:
-    """Open ZIP uploads into their members; a bad member or archive is refused alone."""
-    out = []
-    for name, data in files:
-        if sniff(data) != "zip":
-            out.append((name, data, None))
-            continue
-        try:
-            out += [(f"{name}/{m.name}", m.data, m.refusal) for m in iter_zip(data)]
-        except UploadRefused as refusal:
-            out.append((name, None, refusal.code))
-    return out
+Screened = tuple[str, StoredFile | None, str | None]
 
 
-def screen(files: list[tuple[str, bytes]]) -> list[tuple[str, bytes | None, str | None]]:
-    """Open ZIPs and validate every image, without the database: (name, data, refusal)."""
-    out = []
-    for name, data, refusal in _expand(files):
-        if refusal is None:
+def screen(files: list[tuple[str, Source]], storage: FileStorage) -> list[Screened]:
+    """Open ZIPs and validate every image without the database, storing the good ones.
+
+    One file (or ZIP member) is in memory at a time; the request's budget of files and
+    decompressed bytes refuses the rest, each named with its reason.
+    """
+    out: list[Screened] = []
+    for name, data, refusal in unpack(files, DEFAULT_LIMITS):
+        if refusal is None and data is not None:
             try:
                 validate_image(data, DEFAULT_LIMITS)
             except UploadRefused as exc:
                 refusal = exc.code
-        out.append((name, None if refusal else data, refusal))
+        out.append((name, None if refusal or data is None else storage.put(data), refusal))
     return out
 
 
@@ -85,27 +79,26 @@ def submit_screenshots(session: Session, storage: FileStorage, cand: Candidate, 
     """
     now = now or utcnow()
     admissible(session, cand, task, now, campaign)
-    return store_screened(session, storage, cand, task, screen(files), now, campaign)
+    return store_screened(session, storage, cand, task, screen(files, storage), now, campaign)
 
 
 def store_screened(session: Session, storage: FileStorage, cand: Candidate, task: str,
-                   screened: list[tuple[str, bytes | None, str | None]],
+                   screened: list[Screened],
                    now: datetime | None = None, campaign: Campaign | None = None) -> Submission:
     """Store the screened images as pending items; list the refused ones with their reason."""
     result, now = Submission(), now or utcnow()
     admissible(session, cand, task, now, campaign)
-    for name, data, refusal in screened:
-        if refusal:
-            result.refused.append((name, refusal))
+    for name, stored, refusal in screened:
+        if refusal or stored is None:
+            result.refused.append((name, refusal or "unreadable"))
             continue
-        _store_one(session, storage, cand, task, name, data, now, result)
+        _store_one(session, cand, task, name, stored, now, result)
     session.flush()
     return result
 
 
-def _store_one(session, storage, cand, task, name, data, now, result: Submission) -> None:
-    """Store one valid image; the same file again for the task is the known item."""
-    stored = storage.put(data)
+def _store_one(session, cand, task, name, stored: StoredFile, now, result: Submission) -> None:
+    """Record one stored image; the same file again for the task is the known item."""
     item = session.scalar(select(EvidenceItem).where(
         EvidenceItem.candidate_id == cand.id, EvidenceItem.task == task,
         EvidenceItem.sha256 == stored.sha256))
@@ -287,9 +280,9 @@ def items_of(session: Session, cand: Candidate, task: str, limit: int | None = N
 
 
 def submit_batch(session: Session, storage: FileStorage, cand: Candidate, task: str,
-                 files: list[tuple[str, bytes]], now: datetime, campaign: Campaign,
+                 files: list[tuple[str, Source]], now: datetime, campaign: Campaign,
                  unlocked: Callable[..., Any] = lambda work, *args: work(*args)) -> Submission:
     """Take a batch from the upload page; `unlocked` screens it with no database lock held."""
     admissible(session, cand, task, now, campaign)
-    screened = unlocked(screen, files)  # decoding a hundred images takes seconds
+    screened = unlocked(screen, files, storage)  # decoding a hundred images takes seconds
     return store_screened(session, storage, cand, task, screened, now, campaign)

@@ -13,7 +13,9 @@ M = TypeVar("M", bound=Base)
 
 def get(session: Session, model: type[M], record_id: int | None) -> M | None:
     """Return the record of this id, or None for no id or no such record."""
-    return session.get(model, record_id) if record_id else None
+    if not record_id or not 0 < record_id <= 2**31 - 1:  # past any id: no such record, no 500
+        return None
+    return session.get(model, record_id)
 
 
 def candidate_of(session: Session, user: User) -> Candidate | None:

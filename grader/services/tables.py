@@ -81,25 +81,51 @@ def all_or_nothing(session: Session, run: Callable[[], R]) -> R:
     return result
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what spreadsheets read as a formula
+
+
+def safe_cell(value: object) -> object:
+    """Return a cell value no spreadsheet runs as a formula (OWASP CSV injection).
+
+    Numbers, dates and None stay as they are; text that starts like a formula gets a
+    leading single quote (StrEnum members become plain text).
+    """
+    if not isinstance(value, str):
+        return value
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _safe_rows(header: list[str], rows: list[list]) -> list[list]:
+    """Return the header and rows with every cell made safe."""
+    return [[safe_cell(v) for v in row] for row in [header, *rows]]
+
+
 def write_csv(header: list[str], rows: list[list]) -> bytes:
-    """Write CSV that Excel opens with Chinese intact (UTF-8 with BOM)."""
+    """Write CSV that Excel opens with Chinese intact (UTF-8 with BOM), formulas neutralised."""
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
+    csv.writer(out).writerows(_safe_rows(header, rows))
     return out.getvalue().encode("utf-8-sig")
 
 
 def write_xlsx(title: str, header: list[str], rows: list[list]) -> bytes:
-    """Write a one-sheet XLSX workbook."""
+    """Write a one-sheet XLSX workbook whose text cells are text, never formulas."""
     from openpyxl import Workbook
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])
+    for row in _safe_rows(header, rows):
+        sheet.append([_xlsx_cell(sheet, v) for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _xlsx_cell(sheet, value: object):
+    """Build a cell whose string value is stored as a string (data type 's')."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell

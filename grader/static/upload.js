@@ -3,7 +3,7 @@
 (function () {
   var form = document.getElementById("upload-form");
   if (!form) return;
-  var V = window.VERDICTS, list = document.getElementById("progress");
+  var V = document.getElementById("verdict-words").dataset, list = document.getElementById("progress");
   var token = form.querySelector("[name=csrf_token]").value;
 
   function row(text) { var li = document.createElement("li"); li.textContent = text; list.appendChild(li); return li; }

@@ -24,6 +24,7 @@ from grader.services.passwords import reset_password
 from grader.services.registration import override_eligibility
 from grader.web.actions import attempt, found
 from grader.web.forms import ConfirmForm, OverrideForm
+from grader.web.security import page_number
 
 bp = Blueprint("candidates", __name__, url_prefix="/candidates")
 STAFF = ("township_staff", "county_staff")
@@ -60,7 +61,7 @@ def _filters() -> CandidateFilter:
 @roles_required(*STAFF)
 def index():
     """List candidates the user may see, 50 a page."""
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number(request.args.get("page", 1, type=int))
     rows, total = candidate_page(get_session(), _filters(), page, PAGE)
     return render_template("candidates/index.html", rows=rows, shown=shown, total=total,
                            page=page, pages=max((total + PAGE - 1) // PAGE, 1))

@@ -20,6 +20,7 @@ from grader.web.actions import attempt, flash_invalid, found, refusal
 from grader.web.forms import ConfirmForm
 from grader.web.me import own_candidate
 from grader.web.staff_forms import VerdictForm
+from grader.web.security import page_number, stored_file_headers
 
 bp = Blueprint("evidence", __name__)
 PAGE = 30  # items per page of the review queue
@@ -69,7 +70,7 @@ def upload_page(task: str):
 def upload(task: str):
     """Take one or more files (or a ZIP); answer JSON with what became of each."""
     cand, db = own_candidate(), get_session()
-    files = [(f.filename or "file", f.read()) for f in request.files.getlist("files")]
+    files = [(f.filename or "file", f.stream) for f in request.files.getlist("files")]
     if not files:
         return jsonify(error=_("请选择文件")), 400
     task_name, now = _task(task), utcnow()
@@ -102,7 +103,7 @@ def file(item_id: int) -> Response:
     if not may_see_item(current_user, item):
         abort(403)
     return Response(get_storage().read(item.storage_key), mimetype=item.mime,
-                    headers={"Cache-Control": "private, max-age=86400"})
+                    headers=stored_file_headers(item.mime, item.filename))
 
 
 def _queue_filter() -> service.QueueFilter:
@@ -149,7 +150,7 @@ def review():
         flash_invalid(form)
         return redirect(request.full_path)
     filt = _queue_filter()
-    found = service.review_queue(db, filt, request.args.get("page", 1, type=int), PAGE)
+    found = service.review_queue(db, filt, page_number(request.args.get("page", 1, type=int)), PAGE)
     return render_template(
         "evidence/review.html", items=found.items, form=form, status=filt.status, filt=filt,
         names=TASK_NAMES, found=found, show_reg=current_user.has_role(Role.COUNTY_STAFF),

@@ -15,6 +15,7 @@ from grader.web.actions import attempt
 from grader.web.forms import UploadForm
 from grader.web.staff_forms import AdvanceForm
 from grader.web.table_io import import_table
+from grader.web.security import page_number
 
 bp = Blueprint("exams", __name__)
 KINDS = {"online_exam": _l("线上考试"), "onsite_test": _l("现场测试")}
@@ -72,6 +73,6 @@ def advance(kind: str):
 @roles_required(Role.COUNTY_STAFF)
 def audit_log():
     """Show the latest audit entries, newest first."""
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number(request.args.get("page", 1, type=int))
     rows = audit.latest(get_session(), page)
     return render_template("audit.html", rows=rows, page=page)

@@ -32,7 +32,7 @@ def own_candidate() -> Candidate:
 def plan():
     """Upload the business plan (PDF, DOCX, TXT or photos of pages)."""
     cand, db = own_candidate(), get_session()
-    form = PlanForm()
+    form, status = PlanForm(), 200
     if form.validate_on_submit():
         files = [(f.filename or "plan", f.read()) for f in form.files.data if f]
         now = utcnow()  # the plan counts as sent when it arrived, not when it was read
@@ -41,8 +41,9 @@ def plan():
         if result is not None:
             flash(_("计划书已提交，识别出 %(n)s 个字", n=result.chars), "success")
             return redirect(url_for("candidate.plan"))
+        status = 400  # refused: the page says why, nothing was kept
     return render_template("candidate/plan.html", cand=cand, form=form,
-                           items=plans.versions(db, cand))
+                           items=plans.versions(db, cand)), status
 
 
 @bp.route("/results", methods=["GET", "POST"])

@@ -4,7 +4,7 @@ from pathlib import Path
 import uploads
 
 ALLOWED = {"PIL", "pytesseract", "imagehash", "pypdf", "docx", "numpy", "rapidocr_onnxruntime",
-           "uploads"}
+           "uploads", "defusedxml", "lxml"}  # defusedxml guards DOCX XML; lxml is python-docx's parser
 
 
 def test_uploads_imports_only_stdlib_and_chosen_libraries():

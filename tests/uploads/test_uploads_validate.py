@@ -6,7 +6,8 @@ import zlib
 import pytest
 from PIL import Image
 
-from uploads.validate import (DEFAULT_LIMITS, Limits, UploadRefused, iter_zip, mime_of, sniff,
+from uploads.archives import iter_zip
+from uploads.validate import (DEFAULT_LIMITS, Limits, UploadRefused, mime_of, sniff,
                               validate_document, validate_image)
 
 
