@@ -74,9 +74,19 @@ def _commit_request(response: Response) -> Response:
         return response
     if response.status_code < 400:
         session.commit()
+        for work in g.pop("after_commit", []):
+            work()  # e.g. queue the checks of what was just stored: a job must see its rows
     else:
         session.rollback()
     return response
+
+
+def after_commit(work: Callable[[], Any]) -> None:
+    """Run work once this request's changes are committed (outside a request: at once)."""
+    if not has_request_context():
+        work()
+        return
+    g.setdefault("after_commit", []).append(work)
 
 
 def undo_request() -> None:

@@ -64,13 +64,15 @@ def ping(value: str) -> str:
 
 @huey.task(retries=3, retry_delay=5)
 def check_item(item_id: int) -> str:
-    """Check one uploaded screenshot (retried on failure; idempotent)."""
+    """Check one uploaded screenshot, or read a plan's photos (retried on failure; idempotent)."""
     from grader.db import session_scope
+    from grader.services import plan_job
     from grader.services.screenshot_job import run_check
 
     app = task_app()
     with app.app_context(), session_scope(app) as session:
-        return run_check(session, _storage(app), app.extensions["grader.campaign"], item_id)
+        work = plan_job.read_text if plan_job.is_plan(session, item_id) else run_check
+        return work(session, _storage(app), app.extensions["grader.campaign"], item_id)
 
 
 @huey.periodic_task(crontab(minute="*"))

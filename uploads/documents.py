@@ -30,7 +30,7 @@ class DocumentText:
     ocr: bool = False
 
 
-def _pdf_text(data: bytes) -> DocumentText:
+def _pdf_text(data: bytes, ocr: bool = True) -> DocumentText:
     """Return the text layer of a PDF (scanned pages without one yield nothing)."""
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
@@ -43,7 +43,7 @@ def _pdf_text(data: bytes) -> DocumentText:
         pages = reader.pages[:MAX_PAGES]
         texts = [page.extract_text() or "" for page in pages]
         scanned = [page for page, text in zip(pages, texts, strict=True) if not text.strip()]
-        ocr_texts = [_scanned_page_text(page) for page in scanned[:MAX_OCR_PAGES]]
+        ocr_texts = [_scanned_page_text(page) for page in scanned[:MAX_OCR_PAGES]] if ocr else []
     except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
         raise UploadRefused("unreadable", str(exc)) from exc  # a flate bomb hits pypdf's limit
     text = "\n".join(t for t in texts + ocr_texts if t.strip())
@@ -134,15 +134,25 @@ def _image_text(data: bytes, limits: Limits) -> DocumentText:
     return DocumentText("image", result.text, ocr=True)
 
 
-def extract_text(data: bytes, limits: Limits = DEFAULT_LIMITS) -> DocumentText:
-    """Return a document's text, or raise UploadRefused with a stable code."""
+def _unread_image(data: bytes, limits: Limits) -> DocumentText:
+    """Check a page photo without reading it (the reading is left to a job)."""
+    validate_image(data, limits)
+    return DocumentText("image", "", ocr=True)
+
+
+def extract_text(data: bytes, limits: Limits = DEFAULT_LIMITS, ocr: bool = True) -> DocumentText:
+    """Return a document's text, or raise UploadRefused with a stable code.
+
+    Without `ocr`, images and scanned PDF pages are only checked, not read: their text comes
+    back empty, for a job to read later.
+    """
     kind = validate_document(data, limits)
     if kind == "pdf":
-        doc = _pdf_text(data)
+        doc = _pdf_text(data, ocr)
     elif kind == "docx":
         doc = _docx_text(data)
     elif kind in IMAGE_KINDS:
-        doc = _image_text(data, limits)
+        doc = _image_text(data, limits) if ocr else _unread_image(data, limits)
     else:
         doc = DocumentText("txt", decode_text(data))
     return DocumentText(doc.kind, unicodedata.normalize("NFKC", doc.text), doc.pages, doc.ocr)

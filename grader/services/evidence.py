@@ -13,7 +13,7 @@ from grader.campaign import Campaign
 from grader.errors import CodedError
 from grader.models import Candidate, EvidenceItem, User
 from grader.models.base import utcnow
-from grader.models.states import Stage, Verdict
+from grader.models.states import Stage, Task, Verdict
 from grader.services import audit
 from grader.services.rounds import round_published
 from uploads.archives import Source, unpack
@@ -242,7 +242,8 @@ def stale_items(session: Session, older_than: timedelta = timedelta(minutes=5),
     Items that ran out of attempts go to people instead, as `check_failed`.
     """
     now = utcnow()
-    pending = (EvidenceItem.status == Verdict.PENDING, EvidenceItem.task.in_(SCREENSHOT_TASKS))
+    pending = (EvidenceItem.status == Verdict.PENDING,
+               EvidenceItem.task.in_((*SCREENSHOT_TASKS, Task.PLAN)))  # plans wait to be read
     for item in session.scalars(select(EvidenceItem).where(
             *pending, EvidenceItem.attempts >= max_attempts)):
         item.status, item.reasons = Verdict.REVIEW, [*item.reasons, "check_failed"]

@@ -31,12 +31,13 @@ class PlanResult:
 
     item: EvidenceItem
     chars: int
+    pending: bool = False  # photos or a scanned PDF: a job reads the text
 
 
-def _extract(data: bytes) -> str:
+def _extract(data: bytes, ocr: bool = True) -> str:
     """Extract the plan's text with the uploads package, or refuse the file."""
     try:
-        return extract_text(data).text
+        return extract_text(data, ocr=ocr).text
     except UploadRefused as refusal:
         code = "plan_wrong_type" if refusal.code in ("not_an_image", "unsupported_type") \
             else refusal.code
@@ -74,28 +75,38 @@ class ReadPlan:
     filename: str
     data: bytes
     text: str
+    unread: bool = False  # read without OCR: its text is left to a job
 
 
-def read_plan(files: list[tuple[str, bytes]], max_bytes: int = 20 * 1024 * 1024) -> ReadPlan:
-    """Read one document, or bind photos of pages into one PDF in order; OCR happens here."""
+MAX_BYTES = 20 * 1024 * 1024
+
+
+def read_plan(files: list[tuple[str, bytes]], max_bytes: int = MAX_BYTES,
+              ocr: bool = True) -> ReadPlan:
+    """Read one document, or bind photos of pages into one PDF in order.
+
+    Without `ocr` the files are checked but photos and scanned pages are not read: the page
+    answers at once and a job reads them (`read_text`).
+    """
     if not files:
         raise PlanError("empty_file", "no file was sent")
     if len(files) == 1:
         name, data = files[0]
-        return ReadPlan(name, data, _extract(_sized(data, max_bytes)))
+        text = _extract(_sized(data, max_bytes), ocr)
+        return ReadPlan(name, data, text, unread=not ocr and not text.strip())
     if len(files) > MAX_PHOTOS:
         raise PlanError("too_many_pages", f"at most {MAX_PHOTOS} photographed pages")
     texts = []
     for _name, data in files:
         if sniff(_sized(data, max_bytes)) not in IMAGE_KINDS:
             raise PlanError("pages_must_be_photos", "several files must all be page photos")
-        texts.append(_extract(data).strip())
+        texts.append(_extract(data, ocr).strip())
     try:
         pdf = photos_to_pdf([data for _name, data in files])
     except UploadRefused as refusal:
         raise PlanError(refusal.code, f"a page cannot be read: {refusal.code}") from refusal
     stem = files[0][0].rsplit(".", 1)[0][:80] or "plan"
-    return ReadPlan(f"{stem}-{len(files)}p.pdf", pdf, "\n\n".join(texts))
+    return ReadPlan(f"{stem}-{len(files)}p.pdf", pdf, "\n\n".join(texts), unread=not ocr)
 
 
 def submit_plan(session: Session, storage: FileStorage, campaign: Campaign, cand: Candidate,
@@ -118,9 +129,12 @@ def submit_plan_pages(session: Session, storage: FileStorage, campaign: Campaign
 def submit(session: Session, storage: FileStorage, campaign: Campaign, cand: Candidate,
            files: list[tuple[str, bytes]], now: datetime,
            unlocked: Callable[..., ReadPlan] = lambda work, *args: work(*args)) -> PlanResult:
-    """Take a plan sent from the page; `unlocked` reads it with no database lock held."""
+    """Take a plan sent from the page; photos and scans are read later, by a job.
+
+    `unlocked` checks the files with no database lock held.
+    """
     admissible(session, campaign, cand, now)
-    read = unlocked(read_plan, files)  # reading photos takes seconds
+    read = unlocked(read_plan, files, MAX_BYTES, False)
     return save_plan(session, storage, campaign, cand, read, now)
 
 
@@ -135,38 +149,41 @@ def save_plan(session: Session, storage: FileStorage, campaign: Campaign, cand: 
               plan: ReadPlan, now: datetime | None = None) -> PlanResult:
     """Store a plan read by read_plan and give it to reviewers; the new replaces the old."""
     admissible(session, campaign, cand, now)
-    return _save(session, storage, campaign, cand, plan.filename, plan.data, plan.text, now)
+    stored = storage.put(plan.data)
+    item = _upsert_item(session, cand, plan.filename, stored, now or utcnow())
+    if plan.unread:  # a job reads it (the same file sent again keeps what was read)
+        return PlanResult(item, len(item.text or ""), pending=item.status == Verdict.PENDING)
+    finish_reading(session, campaign, item, plan.text)
+    return PlanResult(item, len(plan.text))
 
 
-def _save(session: Session, storage: FileStorage, campaign: Campaign, cand: Candidate,
-          filename: str, data: bytes, text: str, now: datetime | None) -> PlanResult:
-    """Store the plan file and its text and give it to reviewers."""
-    stored = storage.put(data)
-    item = _upsert_item(session, cand, filename, stored, text, now or utcnow())
+def finish_reading(session: Session, campaign: Campaign, item: EvidenceItem, text: str,
+                   problem: str | None = None) -> None:
+    """Keep a plan's text and give the plan to reviewers (people check a short or bad read)."""
+    if item.decided_by_id is not None or item.status == Verdict.SUPERSEDED:
+        return  # a person's decision stands; an old version stays old
+    enough = problem is None and len(text.strip()) >= MIN_TEXT
+    item.text, item.status = text, Verdict.ACCEPT if enough else Verdict.REVIEW
+    item.machine_verdict = item.status
+    item.reasons = [] if enough else [problem or "plan_text_too_short"]
+    session.flush()
+    cand = item.candidate
     reviews.assign(session, "plan", [reviews.Item(item.id, cand.id, cand.township_id)],
                    campaign.round1.reviews.per_item)
-    return PlanResult(item, len(text))
 
 
-def _upsert_item(session: Session, cand: Candidate, filename: str, stored, text: str,
-                 now: datetime):
-    """Add the plan item (the same file again is the same item)."""
+def _upsert_item(session: Session, cand: Candidate, filename: str, stored, now: datetime):
+    """Add the plan item, waiting to be read (the same file again is the same item)."""
     item = session.scalar(select(EvidenceItem).where(
         EvidenceItem.candidate_id == cand.id, EvidenceItem.task == Task.PLAN,
         EvidenceItem.sha256 == stored.sha256))
     if item is None:
         _supersede(session, cand)
-        item = EvidenceItem(candidate_id=cand.id, task="plan", filename=filename[:200],
+        item = EvidenceItem(candidate_id=cand.id, task=Task.PLAN, filename=filename[:200],
                             sha256=stored.sha256, size=stored.size, mime=stored.mime,
-                            storage_key=stored.key, submitted_at=now)
+                            storage_key=stored.key, submitted_at=now, status=Verdict.PENDING)
         session.add(item)
-    elif item.decided_by_id is not None or item.status == Verdict.SUPERSEDED:
-        return item  # a person's decision stands; an old version stays old
-    enough = len(text.strip()) >= MIN_TEXT
-    item.text, item.status = text, Verdict.ACCEPT if enough else Verdict.REVIEW
-    item.machine_verdict = item.status
-    item.reasons = [] if enough else ["plan_text_too_short"]
-    session.flush()
+        session.flush()
     return item
 
 

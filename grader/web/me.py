@@ -6,7 +6,8 @@ from flask_login import current_user, login_required
 
 from grader.auth.permissions import roles_required
 from grader.campaign import current_campaign
-from grader.db import get_session, without_lock
+from grader import jobs
+from grader.db import after_commit, get_session, without_lock
 from grader.models import Appeal, Candidate
 from grader.models.base import utcnow
 from grader.models.states import Role
@@ -38,6 +39,10 @@ def plan():
         now = utcnow()  # the plan counts as sent when it arrived, not when it was read
         result = attempt(lambda: plans.submit(db, get_storage(), current_campaign(), cand,
                                               files, now, without_lock))
+        if result is not None and result.pending:  # photos: a job reads them
+            after_commit(lambda item_id=result.item.id: jobs.check_item(item_id))
+            flash(_("计划书已提交，正在识别文字，完成后这里会显示结果"), "success")
+            return redirect(url_for("candidate.plan"))
         if result is not None:
             flash(_("计划书已提交，识别出 %(n)s 个字", n=result.chars), "success")
             return redirect(url_for("candidate.plan"))

@@ -4,6 +4,7 @@ import random
 from datetime import datetime
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from grader import jobs
@@ -43,11 +44,11 @@ def test_upload_a_batch_and_see_verdicts(live_app, live_server, phone, worker, t
     phone.goto(f"{live_server}/me/evidence/wechat_share")
     phone.set_input_files("#files", [str(p) for p in paths])
     phone.click("#upload-form button[type=submit]")
-    phone.wait_for_function("document.querySelectorAll('#progress li').length === 3")
-    phone.wait_for_function(
-        "document.querySelectorAll('#progress li.item-pending').length === 0 && "
-        "document.querySelectorAll('#progress li.item-reject, #progress li.item-accept,"
-        " #progress li.item-review').length === 3", timeout=90_000)
+    # Locator waits, not wait_for_function: the page's CSP forbids the eval that one needs.
+    expect(phone.locator("#progress li")).to_have_count(3)
+    decided = "#progress li.item-reject, #progress li.item-accept, #progress li.item-review"
+    expect(phone.locator(decided)).to_have_count(3, timeout=90_000)
+    expect(phone.locator("#progress li.item-pending")).to_have_count(0)
     text = phone.inner_text("#progress")
     assert "不是图片文件" in text
     with session_scope(live_app) as s:
