@@ -14,7 +14,7 @@ from grader.campaign import current_campaign
 from grader.db import get_session
 from grader.models import SpotCheck
 from grader.models.states import Role
-from grader.services import call_sheets, calls, records, survey_forms
+from grader.services import call_reports, call_sheets, calls, records, survey_forms
 from grader.services import shared_phones as sharing
 from grader.services.call_sheets import OUTCOME_ZH
 from grader.services.rounds import round_published
@@ -85,12 +85,12 @@ def overview():
     if request.method == "POST":
         ACTIONS.get(ActionForm().action.data or "", _unknown)()
         return redirect(url_for("surveys.overview"))
+    text = (request.args.get("q") or "").strip()[:40] or None
+    found = call_reports.overview(db, campaign, request.args.get("after", type=int), text)
     return render_template("surveys/overview.html", callers=calls.active_callers(db),
-                           form=DrawForm(),
-                           by_candidate=calls.candidate_report(db, campaign),
-                           by_question=calls.question_report(db),
-                           by_caller=calls.caller_report(db), outcome_zh=OUTCOME_ZH,
-                           seed=secrets.token_hex(4))
+                           form=DrawForm(), report=found, by_candidate=found.by_candidate,
+                           by_question=found.by_question, by_caller=found.by_caller,
+                           outcome_zh=OUTCOME_ZH, seed=secrets.token_hex(4))
 
 
 def _draw() -> None:
