@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from grader.models import EvidenceItem, InterviewPanel, Ranking, User
+from grader.models import AuditLog, EvidenceItem, InterviewPanel, Ranking, User
 from grader.services import activity, calls, interview, survey_forms
 from helpers import client_as
 
@@ -149,3 +149,15 @@ def test_interview_management(app, session, campaign, count_queries, county, spr
         interview.schedule(session, campaign, list(session.scalars(select(InterviewPanel))))
 
     same_queries_for_n_and_3n(app, session, count_queries, "/interview/manage", grow)
+
+
+def test_audit_log(app, session, count_queries, county):
+    def grow(n):
+        for _ in range(n):
+            actor = User(username=f"actor{next(SERIAL)}", role="county_staff", password_hash="x")
+            session.add(actor)
+            session.flush()
+            session.add(AuditLog(user_id=actor.id, action="test", entity="candidate",
+                                 entity_id=actor.id, field="stage"))
+
+    same_queries_for_n_and_3n(app, session, count_queries, "/audit", grow)

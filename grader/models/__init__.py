@@ -5,7 +5,7 @@ from grader.models.audit import AuditLog
 from grader.models.candidate import STAGES, Candidate
 from grader.models.evidence import Appeal, EvidenceItem
 from grader.models.exam import ExamImport
-from grader.models.review import Ranking, Review
+from grader.models.review import Ranking, RankingEntry, Review
 from grader.models.round2 import (DailyReport, GroupActivity, GroupMemberLink, InterviewPanel,
                                   InterviewPanelMember, InterviewScore, InterviewSlot, ReportPhoto,
                                   Signing)
@@ -15,6 +15,6 @@ from grader.models.user import ROLES, User
 
 __all__ = ["Base", "Appeal", "AuditLog", "Candidate", "DailyReport", "EvidenceItem", "ExamImport",
            "GroupActivity", "GroupMemberLink", "InterviewPanel", "InterviewPanelMember",
-           "InterviewScore", "InterviewSlot", "OUTCOMES", "Ranking", "ReportPhoto", "Review",
+           "InterviewScore", "InterviewSlot", "OUTCOMES", "Ranking", "RankingEntry", "ReportPhoto", "Review",
            "STAGES", "ROLES", "SharedPhoneDecision", "Signing", "SpotCheck", "SurveyForm",
            "Township", "User"]

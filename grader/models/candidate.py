@@ -25,7 +25,7 @@ class Candidate(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reg_no: Mapped[str] = mapped_column(String(20), unique=True)
-    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"), index=True)
     township_id: Mapped[int] = mapped_column(ForeignKey("township.id"), index=True)
     name: Mapped[str] = mapped_column(String(64))
     id_number: Mapped[str] = mapped_column(String(18), unique=True)

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grader.db import Base
@@ -20,7 +20,11 @@ class EvidenceItem(Base):
     __tablename__ = "evidence_item"
     __table_args__ = (one_of("evidence_item", "task", Task),
                       one_of("evidence_item", "status", Verdict),
-                      UniqueConstraint("candidate_id", "task", "sha256"),)
+                      UniqueConstraint("candidate_id", "task", "sha256"),
+                      # the review queue seeks by status in id order; a candidate's page
+                      # lists one task newest first
+                      Index("ix_evidence_item_status_id", "status", "id"),
+                      Index("ix_evidence_item_candidate_task_id", "candidate_id", "task", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), index=True)

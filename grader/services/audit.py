@@ -3,7 +3,7 @@
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from grader.models import AuditLog, User
 
@@ -29,10 +29,13 @@ def change(session: Session, actor: User | None, obj: Any, field: str, value: An
     return True
 
 
-def latest(session: Session, page: int, per_page: int = 100) -> list[AuditLog]:
-    """Return one page of the log, newest first."""
-    return list(session.scalars(select(AuditLog).order_by(AuditLog.id.desc())
-                                .offset((page - 1) * per_page).limit(per_page)))
+def latest(session: Session, before: int | None = None, per_page: int = 100
+           ) -> list[AuditLog]:
+    """Return one page of the log, newest first: the entries before an id (keyset), if given."""
+    query = select(AuditLog).options(selectinload(AuditLog.user))
+    if before is not None:
+        query = query.where(AuditLog.id < before)
+    return list(session.scalars(query.order_by(AuditLog.id.desc()).limit(per_page)))
 
 
 def history(session: Session, entity: str, entity_id: int) -> list[AuditLog]:

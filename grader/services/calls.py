@@ -1,6 +1,6 @@
 """Phone spot-checks: call lists, outcomes, replacements, extra calls and the reports."""
 
-from collections import Counter, defaultdict
+from collections import Counter
 from typing import Any
 
 from sqlalchemy import func, select
@@ -11,11 +11,12 @@ from grader.models import Candidate, SpotCheck, SurveyForm, User
 from grader.models.base import utcnow
 from grader.models.states import CallOutcome, Role
 from grader.services import audit
+from grader.services.call_reports import (  # noqa: F401  (the reports' old home)
+    ASKED, caller_report, candidate_report, question_report)
 from grader.services.survey_forms import SurveyError, _values, candidates_by_reg, recheck
-from surveys import (OUTCOMES, CallTally, RowResult, Tolerance, compare_answers, extra_calls_needed,
-                     next_replacement, sample_spot_checks, survey_qualities)
+from surveys import (OUTCOMES, RowResult, Tolerance, compare_answers, extra_calls_needed,
+                     next_replacement, sample_spot_checks)
 
-ASKED = ("household_size", "shops_online", "village")
 
 
 
@@ -163,57 +164,6 @@ def _maybe_extra(session: Session, campaign: Campaign, call: SpotCheck) -> None:
     needed = extra_calls_needed(outcomes, spec.extra_threshold, spec.extra_calls)
     if needed:
         _draw_more(session, campaign, call, needed[call.candidate.reg_no], "extra")
-
-
-def candidate_report(session: Session, campaign: Campaign) -> list[dict]:
-    """Return per candidate: forms, valid, calls by outcome, mismatch rate and S."""
-    required = campaign.round1.tasks["survey"].required
-    forms = dict(session.execute(select(SurveyForm.candidate_id, func.count()).group_by(
-        SurveyForm.candidate_id)).all())
-    valid = dict(session.execute(select(SurveyForm.candidate_id, func.count()).where(
-        SurveyForm.valid).group_by(SurveyForm.candidate_id)).all())
-    calls = defaultdict(list)
-    for call in session.scalars(select(SpotCheck)):
-        calls[call.candidate_id].append(call)
-    ids = sorted(set(forms) | set(calls))
-    tallies = {i: CallTally.of(c.outcome for c in calls[i] if c.outcome) for i in ids}
-    quality = survey_qualities({i: (valid.get(i, 0), tallies[i]) for i in ids}, required)
-    names = {c.id: c for c in session.scalars(select(Candidate).where(Candidate.id.in_(ids)))}
-    return [_report_row(names[i], forms.get(i, 0), valid.get(i, 0), tallies[i], calls[i],
-                        quality[i]) for i in ids]
-
-
-def _report_row(cand, forms, valid, tally, calls, quality) -> dict:
-    """Build one candidate's report line."""
-    asked = [c for c in calls if c.outcome == CallOutcome.CONFIRMED]
-    wrong = sum(1 for c in asked if c.mismatches)
-    return {"candidate": cand, "forms": forms, "valid": valid, "tally": tally,
-            "open": sum(1 for c in calls if c.outcome is None),
-            "mismatch_rate": round(wrong / len(asked), 3) if asked else None,
-            "survey_quality": round(quality, 2)}
-
-
-def question_report(session: Session) -> list[dict]:
-    """Return per question how often the villager's answer differed from the survey's."""
-    asked, wrong = Counter(), Counter()
-    for call in session.scalars(select(SpotCheck).where(SpotCheck.outcome == CallOutcome.CONFIRMED)):
-        for q, v in (call.answers or {}).items():
-            if v not in (None, ""):
-                asked[q] += 1
-        wrong.update(call.mismatches or [])
-    return [{"question": q, "asked": n, "differences": wrong[q],
-             "error_rate": round(wrong[q] / n, 3)} for q, n in sorted(asked.items())]
-
-
-def caller_report(session: Session) -> list[dict]:
-    """Return per caller the calls assigned, made and still open."""
-    rows = session.execute(select(User.username, SpotCheck.outcome.is_(None), func.count())
-                           .join(User, User.id == SpotCheck.caller_id)
-                           .group_by(User.username, SpotCheck.outcome.is_(None))).all()
-    out: dict[str, dict] = defaultdict(lambda: {"open": 0, "done": 0})
-    for name, is_open, n in rows:
-        out[name]["open" if is_open else "done"] += n
-    return [{"caller": k, **v, "assigned": v["open"] + v["done"]} for k, v in sorted(out.items())]
 
 
 def active_callers(session: Session) -> list[User]:

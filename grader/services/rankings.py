@@ -16,6 +16,7 @@ from grader.models.states import (AppealStatus, RankingRound, RankingStatus, Rev
                                   Verdict)
 from grader.services import audit
 from grader.services.activity import messages_of
+from grader.services.rounds import WITHOUT_BODIES, write_entries
 from grader.services.trial import FIGURES, reports_of
 from scoring import needs_third_review, rank_facts
 from scoring.errors import FactsError
@@ -186,7 +187,7 @@ def preview(session: Session, campaign: Campaign, round_name: str, actor: User |
     except FactsError as exc:
         raise RankingError("facts_unusable", str(exc)) from exc
     ranking = Ranking(round=round_name, status=RankingStatus.DRAFT, policy=result["policy"], facts=facts,
-                      result=result, warnings=warnings or [],
+                      result=result, size=len(result["ranking"]), warnings=warnings or [],
                       created_by_id=actor.id if actor else None)
     session.add(ranking)
     session.flush()
@@ -232,6 +233,7 @@ def _move_stages(session: Session, ranking: Ranking, actor: User | None,
     from_stage, to_stage = NEXT_STAGE[ranking.round]
     by_reg = {c.reg_no: c for c in session.scalars(select(Candidate).where(
         Candidate.reg_no.in_([r["id"] for r in ranking.result["ranking"]])))}
+    write_entries(session, ranking, {reg: c.id for reg, c in by_reg.items()})
     before = {r["id"]: r for r in amended.result["ranking"]} if amended is not None else {}
     moved = 0
     for row in ranking.result["ranking"]:
@@ -281,8 +283,9 @@ def amendable(session: Session, current: Ranking, draft: Ranking | None = None) 
 
 
 def all_rankings(session: Session) -> list[Ranking]:
-    """Return every ranking, newest first."""
-    return list(session.scalars(select(Ranking).order_by(Ranking.id.desc())))
+    """Return every ranking, newest first, without reading its JSON (the list shows sizes)."""
+    return list(session.scalars(select(Ranking).options(*WITHOUT_BODIES)
+                                .order_by(Ranking.id.desc())))
 
 
 def names_of(session: Session, reg_nos: list[str]) -> dict[str, str]:

@@ -1,10 +1,14 @@
 """The state of a round: whether its ranking is published, which closes its submissions."""
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session, defer
 
-from grader.models import Candidate, Ranking
+from grader.models import Candidate, Ranking, RankingEntry
 from grader.models.states import RankingStatus
+
+# a ranking's JSON bodies (megabytes for a full campaign): left unread by list pages
+WITHOUT_BODIES = (defer(Ranking.policy), defer(Ranking.facts), defer(Ranking.result),
+                  defer(Ranking.warnings))
 
 
 def round_published(session: Session, round_name: str) -> bool:
@@ -23,10 +27,18 @@ def first_published_at(session: Session, round_name: str):
 
 def published_entry(session: Session, cand: Candidate) -> list[tuple[Ranking, dict]]:
     """Return the candidate's rows in every published ranking, newest first."""
-    out = []
-    for ranking in session.scalars(select(Ranking).where(Ranking.status == RankingStatus.PUBLISHED)
-                                   .order_by(Ranking.id.desc())):
-        row = next((r for r in ranking.result["ranking"] if r["id"] == cand.reg_no), None)
-        if row is not None:
-            out.append((ranking, row))
-    return out
+    rows = session.execute(select(Ranking, RankingEntry.row).options(*WITHOUT_BODIES)
+                           .join(RankingEntry, RankingEntry.ranking_id == Ranking.id)
+                           .where(RankingEntry.candidate_id == cand.id,
+                                  Ranking.status == RankingStatus.PUBLISHED)
+                           .order_by(Ranking.id.desc()))
+    return [(ranking, row) for ranking, row in rows]
+
+
+def write_entries(session: Session, ranking: Ranking, ids: dict[str, int]) -> None:
+    """Keep one row per candidate of a ranking being published (`ids`: reg_no to id)."""
+    rows = [{"ranking_id": ranking.id, "candidate_id": ids[r["id"]], "rank": r["rank"],
+             "score": r["score"], "advance": bool(r["advance"]), "row": r}
+            for r in ranking.result["ranking"]]
+    if rows:
+        session.execute(insert(RankingEntry), rows)

@@ -20,7 +20,7 @@ from grader.web.actions import attempt, flash_invalid, found, refusal
 from grader.web.forms import ConfirmForm
 from grader.web.me import own_candidate
 from grader.web.staff_forms import VerdictForm
-from grader.web.security import page_number, stored_file_headers
+from grader.web.security import page_number, row_id, stored_file_headers
 
 bp = Blueprint("evidence", __name__)
 PAGE = 30  # items per page of the review queue
@@ -122,10 +122,10 @@ def _queue_filter() -> service.QueueFilter:
         not_township=judged_elsewhere(current_user))
 
 
-def _page_url(page: int) -> str:
-    """Return the queue's URL for another page, keeping the filters."""
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
-    return url_for("evidence.review", page=page, **args)
+def _page_url(page: int, **seek: int) -> str:
+    """Return the queue's URL for another page (`after` or `before` an id), keeping the filters."""
+    args = {k: v for k, v in request.args.items() if k not in ("page", "after", "before") and v}
+    return url_for("evidence.review", page=page, **seek, **args)
 
 
 def _decide_posted(form: VerdictForm) -> Response:
@@ -150,9 +150,13 @@ def review():
         flash_invalid(form)
         return redirect(request.full_path)
     filt = _queue_filter()
-    found = service.review_queue(db, filt, page_number(request.args.get("page", 1, type=int)), PAGE)
+    args = request.args
+    found = service.review_queue(db, filt, page_number(args.get("page", 1, type=int)), PAGE,
+                                 row_id(args.get("after", type=int)),
+                                 row_id(args.get("before", type=int)))
+    first, last = (found.items[0].id, found.items[-1].id) if found.items else (None, None)
     return render_template(
         "evidence/review.html", items=found.items, form=form, status=filt.status, filt=filt,
         names=TASK_NAMES, found=found, show_reg=current_user.has_role(Role.COUNTY_STAFF),
-        prev_url=_page_url(found.page - 1) if found.page > 1 else None,
-        next_url=_page_url(found.page + 1) if found.page < found.pages else None)
+        prev_url=_page_url(found.page - 1, before=first) if found.page > 1 and first else None,
+        next_url=_page_url(found.page + 1, after=last) if found.more else None)

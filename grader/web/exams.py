@@ -15,9 +15,10 @@ from grader.web.actions import attempt
 from grader.web.forms import UploadForm
 from grader.web.staff_forms import AdvanceForm
 from grader.web.table_io import import_table
-from grader.web.security import page_number
+from grader.web.security import row_id
 
 bp = Blueprint("exams", __name__)
+AUDIT_PAGE = 100  # entries a page of the audit log
 KINDS = {"online_exam": _l("线上考试"), "onsite_test": _l("现场测试")}
 
 
@@ -73,6 +74,7 @@ def advance(kind: str):
 @roles_required(Role.COUNTY_STAFF)
 def audit_log():
     """Show the latest audit entries, newest first."""
-    page = page_number(request.args.get("page", 1, type=int))
-    rows = audit.latest(get_session(), page)
-    return render_template("audit.html", rows=rows, page=page)
+    before = row_id(request.args.get("before", type=int))
+    rows = audit.latest(get_session(), before, AUDIT_PAGE)
+    return render_template("audit.html", rows=rows, before=before,
+                           older=rows[-1].id if len(rows) == AUDIT_PAGE else None)

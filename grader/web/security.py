@@ -40,6 +40,11 @@ def stored_file_headers(mime: str, filename: str) -> dict[str, str]:
             "X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=86400"}
 
 
+def row_id(raw: int | None) -> int | None:
+    """Clamp an id from the query string (a keyset cursor) into 1..MAX_ID, or None."""
+    return None if raw is None else min(max(raw, 0), MAX_ID)
+
+
 def page_number(raw: int | None) -> int:
     """Clamp a page number from the query string into 1..MAX_PAGE."""
     return min(max(raw or 1, 1), MAX_PAGE)

@@ -14,7 +14,7 @@ from grader.campaign import current_campaign
 from grader.db import get_session
 from grader.models import SpotCheck
 from grader.models.states import Role
-from grader.services import call_sheets, calls, records, survey_forms
+from grader.services import call_reports, call_sheets, calls, records, survey_forms
 from grader.services import shared_phones as sharing
 from grader.services.call_sheets import OUTCOME_ZH
 from grader.services.rounds import round_published
@@ -22,6 +22,7 @@ from grader.web.actions import attempt, flash_invalid, found, refusal
 from grader.web.call_forms import (ActionForm, AssignForm, CallForm, CallImportForm, DrawForm,
                                    KeeperForm, household_form)
 from grader.web.me import own_candidate
+from grader.web.security import row_id
 from grader.web.table_io import XLSX, send_table
 from surveys import OUTCOMES, write_template_xlsx
 
@@ -85,12 +86,12 @@ def overview():
     if request.method == "POST":
         ACTIONS.get(ActionForm().action.data or "", _unknown)()
         return redirect(url_for("surveys.overview"))
+    text = (request.args.get("q") or "").strip()[:40] or None
+    found = call_reports.overview(db, campaign, row_id(request.args.get("after", type=int)), text)
     return render_template("surveys/overview.html", callers=calls.active_callers(db),
-                           form=DrawForm(),
-                           by_candidate=calls.candidate_report(db, campaign),
-                           by_question=calls.question_report(db),
-                           by_caller=calls.caller_report(db), outcome_zh=OUTCOME_ZH,
-                           seed=secrets.token_hex(4))
+                           form=DrawForm(), report=found, by_candidate=found.by_candidate,
+                           by_question=found.by_question, by_caller=found.by_caller,
+                           outcome_zh=OUTCOME_ZH, seed=secrets.token_hex(4))
 
 
 def _draw() -> None:
@@ -171,7 +172,7 @@ def _own_call(db, call_id: int) -> SpotCheck:
 def _listed_calls(db) -> tuple[int | None, list[SpotCheck]]:
     """Return whose open calls to list (own by default, a caller's, None for all) and them."""
     pick = request.args.get("caller", "")
-    caller = None if pick == "all" else int(pick) if pick.isdigit() else current_user.id
+    caller = None if pick == "all" else row_id(int(pick)) if pick.isdigit() else current_user.id
     return caller, [c for c in calls.open_calls(db, caller)
                     if can_view_candidate(current_user, c.candidate)]
 
