@@ -41,6 +41,8 @@ def _unmarked(policy):
     for section, values in EARLIER.items():
         for key in values:
             policy.get(section, {}).pop(key, None)
+        if policy.get(section) == {}:
+            del policy[section]  # a section this revision made for its mark alone
     return policy
 
 
