@@ -13,7 +13,7 @@ from sqlalchemy import event, select
 from grader import migrate
 from grader.db import make_engine
 from grader.models import AuditLog, EvidenceItem, RankingEntry
-from grader.services import call_reports, evidence, rankings, survey_forms
+from grader.services import call_reports, rankings, review_queue, survey_forms
 from helpers import PG_URL, client_as, pg_engine
 
 AT = datetime(2016, 6, 3, 2, 0, tzinfo=UTC)
@@ -142,7 +142,7 @@ def _plan(session, sql) -> str:
 
 
 def test_the_queue_and_a_candidates_items_have_their_indexes(session):
-    queue = evidence._queue_query(evidence.QueueFilter()).where(EvidenceItem.id > 0) \
+    queue = review_queue._queue_query(review_queue.QueueFilter()).where(EvidenceItem.id > 0) \
         .order_by(EvidenceItem.id).limit(30)
     sql = str(queue.compile(session.get_bind(), compile_kwargs={"literal_binds": True}))
     assert "ix_evidence_item_status_id" in _plan(session, sql)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from helpers import client_as as login
 from helpers import csrf_from
 from grader.models import AuditLog, EvidenceItem
-from grader.services import evidence
+from grader.services import evidence, review_queue
 
 SUBMITTED = datetime(2016, 5, 27, 10, 0, tzinfo=UTC)
 
@@ -56,18 +56,18 @@ def test_queue_pages_and_filters_in_the_service(session, people, add_items):
     mine = add_items(zhang, 35)
     add_items(li, 20)
     unclear = add_items(li, 2, status="review")
-    assert [i.id for i in evidence.review_queue(session, evidence.QueueFilter()).items] == \
+    assert [i.id for i in review_queue.review_queue(session, review_queue.QueueFilter()).items] == \
         [i.id for i in unclear]
-    filt = evidence.QueueFilter(status="accept", reg_no=zhang.reg_no)
-    first, second = (evidence.review_queue(session, filt, p) for p in (1, 2))
+    filt = review_queue.QueueFilter(status="accept", reg_no=zhang.reg_no)
+    first, second = (review_queue.review_queue(session, filt, p) for p in (1, 2))
     assert (first.total, first.pages, second.page) == (35, 2, 2)
     assert [i.id for i in first.items + second.items] == [i.id for i in mine]
-    assert evidence.review_queue(session, filt, 99).page == 2  # past the end: the last page
-    found = evidence.review_queue(session, evidence.QueueFilter(item_id=mine[33].id))
+    assert review_queue.review_queue(session, filt, 99).page == 2  # past the end: the last page
+    found = review_queue.review_queue(session, review_queue.QueueFilter(item_id=mine[33].id))
     assert [i.id for i in found.items] == [mine[33].id]  # whatever its status
-    everything = evidence.review_queue(session, evidence.QueueFilter(status="all"))
+    everything = review_queue.review_queue(session, review_queue.QueueFilter(status="all"))
     assert everything.total == 57
-    none = evidence.review_queue(session, evidence.QueueFilter(status="accept",
+    none = review_queue.review_queue(session, review_queue.QueueFilter(status="accept",
                                                                task="app_download"))
     assert (none.total, none.items, none.pages) == (0, [], 1)
 

@@ -13,6 +13,7 @@ from grader.models import EvidenceItem
 from grader.models.base import utcnow
 from grader.models.states import Role, Verdict
 from grader.services import evidence as service
+from grader.services import review_queue as queue
 from grader.services import records
 from grader.services.records import small_id
 from grader.storage import get_storage
@@ -106,18 +107,18 @@ def file(item_id: int) -> Response:
                     headers=stored_file_headers(item.mime, item.filename))
 
 
-def _queue_filter() -> service.QueueFilter:
+def _queue_filter() -> queue.QueueFilter:
     """Read the queue's filters from the query string (a bad value means no filter)."""
     args = request.args
     status = args.get("status", "review")
-    task = args.get("task") if args.get("task") in service.REVIEW_TASKS else None
+    task = args.get("task") if args.get("task") in queue.REVIEW_TASKS else None
     reg_no = (args.get("reg_no") or "").strip()[:20] or None
     raw_id = (args.get("item") or "").strip().lstrip("#")
     # reviewers score plans blind, in their own queue: never list plans to them here
     tasks = service.SCREENSHOT_TASKS if current_user.role == Role.REVIEWER \
-        else service.REVIEW_TASKS
-    return service.QueueFilter(
-        status=status if status in (*service.LISTED_STATUSES, "all") else "review",
+        else queue.REVIEW_TASKS
+    return queue.QueueFilter(
+        status=status if status in (*queue.LISTED_STATUSES, "all") else "review",
         task=task, reg_no=reg_no, item_id=small_id(raw_id), tasks=tasks,
         not_township=judged_elsewhere(current_user))
 
@@ -151,7 +152,7 @@ def review():
         return redirect(request.full_path)
     filt = _queue_filter()
     args = request.args
-    found = service.review_queue(db, filt, page_number(args.get("page", 1, type=int)), PAGE,
+    found = queue.review_queue(db, filt, page_number(args.get("page", 1, type=int)), PAGE,
                                  row_id(args.get("after", type=int)),
                                  row_id(args.get("before", type=int)))
     first, last = (found.items[0].id, found.items[-1].id) if found.items else (None, None)
