@@ -166,7 +166,7 @@ def _check_image(img: Image.Image, sha: str, name: str, rules: TaskRules, now: d
     reasons = order_reasons(rule_reasons(found, rules, now) + dup + copy
                             + [_repeat_code(rules.task)] * repeated)
     if not reasons:  # forensics are dear: only for what would be accepted
-        reasons = edit_signs(img, result.lines, found, rules)
+        reasons = edit_signs(img, result.lines, found, rules, now)
     return Verdict(
         name, rules.task, verdict_of(reasons), reasons, list(found.keywords),
         found.post_time.iso() if found.post_time else None, found.nickname, sha, phash,

@@ -60,7 +60,9 @@ def face(index: int) -> Face:
 def element_box(spec: synth.ShareSpec, field: str, fnt: Face) -> tuple[int, int, int, int]:
     """Return the pixel box of the share's nickname or time text, found by redrawing."""
     full = synth.render_share(spec, fnt)
-    blank = synth.render_share(replace(spec, **{field: " "}), fnt)
+    blank_spec = replace(spec, nickname=" ") if field == "nickname" else replace(
+        spec, time_text=" ")
+    blank = synth.render_share(blank_spec, fnt)
     box = ImageChops.difference(full, blank).getbbox()
     if box is None:
         raise ValueError(f"{field} draws nothing")
@@ -150,7 +152,7 @@ def paint_over(img: Image.Image, box: tuple[int, int, int, int], text: str, colo
     draw = ImageDraw.Draw(out)
     pad = rng.randint(2, 8)
     x0, y0, x1, y1 = box[0] - pad, box[1] - pad, box[2] + pad + rng.randint(0, 40), box[3] + pad
-    bg = out.getpixel((max(0, x0 - 3), y0))
+    bg = tuple(np.asarray(out)[y0, max(0, x0 - 3)].tolist())
     draw.rectangle((x0, y0, x1, y1), fill=_near(bg, rng, rng.choice((0, 2, 4, 6))))
     size = round((box[3] - box[1]) * rng.choice((1.0, 1.0, 0.9, 1.15)) * 1.25)
     fnt = _font(rng.randrange(len(FACES)), size)
