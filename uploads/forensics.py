@@ -1,7 +1,7 @@
 """Look for local edits in the fields that decide a share's verdict: post time, nickname.
 
 Three signs, each cheap and each only a reason for review (`possible_edit:<field>@x,y,w,h`,
-the box in pixels of the uploaded image), never a reject:
+the box in thousandths of the image's width and height), never a reject:
 - a patch: the background behind the field differs from the background beside it, or a
   grey field's ink is tinted (a colour picker's near miss);
 - a different compression history: the field's text keeps less (or more) of the error a
@@ -101,10 +101,11 @@ def clock_contradicts(found: Findings, now: datetime) -> bool:
     return (post.value.hour, post.value.minute) > (hour, minute)
 
 
-def _reason(field: str, box: Box) -> str:
-    """Return the review reason for a field with the box it sits in."""
-    x0, y0, x1, y1 = box
-    return f"possible_edit:{field}@{x0},{y0},{x1 - x0},{y1 - y0}"
+def _reason(field: str, line: Line) -> str:
+    """Return the review reason for a field with its box in thousandths of the image."""
+    x, y = round(line.x0 * 1000), round(line.y0 * 1000)
+    w, h = round((line.x1 - line.x0) * 1000), round((line.y1 - line.y0) * 1000)
+    return f"possible_edit:{field}@{x},{y},{max(w, 1)},{max(h, 1)}"
 
 
 def _signs(img: Image.Image, px: np.ndarray, lines: tuple[Line, ...], index: int,
@@ -128,10 +129,10 @@ def edit_signs(img: Image.Image, lines: tuple[Line, ...], found: Findings,
     when = _time_line(lines, found, anchor)
     if when is not None and (clock_contradicts(found, now)
                              or _signs(rgb, px, lines, when, anchor)):
-        reasons.append(_reason("post_time", pixel_box(rgb, lines[when])))
+        reasons.append(_reason("post_time", lines[when]))
     name = nickname_line(lines, rgb, anchor)
     if name is not None and patch_step(px, pixel_box(rgb, name), left=False) >= NAME_PATCH:
-        reasons.append(_reason("nickname", pixel_box(rgb, name)))
+        reasons.append(_reason("nickname", name))
     return reasons
 
 
