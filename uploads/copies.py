@@ -8,9 +8,7 @@ near-identical and a text field agrees with none contradicting, or when a minute
 post time, the clock and the lines all agree; partial agreement is a possible copy.
 """
 
-import json
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -189,15 +187,3 @@ class CopyIndex:
             hits.update(self._by_key.get(key, [])[-MAX_CANDIDATES:])
         return sorted(hits)
 
-
-def fingerprint_json(fields: dict[str, str]) -> str:
-    """Encode a fingerprint for logs and tests."""
-    return json.dumps(fields, ensure_ascii=False, sort_keys=True)
-
-
-def rebuild(entries: Iterable[tuple[str, dict[str, str]]]) -> CopyIndex:
-    """Build an index from (item_id, fields) pairs."""
-    index = CopyIndex()
-    for item_id, fields in entries:
-        index.add(item_id, fields)
-    return index
