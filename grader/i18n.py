@@ -119,6 +119,9 @@ REASONS = {
     "nickname_not_found": _l("没有识别出转发人的昵称"),
     "duplicate_of": _l("与已提交的截图重复"),
     "possible_duplicate_of": _l("可能与已提交的截图重复"),
+    "copied_from": _l("与另一张已提交的截图是同一条朋友圈，只是昵称不同（抄袭他人截图）"),
+    "possible_copy_of": _l("可能与另一张已提交的截图是同一条朋友圈，请对照两张截图"),
+    "possible_edit": _l("截图可能被修改过，请核对框出的位置"),
     "repeated_nickname": _l("同一个人的转发出现了不止一次"),
     "repeated_phone": _l("同一个手机号的下载出现了不止一次"),
     "missing_app_name": _l("截图中没有农村淘宝APP的名称"),
@@ -216,6 +219,8 @@ ROLES = {"candidate": _l("报名者"), "township_staff": _l("乡镇工作人员"
 
 
 QUESTION_NAMES = {q.name: q.zh for q in BASE_QUESTIONS}
+EDITED_FIELDS = {"post_time": _l("转发时间"), "nickname": _l("昵称"), "app_name": _l("APP名称"),
+                 "state": _l("下载或注册状态")}
 
 
 def reason_text(code: str, **params: Any) -> str:
@@ -225,11 +230,34 @@ def reason_text(code: str, **params: Any) -> str:
         return f"{REASONS[head]}：{DECLARATIONS.get(detail, detail)}"
     if head == "id_invalid":
         return str(REASONS.get(detail, REASONS[head]))
+    if head == "possible_edit":  # "possible_edit:post_time@x,y,w,h": the box is drawn, not said
+        field = detail.partition("@")[0]
+        return f"{REASONS[head]}（{EDITED_FIELDS.get(field, field)}）"
     if "reason" in params:  # a refusal that carries another's code says it in words too
         params = {**params, "reason": _said_within(head, params)}
     text = _filled(REASONS.get(head), params)
     detail = QUESTION_NAMES.get(detail, detail)  # "implausible:surveyed_at" → 调研日期
     return f"{text}（{detail}）" if text and detail else str(text or code)
+
+
+def edit_boxes(reasons: list[str]) -> list[dict[str, Any]]:
+    """Return the boxes of possible edits as CSS percentages, with the reason's words."""
+    boxes = []
+    for code in reasons:
+        head, _sep, detail = code.partition(":")
+        box = detail.partition("@")[2].split(",")
+        if head == "possible_edit" and len(box) == 4 and all(v.isdigit() for v in box):
+            x, y, w, h = (int(v) / 10 for v in box)  # per mille of the image's size
+            boxes.append({"left": x, "top": y, "width": w, "height": h,
+                          "text": reason_text(code)})
+    return boxes
+
+
+def copy_sources(reasons: list[str]) -> list[int]:
+    """Return the ids of the items a screenshot copies or may copy, to show side by side."""
+    return [int(code.partition(":")[2]) for code in reasons
+            if code.partition(":")[0] in ("copied_from", "possible_copy_of")
+            and code.partition(":")[2].isdigit()]
 
 
 def _said_within(head: str, params: dict[str, Any]) -> str:
@@ -295,6 +323,8 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["reason"] = reason_text
+    app.jinja_env.filters["edit_boxes"] = edit_boxes
+    app.jinja_env.filters["copy_sources"] = copy_sources
     app.jinja_env.filters["describe"] = describe
     app.jinja_env.filters["component"] = component
     app.jinja_env.globals.update(STATES)  # templates compare against Stage.ROUND1, never 'round1'

@@ -10,12 +10,15 @@ import imagehash
 from PIL import Image
 
 from uploads import fields
+from uploads.copies import CopyMatch, post_grid
 from uploads.dupindex import DupIndex, Match, content_key
+from uploads.forensics import edit_signs
 from uploads.ocr import Line, OcrError, OcrResult, read_tier1, read_tier2, reread_line
 from uploads.rules import TaskRules, local_now, order_reasons, time_reasons, verdict_of
 from uploads.storage import sha256_of
 from uploads.validate import DEFAULT_LIMITS, Limits, UploadRefused, validate_image
 
+CHECKER_VERSION = "2026.12-fraud1"  # bump when a rule changes what the checker decides
 DESIGN_FIELDS = ("file", "task", "verdict", "reasons", "keywords", "timestamp", "nickname",
                  "sha256", "phash")
 
@@ -37,6 +40,8 @@ class Verdict:
     tier: int = 0
     phone: str | None = None
     content_key: str | None = None
+    grid: str | None = None
+    checker_version: str = CHECKER_VERSION
 
     def to_dict(self) -> dict[str, Any]:
         """Return the verdict as a plain dict, contract fields first."""
@@ -152,15 +157,37 @@ def _check_image(img: Image.Image, sha: str, name: str, rules: TaskRules, now: d
     except OcrError:
         return Verdict(name, rules.task, "review", ["ocr_failed"], sha256=sha, phash=phash)
     key = content_key(found.content())
+    grid = post_grid(img, result.lines, rules.keywords) if rules.task == "wechat_share" else None
     dup = _dup_reason((index.find(sha, phash, key) if index is not None else None)
                       or batch.index.find(sha, phash, key))
-    repeated = _remember(batch, name, sha, phash, key, None if dup else _person(found, rules))
-    reasons = order_reasons(rule_reasons(found, rules, now) + dup
+    copy = [] if dup else _copy_reason(_find_copy(index, batch, key, grid), found.nickname)
+    repeated = _remember(batch, name, sha, phash, key, grid,
+                         None if dup or copy else _person(found, rules))
+    reasons = order_reasons(rule_reasons(found, rules, now) + dup + copy
                             + [_repeat_code(rules.task)] * repeated)
+    if not reasons:  # forensics are dear: only for what would be accepted
+        reasons = edit_signs(img, result.lines, found, rules, now)
     return Verdict(
         name, rules.task, verdict_of(reasons), reasons, list(found.keywords),
         found.post_time.iso() if found.post_time else None, found.nickname, sha, phash,
-        result.text, result.tier, found.phone, key)
+        result.text, result.tier, found.phone, key, grid)
+
+
+def _find_copy(index: DupIndex | None, batch: BatchState, key: str,
+               grid: str | None) -> CopyMatch | None:
+    """Return an earlier upload of the same post, from any candidate or this set."""
+    return (index.find_copy(key, grid) if index is not None else None) or \
+        batch.index.find_copy(key, grid)
+
+
+def _copy_reason(match: CopyMatch | None, nickname: str | None) -> list[str]:
+    """Turn a copy match into a reason: a sure copy rejects, a partial one goes to review."""
+    if match is None:
+        return []
+    if match.kind == "possible":
+        return [f"possible_copy_of:{match.item_id}"]
+    renamed = nickname is None or match.nickname is None or nickname != match.nickname
+    return [f"{'copied_from' if renamed else 'duplicate_of'}:{match.item_id}"]
 
 
 def _person(found: fields.Findings, rules: TaskRules) -> str | None:
@@ -174,9 +201,9 @@ def _repeat_code(task: str) -> str:
 
 
 def _remember(batch: BatchState, name: str, sha: str, phash: str, key: str,
-              person: str | None) -> bool:
+              grid: str | None, person: str | None) -> bool:
     """Add a checked file to its set; tell whether its person was seen before."""
-    batch.index.add(name, sha, phash, key)
+    batch.index.add(name, sha, phash, key, grid)
     if not person:
         return False
     seen = batch.people.setdefault(person, [])

@@ -14,11 +14,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import combinations
 
+from uploads.copies import CopyIndex, CopyMatch
+from uploads.likeness import edit_distance, lines_agree
+
 PHASH_TEMPLATE = 20  # same template 0-12 bits apart, unrelated images ~32; crops 12-32
 IDENTITY = "id"
 KEY_FIELDS = ("id", "clock", "time")  # indexed; "lines" (line hashes) only corroborates
-SAME_LINES = 0.6  # share of the smaller screenshot's lines found in the other
-MIN_COMMON_LINES = 3
 _MINUTE = re.compile(r"\d[:：.]\d\d")
 
 
@@ -52,17 +53,6 @@ def hamming(a: str | int, b: str | int) -> int:
             ^ (int(b, 16) if isinstance(b, str) else b)).bit_count()
 
 
-def edit_distance(a: str, b: str) -> int:
-    """Return the Levenshtein distance of two short strings."""
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
-
-
 def _alike(a: str, b: str) -> bool:
     """Tell whether two OCR readings are the same text, allowing one misread character."""
     return a == b or (min(len(a), len(b)) >= 3 and edit_distance(a, b) <= 1)
@@ -78,13 +68,6 @@ def _keys(fields: dict[str, str], lookup: bool = False) -> list[tuple[str, ...]]
     pairs: list[tuple[str, ...]] = [(*a, *b) for a, b in combinations(items, 2)]
     solo: list[tuple[str, ...]] = [(IDENTITY, fields[IDENTITY])] if IDENTITY in fields else []
     return pairs or solo if lookup else pairs + solo
-
-
-def lines_agree(a: str | None, b: str | None) -> bool:
-    """Tell whether most lines of the smaller screenshot are also on the other."""
-    left, right = set((a or "").split()), set((b or "").split())
-    common = len(left & right)
-    return common >= MIN_COMMON_LINES and common >= SAME_LINES * min(len(left), len(right))
 
 
 def judge_pair(new: dict[str, str], old: dict[str, str], distance: int) -> str | None:
@@ -118,15 +101,19 @@ class DupIndex:
         self._by_sha: dict[str, str] = {}
         self._by_key: dict[tuple[str, ...], list[int]] = {}
         self._items: list[tuple[str, str, str, dict[str, str]]] = []
+        self.copies = CopyIndex()
 
     def __len__(self) -> int:
         """Return the number of entries."""
         return len(self._items)
 
-    def add(self, item_id: str, sha256: str, phash: str, key: str | None) -> None:
-        """Remember a stored screenshot."""
+    def add(self, item_id: str, sha256: str, phash: str, key: str | None,
+            grid: str | None = None) -> None:
+        """Remember a stored screenshot (and its post fingerprint when it has a grid)."""
         self._by_sha.setdefault(sha256, item_id)
         fields = parse_key(key)
+        if grid:
+            self.copies.add(item_id, {**fields, "grid": grid})
         self._items.append((item_id, sha256, phash, fields))
         for pair in _keys(fields):
             self._by_key.setdefault(pair, []).append(len(self._items) - 1)
@@ -147,6 +134,10 @@ class DupIndex:
                 return Match(item_id, kind, distance)
             found = found or (Match(item_id, kind, distance) if kind else None)
         return found
+
+    def find_copy(self, key: str | None, grid: str | None) -> CopyMatch | None:
+        """Return an earlier upload of the same post under any name, or None."""
+        return self.copies.find({**parse_key(key), "grid": grid}) if grid else None
 
     def rows(self) -> list[dict[str, str]]:
         """Return the entries as plain rows, the shape the app keeps in its table."""

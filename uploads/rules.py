@@ -11,7 +11,7 @@ TASKS = ("wechat_share", "app_download")
 CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")
 REJECT_CODES = frozenset({
     "not_an_image", "unsupported_image", "image_too_large", "file_too_large", "truncated_file", "empty_file",
-    "unreadable", "missing_keyword", "timestamp_outside_window", "duplicate_of",
+    "unreadable", "missing_keyword", "timestamp_outside_window", "duplicate_of", "copied_from",
     "missing_app_name", "missing_success_state", "zip_bomb", "zip_path_traversal",
     "zip_symlink", "zip_nested", "zip_encrypted", "zip_too_many_files",
 })

@@ -2,6 +2,7 @@
 
 import io
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
@@ -166,10 +167,11 @@ def random_app(rng: random.Random, now: datetime, **overrides: Any) -> AppSpec:
     return replace(spec, **overrides)
 
 
-def render_share(spec: ShareSpec) -> Image.Image:
-    """Draw a WeChat Moments share screenshot."""
+def render_share(spec: ShareSpec, face: Callable[..., ImageFont.FreeTypeFont] = font
+                 ) -> Image.Image:
+    """Draw a WeChat Moments share screenshot (in the font `face` gives)."""
     theme = theme_for(spec.theme)
-    canvas = Canvas(spec.size, theme, font)
+    canvas = Canvas(spec.size, theme, face)
     canvas.status_bar(spec.clock)
     canvas.title_bar("详情" if spec.layout == "detail" else "朋友圈")
     if spec.layout == "detail":

@@ -148,7 +148,7 @@ def record_verdict(session: Session, item: EvidenceItem, verdict: dict) -> None:
     item.phash, item.content_key = verdict.get("phash"), verdict.get("content_key")
     item.text = verdict.get("ocr_text") or ""
     item.detail = {k: verdict.get(k) for k in ("keywords", "timestamp", "nickname", "phone",
-                                                "tier")}
+                                                "tier", "grid", "checker_version")}
     item.checked_at = utcnow()
     session.flush()
 
@@ -196,14 +196,14 @@ def stale_items(session: Session, older_than: timedelta = timedelta(minutes=5),
 
 
 def index_rows(session: Session, task: str, since: datetime | None = None) -> list[tuple]:
-    """Return (item_id, sha256, phash, content_key, checked_at) of items checked since a time."""
+    """Return (item_id, sha256, phash, content_key, checked_at, grid) of items checked since."""
     query = select(EvidenceItem.id, EvidenceItem.sha256, EvidenceItem.phash,
-                   EvidenceItem.content_key, EvidenceItem.checked_at).where(
+                   EvidenceItem.content_key, EvidenceItem.checked_at, EvidenceItem.detail).where(
         EvidenceItem.task == task, EvidenceItem.phash.is_not(None))
     if since is not None:
         query = query.where(EvidenceItem.checked_at >= since)
-    return [(str(i), s, p, k, at) for i, s, p, k, at in session.execute(
-        query.order_by(EvidenceItem.checked_at))]
+    return [(str(i), s, p, k, at, (d or {}).get("grid")) for i, s, p, k, at, d in
+            session.execute(query.order_by(EvidenceItem.checked_at))]
 
 
 def rules_for(campaign: Campaign, task: str):

@@ -29,11 +29,12 @@ class _Shared:
     ids: set[str] = field(default_factory=set)
     since: datetime | None = None
 
-    def add(self, item_id: str, sha256: str, phash: str, key: str | None) -> None:
-        """Add an item once."""
+    def add(self, item_id: str, sha256: str, phash: str, key: str | None,
+            grid: str | None = None) -> None:
+        """Add an item once (with its post grid, for copies under another name)."""
         if item_id not in self.ids:
             self.ids.add(item_id)
-            self.index.add(item_id, sha256, phash, key)
+            self.index.add(item_id, sha256, phash, key, grid)
 
 
 def _shared(session: Session, task: str) -> _Shared:
@@ -42,8 +43,8 @@ def _shared(session: Session, task: str) -> _Shared:
     with _lock:
         shared = _indexes.setdefault(key, _Shared())
         rows = evidence.index_rows(session, task, shared.since)
-        for item_id, sha, phash, content, _at in rows:
-            shared.add(item_id, sha, phash, content)
+        for item_id, sha, phash, content, _at, grid in rows:
+            shared.add(item_id, sha, phash, content, grid)
         if rows:
             shared.since = rows[-1][4] - OVERLAP
         return shared
@@ -72,7 +73,8 @@ def _batch_of(session: Session, item: EvidenceItem) -> BatchState:
             EvidenceItem.candidate_id == item.candidate_id, EvidenceItem.task == item.task,
             EvidenceItem.id != item.id, EvidenceItem.checked_at.is_not(None))):
         person = (other.detail or {}).get("nickname" if item.task == Task.WECHAT_SHARE else "phone")
-        if person and not any(r.startswith("duplicate_of") for r in other.reasons):
+        if person and not any(r.startswith(("duplicate_of", "copied_from"))
+                              for r in other.reasons):
             batch.people.setdefault(person, []).append(str(other.id))
     return batch
 
@@ -99,7 +101,7 @@ def run_check(session: Session, storage: FileStorage, campaign: Campaign, item_i
     if item.phash:
         with _lock:
             _shared_now(session, item.task).add(str(item.id), item.sha256, item.phash,
-                                                item.content_key)
+                                                item.content_key, item.detail.get("grid"))
     return item.status
 
 

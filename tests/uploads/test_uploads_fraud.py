@@ -1,0 +1,94 @@
+"""Traded frauds are caught (each failed on the checker before issue 11); honest kinds pass."""
+
+import random
+from collections import defaultdict
+
+import pytest
+
+from uploads import synth, synth_fraud
+from uploads.checker import BatchState, check_screenshot
+from uploads.copies import judge_copy
+from uploads.dupindex import DupIndex
+from uploads.forensics import clock_contradicts
+from uploads.fields import Findings
+from uploads.rules import rules_from_campaign
+from uploads.synth import CAMPAIGN_2016, DEMO_NOW
+from uploads.timestamps import parse_post_time
+
+NOW = DEMO_NOW
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return rules_from_campaign(CAMPAIGN_2016, "wechat_share")
+
+
+def run(shots, rules):
+    """Check shots in order as the job does: one shared index, one set per candidate."""
+    shared, sets, out = DupIndex(), defaultdict(BatchState), {}
+    for shot in shots:
+        v = check_screenshot(shot.data, "wechat_share", rules, NOW, shared,
+                             sets[shot.candidate], shot.name)
+        shared.add(shot.name, v.sha256, v.phash, v.content_key, getattr(v, "grid", None))
+        out[shot.name] = v
+    return out
+
+
+@pytest.fixture(scope="module")
+def copies(rules):
+    return run(synth_fraud._copies(random.Random(3), NOW, 0), rules)
+
+
+@pytest.mark.slow
+def test_nickname_swap_of_another_candidates_share_is_rejected_as_copied(copies):
+    assert copies["original-0"].verdict == "accept"
+    assert copies["nick_swap-0"].verdict == "reject"
+    assert "copied_from:original-0" in copies["nick_swap-0"].reasons
+
+
+@pytest.mark.slow
+def test_reupload_with_an_unreadable_name_is_named_a_copy(copies):
+    v = copies["unread_reupload-0"]
+    assert v.verdict != "accept"
+    assert any(r.endswith(":original-0") or r.endswith(":nick_swap-0") for r in v.reasons)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [1, 2])
+def test_patched_post_time_goes_to_review_with_its_box(rules, seed):
+    img = synth_fraud.time_edit(random.Random(seed), NOW, rules.window_start)
+    v = check_screenshot(synth.to_png(img), "wechat_share", rules, NOW)
+    assert v.verdict == "review"
+    assert any(r.startswith("possible_edit:post_time@") for r in v.reasons)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", synth_fraud.HONEST_KINDS)
+def test_honest_hard_kinds_are_accepted(rules, kind):
+    rng = random.Random(f"honest-{kind}")
+    img = synth_fraud.honest_image(rng, NOW, kind)
+    data = synth.to_jpeg(img, 85) if kind == "photo" else synth.to_png(img)
+    v = check_screenshot(data, "wechat_share", rules, NOW, DupIndex(), BatchState(), kind)
+    assert v.verdict == "accept", v.reasons
+
+
+def test_a_copy_needs_agreement_and_no_contradiction():
+    grid = "0123456789" * 60
+    post = {"time": "昨天18:40", "clock": "20:15", "lines": "a1 b2 c3 d4", "grid": grid}
+    assert judge_copy({**post, "id": "张三"}, {**post, "id": "李四"}) == "copy"
+    assert judge_copy({**post, "time": "前天09:12"}, post) is None  # edited, or another post
+    other_grid = "9876543210" * 60
+    assert judge_copy({**post, "grid": other_grid}, post) == "copy"  # minute-exact, all agree
+    vague = {**post, "time": "3小时前"}
+    assert judge_copy({**vague, "grid": other_grid}, vague) == "possible"
+    assert judge_copy({**vague, "grid": other_grid, "clock": None}, vague) is None
+
+
+def test_a_post_dated_today_after_the_status_clock_contradicts_it():
+    now = NOW.replace(hour=20, minute=15)
+    later = Findings(post_time=parse_post_time("2016年5月28日 21:30", now), clock="20:15")
+    earlier = Findings(post_time=parse_post_time("2016年5月28日 09:30", now), clock="20:15")
+    relative = Findings(post_time=parse_post_time("3小时前", now), clock="08:00")
+    assert clock_contradicts(later, now)
+    assert not clock_contradicts(earlier, now)
+    assert not clock_contradicts(relative, now)

@@ -1,0 +1,189 @@
+"""Find one post submitted twice under different names: the post's fingerprint and its index.
+
+A traded copy keeps everything but who posted it: post time, card and body text, the
+status-bar clock, likes and comments, the avatar. The fingerprint is those fields plus a
+coarse grey grid of the screen with the nickname's row masked, so a repainted name does
+not change it. Two uploads agree "overwhelmingly" (a copy, rejected) when the grids are
+near-identical and a text field agrees with none contradicting, or when a minute-exact
+post time, the clock and the lines all agree; partial agreement is a possible copy.
+"""
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image
+
+from uploads.ocr import Line
+
+from uploads.fields import anchor_index, nickname_line
+from uploads.likeness import edit_distance, lines_agree
+
+GRID_W = 32  # cells across; an avatar is ~4 cells wide
+SUB = 6  # pixels per cell side when the screen is shrunk for the grid
+POST_ROWS = 24  # rows of the grid: from the avatar's top past the likes
+ABOVE = 4  # of those rows above the post text's first line (avatar, name)
+LEVELS = 32  # grey levels a cell is quantised to, between the screen's darkest and lightest
+CELL_TOLERANCE = 2  # levels a cell may move under recompression and rescaling
+DIGITS = "0123456789abcdefghijklmnopqrstuv"
+NEAR_GRID = 0.006  # share of cells that may differ in a copy (copies measured 0-0.002, honest pairs >= 0.02)
+TEMPLATE_GRID = 0.03  # a rescaled, cropped copy (0.002-0.04) when the text agrees too
+MAX_CANDIDATES = 200  # most recent entries compared per look-up key
+_MINUTE = re.compile(r"\d[:：.]\d\d")
+
+
+@dataclass(frozen=True)
+class CopyMatch:
+    """An earlier upload showing the same post."""
+
+    item_id: str
+    kind: str  # "copy" or "possible"
+    nickname: str | None  # who the earlier upload names as the poster
+
+
+def masked_grid(img: Image.Image, top: float, name: tuple[float, float, float, float] | None
+                ) -> str:
+    """Return POST_ROWS x GRID_W square cells from `top` (a share of the height) as levels.
+
+    Cells are squares of a fixed share of the width, so a rescaled or cropped copy gives
+    the same grid; cells the nickname touches, or outside the image, are "-".
+    """
+    cell = img.width / GRID_W
+    y0 = top * img.height
+    box = (0, round(y0), img.width, round(y0 + POST_ROWS * cell))
+    small = img.convert("L").crop(box).resize((GRID_W * SUB, POST_ROWS * SUB),
+                                             Image.Resampling.BOX)
+    grey = np.asarray(small, dtype=np.float32)
+    beyond = int(max(0.0, img.height - y0) / cell * SUB)
+    grey[beyond:] = np.nan
+    if name is not None:
+        pad = (name[3] - name[1]) * 0.7
+        rows = [int(((name[1] - pad) * img.height - y0) / cell * SUB),
+                int(((name[3] + pad) * img.height - y0) / cell * SUB) + 1]
+        grey[max(0, rows[0]):max(0, rows[1]), max(0, int(name[0] * GRID_W * SUB) - 1):] = np.nan
+    return _levels(grey)
+
+
+def _levels(grey: np.ndarray) -> str:
+    """Return the cell means of a grey array as digits between its darkest and lightest."""
+    blocks = grey.reshape(POST_ROWS, SUB, GRID_W, SUB)
+    valid = ~np.isnan(blocks)
+    counts = valid.sum(axis=(1, 3))
+    means = np.where(valid, blocks, 0.0).sum(axis=(1, 3)) / np.maximum(counts, 1)
+    masked = counts < SUB * SUB  # a cell the name touches at all is left out
+    low, high = np.percentile(means[~masked], (1, 99)) if (~masked).any() else (0, 255)
+    levels = np.clip((means - low) * LEVELS / max(high - low, 16.0), 0, LEVELS - 1).astype(int)
+    return "".join("-" if m else DIGITS[v] for v, m in zip(levels.ravel(), masked.ravel(),
+                                                           strict=True))
+
+
+def name_box(img: Image.Image, lines: tuple[Line, ...],
+             keywords: tuple[str, ...]) -> tuple[float, float, float, float] | None:
+    """Return where the sharer's name is: its line, else the line's height above the post."""
+    anchor = anchor_index(lines, keywords)
+    line = nickname_line(lines, img, anchor)
+    if line is not None:
+        return line.x0, line.y0, line.x1, line.y1
+    if anchor == 0:
+        return None
+    post = lines[anchor]
+    height = post.y1 - post.y0
+    return post.x0, post.y0 - 2 * height, post.x1, post.y0 - 0.4 * height
+
+
+def post_grid(img: Image.Image, lines: tuple[Line, ...], keywords: tuple[str, ...]
+              ) -> str | None:
+    """Return the masked grid of the post in a share screenshot read into `lines`."""
+    anchor = anchor_index(lines, keywords)
+    if not lines or not any(k[:2] in lines[anchor].text for k in keywords):
+        return None
+    top = lines[anchor].y0 - ABOVE * img.width / GRID_W / img.height
+    return masked_grid(img, top, name_box(img, lines, keywords))
+
+
+def grid_difference(a: str, b: str) -> float | None:
+    """Return the share of comparable cells that differ, or None for other shapes."""
+    if len(a) != len(b) or not a:
+        return None
+    both = [(x, y) for x, y in zip(a, b, strict=True) if x != "-" and y != "-"]
+    if len(both) < len(a) // 3:
+        return None
+    far = sum(abs(int(x, 32) - int(y, 32)) > CELL_TOLERANCE for x, y in both)
+    return far / len(both)
+
+
+def _same(a: str | None, b: str | None) -> bool | None:
+    """Tell whether two readings agree (one misread character allowed); None if unknown."""
+    if not a or not b:
+        return None
+    return a == b or (min(len(a), len(b)) >= 4 and edit_distance(a, b) <= 1)
+
+
+def judge_copy(new: dict[str, str], old: dict[str, str]) -> str | None:
+    """Return "copy", "possible" or None for two uploads' post fingerprints."""
+    time, clock = _same(new.get("time"), old.get("time")), _same(new.get("clock"), old.get("clock"))
+    if time is False or clock is False:
+        return None
+    lines = lines_agree(new.get("lines"), old.get("lines"))
+    diff = grid_difference(new.get("grid", ""), old.get("grid", ""))
+    if diff is not None and diff <= NEAR_GRID and (time or clock):
+        return "copy"
+    exact = bool(time and _MINUTE.search(new["time"]))
+    if time and clock and lines and (exact or (diff is not None and diff <= TEMPLATE_GRID)):
+        return "copy"
+    if time and lines and (clock or exact or (diff is not None and diff <= TEMPLATE_GRID)):
+        return "possible"
+    return None
+
+
+def _keys(fields: dict[str, str]) -> list[tuple[str, ...]]:
+    """Return the look-up keys of a fingerprint: time with clock, exact time, grid bands."""
+    time, clock, grid = fields.get("time"), fields.get("clock"), fields.get("grid", "")
+    keys: list[tuple[str, ...]] = []
+    if time and clock:
+        keys.append(("tc", time, clock))
+    if time and _MINUTE.search(time):
+        keys.append(("t", time))
+    if grid:  # the top and the bottom quarter of the screen, coarsely
+        keys += [("g", str(len(grid)), _coarse(grid[:len(grid) // 4])),
+                 ("g", str(len(grid)), _coarse(grid[-len(grid) // 4:]))]
+    return keys
+
+
+def _coarse(part: str) -> str:
+    """Return a grid part at 4 levels, so recompression rarely moves a cell across one."""
+    return "".join(c if c == "-" else str(int(c, 32) // 8) for c in part)
+
+
+class CopyIndex:
+    """Post fingerprints of everything submitted, looked up by a few keys each."""
+
+    def __init__(self) -> None:
+        """Start empty."""
+        self._items: list[tuple[str, dict[str, str]]] = []
+        self._by_key: dict[tuple[str, ...], list[int]] = {}
+
+    def add(self, item_id: str, fields: dict[str, str]) -> None:
+        """Remember an upload's fingerprint."""
+        self._items.append((item_id, fields))
+        for key in _keys(fields):
+            self._by_key.setdefault(key, []).append(len(self._items) - 1)
+
+    def find(self, fields: dict[str, str]) -> CopyMatch | None:
+        """Return the earliest upload showing the same post, a sure copy first."""
+        found = None
+        for i in self._candidates(fields):
+            item_id, other = self._items[i]
+            kind = judge_copy(fields, other)
+            if kind == "copy":
+                return CopyMatch(item_id, kind, other.get("id"))
+            found = found or (CopyMatch(item_id, kind, other.get("id")) if kind else None)
+        return found
+
+    def _candidates(self, fields: dict[str, str]) -> list[int]:
+        """Return the entries sharing a key, the most recent MAX_CANDIDATES of each, in order."""
+        hits: set[int] = set()
+        for key in _keys(fields):
+            hits.update(self._by_key.get(key, [])[-MAX_CANDIDATES:])
+        return sorted(hits)
+

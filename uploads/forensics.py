@@ -1,0 +1,149 @@
+"""Look for local edits in the field that decides a share's verdict: the post time.
+
+Three signs, each cheap and each only a reason for review (`possible_edit:<field>@x,y,w,h`,
+the box in thousandths of the image's width and height), never a reject:
+- a patch: the background behind the field differs from the background beside it, or a
+  grey field's ink is tinted (a colour picker's near miss);
+- a different compression history: the field's text keeps less (or more) of the error a
+  JPEG round trip adds than the post's other text (error-level analysis);
+- a post time dated today but later than the status-bar clock.
+"""
+
+import io
+from datetime import datetime
+
+import numpy as np
+from PIL import Image
+
+from uploads.fields import Findings, anchor_index
+from uploads.ocr import Line
+from uploads.rules import TaskRules
+
+PATCH_STEP = 2.5  # levels between the background behind the time and beside it (honest 0-2)
+INK = 24  # levels from the background beyond which a pixel is text, not background
+ELA_QUALITY = 90
+ELA_RATIO = 3.0  # the time's error level against the post's text (honest 1.3-2.7)
+TINT = 6  # channel spread of a grey field's ink (honest 0-1, a colour picker's miss 7+)
+Box = tuple[int, int, int, int]
+
+
+def pixel_box(img: Image.Image, line: Line) -> Box:
+    """Return a line's box in the image's pixels as (x0, y0, x1, y1)."""
+    w, h = img.size
+    return (int(line.x0 * w), int(line.y0 * h), int(np.ceil(line.x1 * w)),
+            int(np.ceil(line.y1 * h)))
+
+
+def patch_step(px: np.ndarray, box: Box) -> float:
+    """Return how far the background inside a text box is from the background beside it.
+
+    Beside means the same rows left of the text (the avatar column's empty part) and right
+    of it, beyond where a patch would reach; above and below sit cards and rules.
+    """
+    x0, y0, x1, y1 = box
+    h = max(2, y1 - y0)
+    sides = [px[y0:y1, x1 + 2 * h:x1 + 3 * h],
+             px[y0:y1, max(0, x0 - 3 * h // 2):max(0, x0 - h // 2)]]
+    ring = np.concatenate([side.reshape(-1, 3) for side in sides])
+    if len(ring) < 20:
+        return 0.0
+    ref = np.median(ring, axis=0)
+    inner = px[y0:y1, x0:x1].reshape(-1, 3)
+    bg = inner[np.abs(inner - ref).max(axis=1) < INK]
+    if len(bg) < 20:
+        return 0.0
+    return float(np.abs(np.median(bg, axis=0) - ref).max())
+
+
+def error_level(img: Image.Image, box: Box) -> float | None:
+    """Return the JPEG round-trip error per unit of edge in a box (None when it is flat)."""
+    x0, y0, x1, y1 = (box[0] // 8 * 8, box[1] // 8 * 8, -(-box[2] // 8) * 8,
+                      -(-box[3] // 8) * 8)
+    crop = img.convert("L").crop((x0, y0, x1, y1))
+    buf = io.BytesIO()
+    crop.save(buf, format="JPEG", quality=ELA_QUALITY)
+    again = np.asarray(Image.open(buf), dtype=np.float32)
+    grey = np.asarray(crop, dtype=np.float32)
+    edges = np.abs(np.diff(grey, axis=1)).sum() + np.abs(np.diff(grey, axis=0)).sum()
+    return float(np.abs(again - grey).sum() / edges) if edges > 100 else None
+
+
+def _time_line(lines: tuple[Line, ...], found: Findings, anchor: int) -> int | None:
+    """Return the index of the line showing the post time."""
+    if found.post_time is None:
+        return None
+    for i in range(anchor, len(lines)):
+        if found.post_time.text in lines[i].text:
+            return i
+    return None
+
+
+def ela_ratio(img: Image.Image, lines: tuple[Line, ...], field: int, anchor: int) -> float:
+    """Return the field line's error level against the median of the post's text lines."""
+    own = error_level(img, pixel_box(img, lines[field]))
+    others = [error_level(img, pixel_box(img, line)) for line in lines[anchor:field]]
+    known = [v for v in others if v]
+    if own is None or not known:
+        return 1.0
+    return own / float(np.median(known))
+
+
+def clock_contradicts(found: Findings, now: datetime) -> bool:
+    """Tell whether a post dated today shows a time later than the status-bar clock."""
+    post, clock = found.post_time, found.clock
+    if post is None or clock is None or post.precision != "minute":
+        return False
+    if post.value.date() != now.date() or post.text.endswith("前"):
+        return False
+    hour, minute = (int(part) for part in clock.split(":"))
+    return (post.value.hour, post.value.minute) > (hour, minute)
+
+
+def _reason(field: str, line: Line) -> str:
+    """Return the review reason for a field with its box in thousandths of the image."""
+    x, y = round(line.x0 * 1000), round(line.y0 * 1000)
+    w, h = round((line.x1 - line.x0) * 1000), round((line.y1 - line.y0) * 1000)
+    return f"possible_edit:{field}@{x},{y},{max(w, 1)},{max(h, 1)}"
+
+
+def _signs(img: Image.Image, px: np.ndarray, lines: tuple[Line, ...], index: int,
+           anchor: int) -> bool:
+    """Tell whether the line at `index` shows a patch, coloured ink or another JPEG past."""
+    box = pixel_box(img, lines[index])
+    if patch_step(px, box) >= PATCH_STEP or ink_tint(px, box) >= TINT:
+        return True
+    return ela_ratio(img, lines, index, anchor) >= ELA_RATIO
+
+
+def edit_signs(img: Image.Image, lines: tuple[Line, ...], found: Findings,
+               rules: TaskRules, now: datetime) -> list[str]:
+    """Return possible_edit reasons for the post time of a share.
+
+    The nickname is not looked at: beside the avatar its background reads as a patch on
+    phone photos (a 1 in 3 false alarm measured), and a repainted name is caught as a copy.
+    """
+    if rules.task != "wechat_share" or not lines:
+        return []
+    rgb = img.convert("RGB")
+    px = np.asarray(rgb, dtype=np.float32)
+    anchor = anchor_index(lines, rules.keywords)
+    reasons = []
+    when = _time_line(lines, found, anchor)
+    if when is not None and (clock_contradicts(found, now)
+                             or _signs(rgb, px, lines, when, anchor)):
+        reasons.append(_reason("post_time", lines[when]))
+    return reasons
+
+
+def ink_tint(px: np.ndarray, box: Box) -> float:
+    """Return how coloured a line's ink is (max minus min channel of its strongest ink)."""
+    x0, y0, x1, y1 = box
+    inner = px[y0:y1, x0:x1].reshape(-1, 3)
+    if len(inner) < 20:
+        return 0.0
+    lum = inner.mean(axis=1)
+    far = np.abs(lum - np.median(lum))
+    ink = inner[far >= np.percentile(far, 95)]
+    colour = np.median(ink, axis=0)
+    return float(colour.max() - colour.min())
+
