@@ -77,8 +77,12 @@ def staff_appeals():
     form = AppealAnswerForm()
     if form.validate_on_submit():
         appeal = found(records.get(db, Appeal, form.appeal_id.data))
-        attempt(lambda: appeals.answer_appeal(db, appeal, current_user, form.upheld.data == "1",
-                                              form.answer.data or ""), success=_("已答复"))
+        upheld = form.upheld.data == "1"
+        done = _("已答复申诉 #%(id)s：成立，材料 #%(item)s 已改为通过；如影响已发布的排名，请在排名页生成更正排名",
+                 id=appeal.id, item=appeal.item_id) if upheld else \
+            _("已答复申诉 #%(id)s：不成立，维持原判", id=appeal.id)
+        attempt(lambda: appeals.answer_appeal(db, appeal, current_user, upheld,
+                                              form.answer.data or ""), success=done)
         return redirect(url_for("candidate.staff_appeals"))
     flash_invalid(form)
     return render_template("candidate/appeals.html", rows=appeals.all_appeals(db), form=form,
