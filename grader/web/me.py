@@ -17,6 +17,7 @@ from grader.storage import get_storage
 from grader.web.actions import attempt, flash_invalid, found
 from grader.web.candidate_forms import AppealAnswerForm, AppealForm
 from grader.web.forms import PlanForm
+from grader.web.result_words import plain_words
 
 bp = Blueprint("candidate", __name__, url_prefix="/me")
 
@@ -66,7 +67,8 @@ def results():
     mine = appeals.of_candidate(db, cand)
     return render_template("candidate/results.html", cand=cand, entries=published_entry(db, cand),
                            rejected=appeals.rejected_items(db, cand), appeals=mine, form=form,
-                           can_appeal=appeals.window_open(db, current_campaign()) and not mine)
+                           can_appeal=appeals.window_open(db, current_campaign()) and not mine,
+                           plain=plain_words)
 
 
 @bp.route("/appeals", methods=["GET", "POST"], endpoint="staff_appeals")
