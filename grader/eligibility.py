@@ -9,6 +9,7 @@ from stdnum.cn import ric
 
 EDUCATION_ORDER = ("primary", "junior", "high", "vocational", "college", "bachelor", "master")
 ASCII_RIC = re.compile(r"[0-9]{17}[0-9X]")
+ID_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\uff0d]")
 EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 
 
@@ -69,8 +70,10 @@ def _component_reason(compact: str) -> str:
 def check_id(number: str, on: date, min_age: int = 18, max_age: int = 45) -> IdCheck:
     """Check a resident ID number and the age rule on the reference day.
 
-    A birth date after the reference day makes the number invalid (`birth_in_future`).
+    Spaces and dashes typed to group the digits are dropped first. A birth date after the
+    reference day makes the number invalid (`birth_in_future`).
     """
+    number = ID_SEPARATORS.sub("", number)
     reason = _id_error(number)
     if reason:
         return IdCheck(number, False, reason, None, None, None, None, False)

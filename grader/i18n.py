@@ -24,6 +24,11 @@ REASONS = {
     "old_15_digit_number": _l("不接受15位旧身份证号，请使用18位身份证号"),
     "duplicate_id": _l("该身份证号已经报名，不能重复报名"),
     "invalid_phone": _l("手机号码不是有效的中国大陆号码"),
+    "phone_has_letters": _l("手机号码只能填数字，不能有字母"),
+    "phone_not_mobile": _l("这是固定电话，请填写11位手机号码"),
+    "ineligible_unconfirmed": _l("按您填写的内容，提交后将被判定为不符合报名条件，不能参加后续选拔，"
+                                 "也不能用同一身份证号重新报名。请核对；如确认无误，请勾选下方"
+                                 "“我已了解”后再提交。"),
     "invalid_email": _l("电子邮箱格式不正确"),
     "phone_or_email_required": _l("手机号码和电子邮箱至少填写一项"),
     "invalid_education": _l("请选择学历"),

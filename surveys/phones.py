@@ -65,6 +65,8 @@ def phone_info(raw: str) -> PhoneInfo | None:
     digits = _SEPARATORS.sub("", raw).removeprefix("+86")
     if _ELEVEN_DIGITS.fullmatch(digits) and _GENERAL.fullmatch(digits) and _MOBILE.fullmatch(digits):
         return PhoneInfo("+86" + digits, "mobile")
+    if any(ch.isalpha() for ch in raw):
+        return None  # phonenumbers reads letters as keypad digits: 138abc… would call a stranger
     try:
         number = phonenumbers.parse(raw, REGION)
     except phonenumbers.NumberParseException:
@@ -79,3 +81,9 @@ def normalise_phone(value: Any) -> str | None:
     """Return ``value`` as an E.164 mainland number, or None when it is not valid."""
     info = phone_info(cell_text(value))
     return info.e164 if info else None
+
+
+def normalise_mobile(value: Any) -> str | None:
+    """Return ``value`` as an E.164 mainland mobile number, or None (a landline is refused)."""
+    info = phone_info(cell_text(value))
+    return info.e164 if info and info.kind == "mobile" else None

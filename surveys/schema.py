@@ -130,6 +130,11 @@ def all_questions(extra: Iterable[Question | Mapping[str, Any]] = ()) -> tuple[Q
     return questions
 
 
+def cell_message(code: str) -> tuple[str, str]:
+    """Return what is wrong with an answer, (zh, en), without the sheet's row and column."""
+    return REASONS.get(code, (code, code))
+
+
 def cell_error(row: int, question: Question, code: str) -> CellError:
     """Return the error for one cell with its Chinese and English messages."""
     zh, en = REASONS[code]

@@ -42,7 +42,7 @@ def test_self_registration_shows_the_result(client, make_township, session):
 def test_ineligible_candidates_see_why(client, make_township):
     town = make_township()
     page = post_register(client, town, id_number=ric_for(date(2000, 1, 1)), education="junior",
-                         decl_training="").text
+                         decl_training="", accept_ineligible="y").text
     assert "资格审核未通过" in page
     for reason in ("年龄未满18周岁", "学历低于高中", "愿意接受阿里巴巴的培训和管理"):
         assert reason in page
@@ -182,3 +182,19 @@ def test_only_admins_manage_accounts(client, auth, make_user):
     make_user("county", "county_staff")
     auth.login("county")
     assert client.get("/admin/").status_code == 403
+
+
+def test_an_ineligible_registration_is_explained_and_asked_again(client, make_township, session):
+    town = make_township()
+    page = post_register(client, town, education="junior", decl_training="").text
+    assert "我已了解" in page and "学历低于高中" in page and "愿意接受阿里巴巴的培训和管理" in page
+    assert session.scalar(select(func.count()).select_from(Candidate)) == 0
+    page = post_register(client, town, education="junior", decl_training="",
+                         accept_ineligible="y").text
+    assert "资格审核未通过" in page
+
+
+def test_phone_letters_and_landlines_are_refused(client, make_township):
+    town = make_township()
+    assert "只能填数字" in post_register(client, town, phone="138abc12345").text
+    assert "固定电话" in post_register(client, town, phone="0371-61234567").text

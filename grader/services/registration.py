@@ -15,14 +15,14 @@ from grader.models import Candidate, Township, User
 from grader.models.base import utcnow
 from grader.models.states import Role
 from grader.services import audit
-from surveys import normalise_phone
+from surveys import phone_info
 
 
 class RegistrationError(CodedError):
     """A registration refused before anything was saved; `field` names the form field."""
 
-    def __init__(self, field_name: str, code: str):
-        super().__init__(code, f"{field_name}: {code}")
+    def __init__(self, field_name: str, code: str, **params):
+        super().__init__(code, f"{field_name}: {code}", **params)
         self.field = field_name
 
 
@@ -38,6 +38,7 @@ class RegistrationInput:
     email: str = ""
     declarations: dict = field(default_factory=dict)
     password: str | None = None
+    accepts_ineligible: bool = True  # the web form asks first and says what it means
 
 
 @dataclass
@@ -65,9 +66,7 @@ def _validated(session: Session, data: RegistrationInput, campaign: Campaign):
         raise RegistrationError("id_number", check.reason or "invalid")
     if session.scalar(select(Candidate.id).where(Candidate.id_number == check.number)):
         raise RegistrationError("id_number", "duplicate_id")
-    phone = normalise_phone(data.phone) if data.phone.strip() else None
-    if data.phone.strip() and phone is None:
-        raise RegistrationError("phone", "invalid_phone")
+    phone = _mobile(data.phone)
     if data.email.strip() and not eligibility.valid_email(data.email):
         raise RegistrationError("email", "invalid_email")
     if not phone and not data.email.strip():
@@ -79,6 +78,20 @@ def _validated(session: Session, data: RegistrationInput, campaign: Campaign):
     return check, phone
 
 
+def _mobile(raw: str) -> str | None:
+    """Return the typed mobile number in E.164 (None when blank); refuse letters and landlines."""
+    if not raw.strip():
+        return None
+    if any(ch.isalpha() for ch in raw):
+        raise RegistrationError("phone", "phone_has_letters")
+    info = phone_info(raw.strip())
+    if info is None:
+        raise RegistrationError("phone", "invalid_phone")
+    if info.kind != "mobile":
+        raise RegistrationError("phone", "phone_not_mobile")
+    return info.e164
+
+
 def register(session: Session, campaign: Campaign, data: RegistrationInput, channel: str,
              actor: User | None = None, now: datetime | None = None) -> Registered:
     """Save a registration with its account and eligibility verdict, or refuse it whole."""
@@ -86,11 +99,13 @@ def register(session: Session, campaign: Campaign, data: RegistrationInput, chan
     if closed:
         raise RegistrationError("form", closed)
     check, phone = _validated(session, data, campaign)
+    reasons = eligibility.failed_rules(rules_of(campaign), check, data.education,
+                                       data.declarations)
+    if reasons and not data.accepts_ineligible:
+        raise RegistrationError("accept_ineligible", "ineligible_unconfirmed", reasons=reasons)
     password = data.password or secrets.token_urlsafe(6)
     user = User(username=check.number, role=Role.CANDIDATE, display_name=data.name.strip())
     user.set_password(password)
-    reasons = eligibility.failed_rules(rules_of(campaign), check, data.education,
-                                       data.declarations)
     cand = Candidate(
         reg_no=secrets.token_hex(8), user=user, township_id=data.township_id,
         name=data.name.strip(), id_number=check.number, sex=check.sex,

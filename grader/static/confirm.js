@@ -1,7 +1,10 @@
-// Ask before an irreversible action: a form with data-confirm="…" shows that question first.
+// Ask before an irreversible action: a form (or the button pressed) with data-confirm="…"
+// shows that question first.
 document.addEventListener("submit", function (event) {
   var form = event.target;
-  var question = form.getAttribute && form.getAttribute("data-confirm");
+  var button = event.submitter;
+  var question = (button && button.getAttribute("data-confirm")) ||
+    (form.getAttribute && form.getAttribute("data-confirm"));
   if (question && !window.confirm(question)) {
     event.preventDefault();
   }

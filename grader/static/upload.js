@@ -19,8 +19,12 @@
       xhr.onload = function () {
         var data = {}; try { data = JSON.parse(xhr.responseText); } catch (err) {}
         if (xhr.status !== 200) { li.textContent = file.name + " — " + V.failed + " " + (data.error || xhr.status); li.className = "item-reject"; return resolve(); }
-        (data.refused || []).forEach(function (r) { li.textContent = r.file + " — " + V.reject + "：" + r.reasons.join("；"); li.className = "item-reject"; });
-        (data.items || []).concat(data.known || []).forEach(function (it) { li.textContent = describe(it); li.dataset.id = it.id; li.className = "item-" + it.status; });
+        // One line per file the request held (a ZIP holds many): the first reuses the progress line.
+        var used = false;
+        function line() { if (used) return row(""); used = true; return li; }
+        (data.items || []).forEach(function (it) { var l = line(); l.textContent = describe(it); l.dataset.id = it.id; l.className = "item-" + it.status; });
+        (data.known || []).forEach(function (it) { var l = line(); l.textContent = it.file + " — " + V.duplicate.replace("%s", it.id) + "（" + describe(it).split(" — ").pop() + "）"; l.dataset.id = it.id; l.className = "item-" + it.status + " duplicate"; });
+        (data.refused || []).forEach(function (r) { var l = line(); l.textContent = r.file + " — " + V.skipped + "：" + r.reasons.join("；"); l.className = "item-reject"; });
         if (data.counts) counter(data.counts);
         resolve();
       };
@@ -47,6 +51,7 @@
       data.items.forEach(function (it) {
         var text = describe(it);
         document.querySelectorAll("#progress li[data-id='" + it.id + "'], #items li[data-id='" + it.id + "']").forEach(function (li) {
+          if (li.classList.contains("duplicate")) return;  // still says which earlier one it repeats
           li.textContent = (li.parentNode.id === "items" ? "#" + it.id + " " : "") + text; li.className = "item-" + it.status;
         });
       });

@@ -10,6 +10,11 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional
 from grader.i18n import DECLARATIONS, EDUCATION
 
 
+def _id_or_none(value: object) -> int | None:
+    """Coerce a select box's value to an id; the blank 请选择 stays None."""
+    return int(value) if value not in (None, "") else None  # type: ignore[call-overload]
+
+
 class RegistrationForm(FlaskForm):
     """Self or on-site registration; the declarations are added per campaign."""
 
@@ -17,9 +22,12 @@ class RegistrationForm(FlaskForm):
     id_number = StringField(_l("身份证号"), validators=[DataRequired(_l("请填写身份证号"))])
     phone = StringField(_l("手机号码"), validators=[Optional()])
     email = StringField(_l("电子邮箱（选填）"), validators=[Optional()])
-    education = SelectField(_l("学历"), choices=[SelectChoice(k, v) for k, v in EDUCATION.items()],
-                            default="high")
-    township_id = SelectField(_l("所属乡镇/街道"), coerce=int)
+    education = SelectField(_l("学历"), validators=[DataRequired(_l("请选择学历"))],
+                            choices=[SelectChoice("", _l("请选择")),
+                                     *(SelectChoice(k, v) for k, v in EDUCATION.items())])
+    township_id = SelectField(_l("所属乡镇/街道"), coerce=_id_or_none,
+                              validators=[DataRequired(_l("请选择所属乡镇/街道"))])
+    accept_ineligible = BooleanField(_l("我已了解：提交后将被判定为不符合报名条件"))
 
 
 class SelfRegistrationForm(RegistrationForm):

@@ -17,6 +17,7 @@ from grader.storage import get_storage
 from grader.web.actions import attempt, flash_invalid, found
 from grader.web.candidate_forms import AppealAnswerForm, AppealForm
 from grader.web.forms import PlanForm
+from grader.web.result_words import plain_words
 
 bp = Blueprint("candidate", __name__, url_prefix="/me")
 
@@ -66,7 +67,8 @@ def results():
     mine = appeals.of_candidate(db, cand)
     return render_template("candidate/results.html", cand=cand, entries=published_entry(db, cand),
                            rejected=appeals.rejected_items(db, cand), appeals=mine, form=form,
-                           can_appeal=appeals.window_open(db, current_campaign()) and not mine)
+                           can_appeal=appeals.window_open(db, current_campaign()) and not mine,
+                           plain=plain_words)
 
 
 @bp.route("/appeals", methods=["GET", "POST"], endpoint="staff_appeals")
@@ -77,8 +79,12 @@ def staff_appeals():
     form = AppealAnswerForm()
     if form.validate_on_submit():
         appeal = found(records.get(db, Appeal, form.appeal_id.data))
-        attempt(lambda: appeals.answer_appeal(db, appeal, current_user, form.upheld.data == "1",
-                                              form.answer.data or ""), success=_("已答复"))
+        upheld = form.upheld.data == "1"
+        done = _("已答复申诉 #%(id)s：成立，材料 #%(item)s 已改为通过；如影响已发布的排名，请在排名页生成更正排名",
+                 id=appeal.id, item=appeal.item_id) if upheld else \
+            _("已答复申诉 #%(id)s：不成立，维持原判", id=appeal.id)
+        attempt(lambda: appeals.answer_appeal(db, appeal, current_user, upheld,
+                                              form.answer.data or ""), success=done)
         return redirect(url_for("candidate.staff_appeals"))
     flash_invalid(form)
     return render_template("candidate/appeals.html", rows=appeals.all_appeals(db), form=form,

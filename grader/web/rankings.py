@@ -58,7 +58,8 @@ def view(ranking_id: int):
     if form.validate_on_submit() and ranking.status == RankingStatus.DRAFT:
         moved = attempt(lambda: service.publish(db, ranking, current_user))
         if moved is not None:
-            flash(_("排名已发布，%(n)s 人晋级", n=moved), "success")
+            stopped = sum(not r["advance"] for r in ranking.result["ranking"])
+            flash(_("排名已发布，%(n)s 人晋级，%(k)s 人止步", n=moved, k=stopped), "success")
         return redirect(url_for("rankings.view", ranking_id=ranking.id))
     names = service.names_of(db, [r["id"] for r in ranking.result["ranking"]])
     current = service.published(db, ranking.round) if ranking.status == RankingStatus.DRAFT else None

@@ -8,7 +8,8 @@ from wtforms import SelectChoice
 from grader.auth.permissions import mask_email, mask_id, mask_phone, roles_required
 from grader.campaign import current_campaign
 from grader.db import get_session
-from grader.i18n import error_text
+from grader.eligibility import EDUCATION_ORDER
+from grader.i18n import EDUCATION, error_text, reason_text
 from grader.models.states import Role
 from grader.services.registration import RegistrationInput, register
 from grader.services.townships import all_townships
@@ -20,9 +21,10 @@ bp = Blueprint("registration", __name__)
 
 
 def _township_choices(only: int | None = None) -> list[SelectChoice]:
-    """List townships for the select box (one when the user is bound to it)."""
-    return [SelectChoice(t.id, t.name) for t in all_townships(get_session())
-            if only is None or t.id == only]
+    """List townships for the select box: 请选择 first, so a careless tap picks none."""
+    towns = [SelectChoice(t.id, t.name) for t in all_townships(get_session())
+             if only is None or t.id == only]
+    return towns if only is not None else [SelectChoice("", _("请选择")), *towns]
 
 
 def _input_from(form, names: list[str]) -> RegistrationInput:
@@ -32,7 +34,8 @@ def _input_from(form, names: list[str]) -> RegistrationInput:
         township_id=form.township_id.data, phone=form.phone.data or "",
         email=form.email.data or "",
         declarations={n: bool(getattr(form, f"decl_{n}").data) for n in names},
-        password=getattr(form, "password", None) and form.password.data)
+        password=getattr(form, "password", None) and form.password.data,
+        accepts_ineligible=bool(form.accept_ineligible.data))
 
 
 def _submit(form, channel: str, actor=None):
@@ -43,9 +46,19 @@ def _submit(form, channel: str, actor=None):
     field = getattr(err, "field", "form")
     if err is not None and field == "form":
         flash(error_text(err), "error")
-    elif err is not None:
-        getattr(form, field).errors = [error_text(err)]
+    elif err is not None:  # a refusal listing reasons shows each under its own message
+        reasons = [reason_text(r) for r in err.params.get("reasons", ())]
+        getattr(form, field).errors = [error_text(err), *reasons]
     return result
+
+
+def _page(form, names: list[str], onsite: bool) -> str:
+    """Render the registration form with what the browser needs to warn before an ineligible one."""
+    low = current_campaign().min_education
+    return render_template("registration/register.html", form=form, names=names,
+                           campaign=current_campaign(), onsite=onsite,
+                           ok_education=EDUCATION_ORDER[EDUCATION_ORDER.index(low):],
+                           min_education=EDUCATION[low])
 
 
 @bp.route("/join/wechat")
@@ -57,7 +70,9 @@ def wechat_link():
 
 @bp.route("/register", methods=["GET", "POST"])
 def register_self():
-    """Let a candidate register on their phone."""
+    """Let a candidate register on their phone; someone logged in is sent to their own page."""
+    if current_user.is_authenticated:
+        return _already_registered()
     names = current_campaign().declarations
     form = with_declarations(SelfRegistrationForm, names)()
     form.township_id.choices = _township_choices()
@@ -67,8 +82,18 @@ def register_self():
             login_user(result.candidate.user)
             flash(_("报名成功，您的报名编号是 %(no)s", no=result.candidate.reg_no), "success")
             return redirect(url_for("registration.status"))
-    return render_template("registration/register.html", form=form, names=names,
-                           campaign=current_campaign(), onsite=False)
+    return _page(form, names, onsite=False)
+
+
+def _already_registered():
+    """Send a candidate to their registration and staff to the on-site page."""
+    if current_user.role == Role.CANDIDATE:
+        flash(_("您已报名，这是您的报名信息"), "info")
+        return redirect(url_for("registration.status"))
+    if current_user.has_role(Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF):
+        flash(_("工作人员请在现场报名页为报名者录入"), "info")
+        return redirect(url_for("registration.register_onsite"))
+    return redirect(url_for("main.home"))
 
 
 @bp.route("/onsite/register", methods=["GET", "POST"])
@@ -84,8 +109,7 @@ def register_onsite():
         if result is not None:
             return render_template("registration/onsite_done.html", cand=result.candidate,
                                    password=result.initial_password)
-    return render_template("registration/register.html", form=form, names=names,
-                           campaign=current_campaign(), onsite=True)
+    return _page(form, names, onsite=True)
 
 
 @bp.route("/me")

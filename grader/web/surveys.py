@@ -12,6 +12,7 @@ from flask_login import current_user
 from grader.auth.permissions import can_view_candidate, display_phone, roles_required
 from grader.campaign import current_campaign
 from grader.db import get_session
+from grader.i18n import reason_text
 from grader.models import SpotCheck
 from grader.models.states import Role
 from grader.services import call_reports, call_sheets, calls, records, survey_forms
@@ -25,6 +26,7 @@ from grader.web.me import own_candidate
 from grader.web.security import row_id
 from grader.web.table_io import XLSX, send_table
 from surveys import OUTCOMES, write_template_xlsx
+from surveys.schema import cell_message
 
 bp = Blueprint("surveys", __name__)
 ASKED_ZH = {"household_size": _l("家庭人口"), "shops_online": _l("是否网购"),
@@ -52,7 +54,10 @@ def mine():
         if not errors and not request.is_json:
             return redirect(url_for("surveys.mine"))
     rows = survey_forms.forms_of(db, cand)
+    single = not (form.file.data and form.file.data.filename)  # the household form, not a sheet
     return render_template("surveys/mine.html", cand=cand, rows=rows, form=form, errors=errors,
+                           field_errors={e.column: cell_message(e.code) for e in errors}
+                           if single else {},
                            decisions=survey_forms.decisions_of(db, list(rows)),
                            key=secrets.token_hex(16), valid=sum(r.valid for r in rows),
                            required=campaign.round1.tasks["survey"].required,
@@ -73,7 +78,10 @@ def _submit(form, cand) -> list | None:
     raw = {q.name: form[q.name].data or "" for q in survey_forms.questions(campaign)}
     saved = attempt(lambda: survey_forms.save_household(db, campaign, cand, raw,
                                                         form.client_key.data or None))
-    if saved is not None and not saved[1]:
+    if saved is not None and not saved[1] and not saved[0].valid:  # kept, but it will not count
+        flash(_("已保存第 %(n)s 份，但这一份不计为有效：%(why)s", n=saved[0].id,
+                why="；".join(reason_text(f) for f in saved[0].flags)), "error")
+    elif saved is not None and not saved[1]:
         flash(_("已保存第 %(n)s 份", n=saved[0].id), "success")
     return saved[1] if saved is not None else None
 

@@ -38,6 +38,7 @@ def test_candidate_registers_on_a_phone_and_sees_the_result(live_server, phone, 
 
 def test_an_under_age_candidate_sees_the_reasons(live_server, phone):
     phone.goto(f"{live_server}/register")
+    phone.once("dialog", lambda dialog: dialog.accept())  # the warning before an ineligible one
     fill_registration(phone, ric_for(date(1999, 1, 1), "124"), education="junior",
                       declare=DECLARATIONS[:-1])
     phone.wait_for_selector("#eligibility")

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from surveys.phones import cell_text, normalise_phone, phone_info
+from surveys.phones import cell_text, normalise_mobile, normalise_phone, phone_info
 
 VECTORS = (Path(__file__).resolve().parents[2].parent / "shared" / "peers" / "phones"
            / "cn_phone_vectors.tsv")
@@ -88,6 +88,10 @@ def test_disagreements_with_expected_column_are_named():
     ("110", None),
     ("", None),
     ("not a number", None),
+    ("138abc12345", None),  # phonenumbers would read the letters as keypad digits 222
+    ("1381234567a", None),
+    ("TEL 13812345678", None),
+    ("0371-6123456转8", None),
 ])
 def test_normalise_phone(raw, e164):
     assert normalise_phone(raw) == e164
@@ -104,6 +108,12 @@ def test_kinds():
     assert phone_info("13812345678").kind == "mobile"
     assert phone_info("0371-61234567").kind == "fixed_line"
     assert phone_info("4001234567").kind == "other"
+
+
+def test_mobile_refuses_landlines_and_letters():
+    assert normalise_mobile("138 1234-5678") == "+8613812345678"
+    assert normalise_mobile("0371-61234567") is None
+    assert normalise_mobile("138abc12345") is None
 
 
 def test_fast_path_agrees_with_phonenumbers_on_every_prefix():
