@@ -3,7 +3,7 @@
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, insert, select
@@ -13,8 +13,8 @@ from grader.campaign import Campaign
 from grader.errors import CodedError
 from grader.models import Candidate, EvidenceItem, User
 from grader.models.base import utcnow
-from grader.models.states import Stage, Task, Verdict
-from grader.services import audit
+from grader.models.states import Stage, Verdict
+from grader.services import audit, check_queue
 from grader.services.rounds import round_published
 from uploads.archives import Source, unpack
 from uploads.storage import FileStorage, StoredFile
@@ -56,6 +56,7 @@ def screen(files: list[tuple[str, Source]], storage: FileStorage) -> list[Screen
     return out
 
 
+
 def admissible(session: Session, cand: Candidate, task: str, now: datetime,
                campaign: Campaign | None = None) -> None:
     """Refuse an upload from someone not in an open round 1 (before the slow screening, too)."""
@@ -94,6 +95,7 @@ def store_screened(session: Session, storage: FileStorage, cand: Candidate, task
             continue
         _store_one(session, cand, task, name, stored, now, result)
     session.flush()
+    check_queue.record(session, result.items)  # queued after the commit, swept if lost
     return result
 
 
@@ -244,24 +246,6 @@ def counters(session: Session, cand: Candidate, task: str) -> dict[str, int]:
         .group_by(EvidenceItem.status)).all()
     counts = Counter(dict(rows))
     return {s: counts[s] for s in ("accept", "pending", "review", "reject")}
-
-
-def stale_items(session: Session, older_than: timedelta = timedelta(minutes=5),
-                lost_after: timedelta = timedelta(hours=1), max_attempts: int = 5) -> list[int]:
-    """Return pending items a worker started and died on, or whose queue message was lost.
-
-    Items that ran out of attempts go to people instead, as `check_failed`.
-    """
-    now = utcnow()
-    pending = (EvidenceItem.status == Verdict.PENDING,
-               EvidenceItem.task.in_((*SCREENSHOT_TASKS, Task.PLAN)))  # plans wait to be read
-    for item in session.scalars(select(EvidenceItem).where(
-            *pending, EvidenceItem.attempts >= max_attempts)):
-        item.status, item.reasons = Verdict.REVIEW, [*item.reasons, "check_failed"]
-    started = (EvidenceItem.attempts > 0) & (EvidenceItem.checked_at < now - older_than)
-    lost = (EvidenceItem.attempts == 0) & (EvidenceItem.submitted_at < now - lost_after)
-    return list(session.scalars(select(EvidenceItem.id).where(
-        *pending, EvidenceItem.attempts < max_attempts, started | lost)))
 
 
 def index_rows(session: Session, task: str, since: datetime | None = None) -> list[tuple]:

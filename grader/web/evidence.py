@@ -7,7 +7,7 @@ from flask_login import current_user
 from grader import jobs
 from grader.auth.permissions import judged_elsewhere, may_judge_item, may_see_item, roles_required
 from grader.campaign import current_campaign
-from grader.db import after_commit, get_session, without_lock
+from grader.db import get_session, without_lock
 from grader.i18n import reason_text
 from grader.models import EvidenceItem
 from grader.models.base import utcnow
@@ -78,8 +78,7 @@ def upload(task: str):
         db, get_storage(), cand, task_name, files, now, current_campaign(), without_lock))
     if problem is not None:
         return jsonify(error=problem), 400
-    for item in result.items:
-        after_commit(lambda item_id=item.id: jobs.check_item(item_id))
+    jobs.queue_after_commit([item.id for item in result.items])
     return jsonify(items=[_item_json(i) for i in result.items],
                    known=[_item_json(i) for i in result.known],
                    refused=[{"file": n, "reasons": [reason_text(c)]} for n, c in result.refused],
