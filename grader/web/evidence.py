@@ -17,6 +17,7 @@ from grader.services import records
 from grader.services.records import small_id
 from grader.storage import get_storage
 from grader.web.actions import attempt, flash_invalid, found, refusal
+from grader.web.errors import answers_json
 from grader.web.forms import ConfirmForm
 from grader.web.me import own_candidate
 from grader.web.staff_forms import VerdictForm
@@ -66,6 +67,7 @@ def upload_page(task: str):
 
 
 @bp.route("/me/evidence/<task>/upload", methods=["POST"])
+@answers_json
 @roles_required(Role.CANDIDATE)
 def upload(task: str):
     """Take one or more files (or a ZIP); answer JSON with what became of each."""
@@ -86,6 +88,7 @@ def upload(task: str):
 
 
 @bp.route("/me/evidence/<task>/status.json")
+@answers_json
 @roles_required(Role.CANDIDATE)
 def status(task: str):
     """Return the counter and the latest verdicts, for the page to poll."""
