@@ -60,6 +60,7 @@ def start_consumer(workers: int = 1, periodic: bool = True) -> Consumer:
     With `periodic`, the sweeper runs at once and then every QUEUE_SWEEP_SECONDS.
     """
     sweep = int(task_app().config["QUEUE_SWEEP_SECONDS"])
+    _warn_if_forgetful()
     consumer = _Consumer(huey, workers=workers, worker_type="thread", periodic=periodic,
                          initial_delay=0.05, max_delay=1.0, check_worker_health=False,
                          sweep_seconds=sweep)
@@ -70,6 +71,19 @@ def start_consumer(workers: int = 1, periodic: bool = True) -> Consumer:
         for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
             signal.signal(signum, _interrupt)
     return consumer
+
+
+def _warn_if_forgetful() -> None:
+    """Warn when the Redis queue would lose jobs on a restart (no AOF); see the README."""
+    if not isinstance(huey.storage, RedisStorage):
+        return
+    try:
+        appendonly = huey.storage.conn.config_get("appendonly").get("appendonly")
+    except Exception:  # CONFIG may be disabled (managed Redis): nothing to tell
+        return
+    if appendonly != "yes":
+        log.warning("Redis has appendonly=%s: queued checks are lost when it restarts; set "
+                    "appendonly yes and appendfsync everysec (README, Queue)", appendonly)
 
 
 def _interrupt(_signum, _frame) -> None:
