@@ -131,6 +131,11 @@ class Worker:
                 [sys.executable, "-m", "grader.cli", "worker"], env={**os.environ, **env},
                 stdout=subprocess.DEVNULL, stderr=out)
 
+    def wait_ready(self) -> None:
+        """Wait until the worker takes jobs."""
+        wait_until(lambda: "consumer started" in self.log.read_text(errors="replace"), 60,
+                   what="the worker to start")
+
     def kill(self) -> None:
         """Kill the worker at once (SIGKILL), as a crash does."""
         if self.proc.poll() is None:
