@@ -33,6 +33,13 @@ class Config:
     LOGIN_LIMIT = "5 per minute;10 per hour;20 per day"
     LOGIN_IP_LIMIT = "30 per minute;200 per hour"
     RATELIMIT_STORAGE_URL = ""  # redis://… to share the counts between workers
+    # The queue: a pending item with no job queued or begun for QUEUE_STALE_SECONDS is queued
+    # again by the sweeper, which every worker runs each QUEUE_SWEEP_SECONDS; a job that finds
+    # the database or Redis away comes back after QUEUE_RETRY_SECONDS, doubling up to the max.
+    QUEUE_SWEEP_SECONDS = 60
+    QUEUE_STALE_SECONDS = 60
+    QUEUE_RETRY_SECONDS = 1
+    QUEUE_RETRY_MAX_SECONDS = 30
     PRODUCTION = False
     TESTING = False
 
@@ -64,13 +71,16 @@ def config_for_environment() -> type[Config]:
     return ENVIRONMENTS[name]
 
 
+INT_ENV_KEYS = ("QUEUE_SWEEP_SECONDS", "QUEUE_STALE_SECONDS", "QUEUE_RETRY_SECONDS",
+                "QUEUE_RETRY_MAX_SECONDS")
 ENV_KEYS = ("SECRET_KEY", "DATABASE_URL", "STORAGE_DIR", "QUEUE_URL", "CAMPAIGN_FILE",
             "RATELIMIT_STORAGE_URL", "LOGIN_LIMIT", "LOGIN_IP_LIMIT")
 
 
 def environment_overrides() -> dict:
     """Read the settings given in the environment when the app is created."""
-    values = {k: os.environ[k] for k in ENV_KEYS if os.environ.get(k)}
+    values: dict = {k: os.environ[k] for k in ENV_KEYS if os.environ.get(k)}
+    values.update({k: int(os.environ[k]) for k in INT_ENV_KEYS if os.environ.get(k)})
     if os.environ.get("MAX_UPLOAD_MB"):
         values["MAX_CONTENT_LENGTH"] = int(os.environ["MAX_UPLOAD_MB"]) * 1024 * 1024
     if os.environ.get("SESSION_COOKIE_SECURE") == "0":

@@ -80,7 +80,7 @@ def _instance_secret(inst: Path) -> str:
 def _init_extensions(app: Flask) -> None:
     """Wire every subsystem into the app."""
     from grader import auth, campaign, db, i18n, jobs, views
-    from grader.web import security
+    from grader.web import errors, security
 
     security.init_app(app)  # before the routes: the bounded int converter
     db.init_app(app)
@@ -89,3 +89,4 @@ def _init_extensions(app: Flask) -> None:
     i18n.init_app(app)
     auth.init_app(app)
     views.init_app(app)
+    errors.init_app(app)

@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 
 from flask import Flask, Response, current_app, g, has_request_context, request
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 T = TypeVar("T")
@@ -67,18 +68,40 @@ def _commit_request(response: Response) -> Response:
 
     Views never commit: a response under 400 commits, anything else (a refusal, a 403, a
     JSON error) rolls back. A view that catches a service's refusal runs the service through
-    `grader.web.actions.attempt`, which rolls back before the page says why.
+    `grader.web.actions.attempt`, which rolls back before the page says why. A commit the
+    database refuses (it went away, a double submission) is answered by its error handler.
     """
     session = g.get("db_session")
-    if session is None:
+    if response.status_code >= 400:
+        _roll_back(session)
         return response
-    if response.status_code < 400:
-        session.commit()
-        for work in g.pop("after_commit", []):
-            work()  # e.g. queue the checks of what was just stored: a job must see its rows
-    else:
-        session.rollback()
+    try:
+        if session is not None:
+            session.commit()
+    except DBAPIError as exc:
+        _roll_back(session)
+        return current_app.make_response(current_app.handle_user_exception(exc))
+    _run("on_rollback", discard=True)
+    _run("after_commit")  # e.g. link stored files into place, queue their checks
     return response
+
+
+def _roll_back(session: Session | None) -> None:
+    """Undo the request's writes and run what must follow a failure (remove staged files)."""
+    try:
+        if session is not None:
+            session.rollback()
+    except DBAPIError:
+        pass  # a connection that died holds no transaction: nothing of it was kept
+    _run("after_commit", discard=True)
+    _run("on_rollback")
+
+
+def _run(hooks: str, discard: bool = False) -> None:
+    """Run (or drop) the request's hooks of one kind, in the order they were added."""
+    for work in g.pop(hooks, []):
+        if not discard:
+            work()
 
 
 def after_commit(work: Callable[[], Any]) -> None:
@@ -87,6 +110,12 @@ def after_commit(work: Callable[[], Any]) -> None:
         work()
         return
     g.setdefault("after_commit", []).append(work)
+
+
+def on_rollback(work: Callable[[], Any]) -> None:
+    """Run work if this request's changes are not committed (outside a request: never)."""
+    if has_request_context():
+        g.setdefault("on_rollback", []).append(work)
 
 
 def undo_request() -> None:
@@ -112,7 +141,13 @@ def get_session() -> Session:
 
 
 def _close_session(_exc) -> None:
-    """Roll back anything uncommitted and close (tests share one session and keep it)."""
+    """Roll back anything uncommitted and close (tests share one session and keep it).
+
+    A request that ended in an exception no handler answered never reached the commit:
+    what it staged is removed here.
+    """
+    _run("after_commit", discard=True)
+    _run("on_rollback")
     session = g.pop("db_session", None)
     if session is not None and not current_app.config.get("SHARED_SESSION"):
         session.close()

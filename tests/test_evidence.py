@@ -3,7 +3,7 @@
 import io
 import random
 import zipfile
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -11,7 +11,7 @@ from sqlalchemy import select
 from helpers import csrf_from
 from grader.services.screenshot_job import forget_indexes, run_check
 from grader.models import AuditLog, EvidenceItem
-from grader.services import evidence
+from grader.services import check_queue, evidence
 from uploads import synth
 from uploads.storage import FileStorage
 
@@ -98,15 +98,16 @@ def test_people_decide_and_it_is_audited(session, campaign, storage, cand, make_
 
 def test_stale_pending_items_are_found_for_requeue(session, storage, cand, shots):
     old = datetime(2016, 5, 26, tzinfo=UTC)
-    lost, started, fresh, spent = evidence.submit_screenshots(
+    lost, started, fresh, spent, queued = evidence.submit_screenshots(
         session, storage, cand, "app_download",
         [(f"{i}.png", synth.to_png(synth.crop(synth.render_share(synth.random_share(
-            random.Random(i), NOW, size=(360, 640))), top=0.01 * i))) for i in range(4)],
+            random.Random(i), NOW, size=(360, 640))), top=0.01 * i))) for i in range(5)],
         old).items
     started.attempts, started.checked_at = 1, old
     fresh.attempts, fresh.checked_at = 1, datetime.now(UTC)  # a worker is on it right now
     spent.attempts = 5
-    assert set(evidence.stale_items(session)) == {lost.id, started.id}
+    check_queue.mark_queued(session, [queued.id])  # its job waits in the queue
+    assert set(check_queue.stale(session, timedelta(minutes=1))) == {lost.id, started.id}
     assert spent.status == "review" and "check_failed" in spent.reasons
 
 

@@ -5,9 +5,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from grader.models import EvidenceItem, Review
+from grader.models import CheckOutbox, EvidenceItem, Review
 from grader.models.base import utcnow
-from grader.services import evidence, plan_job
+from grader.services import check_queue, plan_job
 from helpers import csrf_from
 from uploads import documents, synth
 from uploads.storage import FileStorage
@@ -74,6 +74,8 @@ def test_a_plan_left_waiting_is_queued_again(session, client, auth, round1_candi
     login(auth, session, round1_candidate)
     send_photos(client, n=1)
     item = session.scalar(select(EvidenceItem).where(EvidenceItem.task == "plan"))
+    assert item.id not in check_queue.stale(session, timedelta(minutes=1))  # queued just now
     item.submitted_at = utcnow() - timedelta(hours=2)  # its queue message was lost
+    session.get(CheckOutbox, item.id).queued_at = utcnow() - timedelta(hours=2)
     session.commit()
-    assert item.id in evidence.stale_items(session)
+    assert item.id in check_queue.stale(session, timedelta(minutes=1))

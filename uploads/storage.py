@@ -74,22 +74,46 @@ class FileStorage:
 
     def put(self, data: bytes) -> StoredFile:
         """Store bytes once (atomically) and return their metadata."""
+        stored, staged = self.stage(data)
+        if staged is not None:
+            self.publish(staged, stored.key)
+        return stored
+
+    def stage(self, data: bytes) -> tuple[StoredFile, Path | None]:
+        """Write bytes under a temporary name beside their place; None when already stored.
+
+        Nothing is visible under the key until `publish`; `discard` removes the temporary
+        file. A write that fails (a full disk) leaves nothing behind and raises OSError.
+        """
         digest = sha256_of(data)
         stored = StoredFile(digest, len(data), mime_of(data), key_for(digest))
         path = self.path_of(stored.key)
-        if not path.is_file():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._write_atomically(path, data)
-        return stored
+        if path.is_file():
+            return stored, None
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return stored, self._write_temporary(path.parent, data)
+
+    def publish(self, staged: Path, key: str) -> None:
+        """Link a staged file into its place (atomically: readers never see half a file)."""
+        os.replace(staged, self.path_of(key))
 
     @staticmethod
-    def _write_atomically(path: Path, data: bytes) -> None:
-        """Write through a temporary file and rename, so readers never see half a file."""
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    def discard(staged: Path) -> None:
+        """Remove a staged file that will not be published."""
+        staged.unlink(missing_ok=True)
+
+    def _write_temporary(self, folder: Path, data: bytes) -> Path:
+        """Write bytes to a new temporary file in a folder; remove it if the write fails."""
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, path)
+                self._fill(fh, data)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        return Path(tmp)
+
+    @staticmethod
+    def _fill(fh: BinaryIO, data: bytes) -> None:
+        """Write the bytes of a new file (raises OSError when the disk is full)."""
+        fh.write(data)

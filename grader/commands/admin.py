@@ -1,5 +1,6 @@
 """Commands that run and administer the platform."""
 
+import logging
 import time
 
 import click
@@ -41,6 +42,7 @@ def worker(workers: int) -> None:
     """Run a queue worker only (scale out by starting more, on any machine)."""
     from grader import jobs
 
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     create_app()
     consumer = jobs.start_consumer(workers)
     click.echo(f"grader: worker running with {workers} thread(s); Ctrl-C stops it")

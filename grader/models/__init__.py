@@ -3,7 +3,7 @@
 from grader.db import Base
 from grader.models.audit import AuditLog
 from grader.models.candidate import STAGES, Candidate
-from grader.models.evidence import Appeal, EvidenceItem
+from grader.models.evidence import Appeal, CheckOutbox, EvidenceItem
 from grader.models.exam import ExamImport
 from grader.models.review import Ranking, RankingEntry, Review
 from grader.models.round2 import (DailyReport, GroupActivity, GroupMemberLink, InterviewPanel,
@@ -13,7 +13,7 @@ from grader.models.survey import OUTCOMES, SharedPhoneDecision, SpotCheck, Surve
 from grader.models.township import Township
 from grader.models.user import ROLES, User
 
-__all__ = ["Base", "Appeal", "AuditLog", "Candidate", "DailyReport", "EvidenceItem", "ExamImport",
+__all__ = ["Base", "Appeal", "AuditLog", "Candidate", "CheckOutbox", "DailyReport", "EvidenceItem", "ExamImport",
            "GroupActivity", "GroupMemberLink", "InterviewPanel", "InterviewPanelMember",
            "InterviewScore", "InterviewSlot", "OUTCOMES", "Ranking", "RankingEntry", "ReportPhoto", "Review",
            "STAGES", "ROLES", "SharedPhoneDecision", "Signing", "SpotCheck", "SurveyForm",

@@ -51,6 +51,22 @@ class EvidenceItem(Base):
     candidate: Mapped[Candidate] = relationship()
 
 
+class CheckOutbox(Base):
+    """An item's check to queue, written in the upload's own transaction.
+
+    `queued_at` is when a job for it was last handed to the queue (None: not yet). A pending
+    item with no job queued or begun within the sweep window has lost its job, and the
+    sweeper queues it again.
+    """
+
+    __tablename__ = "check_outbox"
+
+    item_id: Mapped[int] = mapped_column(ForeignKey("evidence_item.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    queued_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+
 class Appeal(Base):
     """A candidate's appeal against one rejected item, and staff's answer."""
 

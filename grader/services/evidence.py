@@ -1,20 +1,22 @@
 """Screenshot evidence: intake, storage, the checking job, human decisions, counters."""
 
+import errno
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from grader.campaign import Campaign
 from grader.errors import CodedError
 from grader.models import Candidate, EvidenceItem, User
 from grader.models.base import utcnow
-from grader.models.states import Stage, Task, Verdict
-from grader.services import audit
+from grader.models.states import Stage, Verdict
+from grader.services import audit, check_queue
 from grader.services.review_queue import LISTED_STATUSES
 from grader.services.rounds import round_published
 from uploads.archives import Source, unpack
@@ -53,8 +55,21 @@ def screen(files: list[tuple[str, Source]], storage: FileStorage) -> list[Screen
                 validate_image(data, DEFAULT_LIMITS)
             except UploadRefused as exc:
                 refusal = exc.code
-        out.append((name, None if refusal or data is None else storage.put(data), refusal))
+        stored = None
+        if refusal is None and data is not None:
+            stored, refusal = _kept(storage, data)
+        out.append((name, stored, refusal))
     return out
+
+
+def _kept(storage: FileStorage, data: bytes) -> tuple[StoredFile | None, str | None]:
+    """Store an image; a full disk refuses this file alone and leaves nothing of it."""
+    try:
+        return storage.put(data), None
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        return None, "disk_full"
 
 
 def admissible(session: Session, cand: Candidate, task: str, now: datetime,
@@ -95,22 +110,38 @@ def store_screened(session: Session, storage: FileStorage, cand: Candidate, task
             continue
         _store_one(session, cand, task, name, stored, now, result)
     session.flush()
+    check_queue.record(session, result.items)  # queued after the commit, swept if lost
     return result
 
 
 def _store_one(session, cand, task, name, stored: StoredFile, now, result: Submission) -> None:
-    """Record one stored image; the same file again for the task is the known item."""
-    item = session.scalar(select(EvidenceItem).where(
-        EvidenceItem.candidate_id == cand.id, EvidenceItem.task == task,
-        EvidenceItem.sha256 == stored.sha256))
-    if item is not None:
-        result.known.append(item)
-        return
-    item = EvidenceItem(candidate_id=cand.id, task=task, filename=name[-200:],
-                        sha256=stored.sha256, size=stored.size, mime=stored.mime,
-                        storage_key=stored.key, status=Verdict.PENDING, submitted_at=now)
-    session.add(item)
-    result.items.append(item)
+    """Record one stored image; the same file again for the task is the known item.
+
+    The same file in two requests at once (a double tap) is found by neither: the later
+    insert breaks the unique key, and that request answers with the first one's item.
+    """
+    known = _known(session, cand.id, task, stored.sha256)
+    if known is None:
+        item = EvidenceItem(candidate_id=cand.id, task=task, filename=name[-200:],
+                            sha256=stored.sha256, size=stored.size, mime=stored.mime,
+                            storage_key=stored.key, status=Verdict.PENDING, submitted_at=now)
+        try:
+            with session.begin_nested():
+                session.add(item)
+            result.items.append(item)
+            return
+        except IntegrityError:
+            known = _known(session, cand.id, task, stored.sha256)
+            if known is None:
+                raise
+    result.known.append(known)
+
+
+def _known(session: Session, cand_id: int, task: str, sha256: str) -> EvidenceItem | None:
+    """Return the candidate's item of a task with these bytes, if any."""
+    return session.scalar(select(EvidenceItem).where(
+        EvidenceItem.candidate_id == cand_id, EvidenceItem.task == task,
+        EvidenceItem.sha256 == sha256))
 
 
 @dataclass(frozen=True)
@@ -175,24 +206,6 @@ def counters(session: Session, cand: Candidate, task: str) -> dict[str, int]:
         .group_by(EvidenceItem.status)).all()
     counts = Counter(dict(rows))
     return {s: counts[s] for s in ("accept", "pending", "review", "reject")}
-
-
-def stale_items(session: Session, older_than: timedelta = timedelta(minutes=5),
-                lost_after: timedelta = timedelta(hours=1), max_attempts: int = 5) -> list[int]:
-    """Return pending items a worker started and died on, or whose queue message was lost.
-
-    Items that ran out of attempts go to people instead, as `check_failed`.
-    """
-    now = utcnow()
-    pending = (EvidenceItem.status == Verdict.PENDING,
-               EvidenceItem.task.in_((*SCREENSHOT_TASKS, Task.PLAN)))  # plans wait to be read
-    for item in session.scalars(select(EvidenceItem).where(
-            *pending, EvidenceItem.attempts >= max_attempts)):
-        item.status, item.reasons = Verdict.REVIEW, [*item.reasons, "check_failed"]
-    started = (EvidenceItem.attempts > 0) & (EvidenceItem.checked_at < now - older_than)
-    lost = (EvidenceItem.attempts == 0) & (EvidenceItem.submitted_at < now - lost_after)
-    return list(session.scalars(select(EvidenceItem.id).where(
-        *pending, EvidenceItem.attempts < max_attempts, started | lost)))
 
 
 def index_rows(session: Session, task: str, since: datetime | None = None) -> list[tuple]:

@@ -12,7 +12,7 @@ from grader.errors import CodedError
 from grader.models import Candidate, EvidenceItem, Review
 from grader.models.base import utcnow
 from grader.models.states import ReviewKind, Stage, Task, Verdict
-from grader.services import reviews
+from grader.services import check_queue, reviews
 from grader.services.rounds import round_published
 from uploads.documents import extract_text, photos_to_pdf
 from uploads.storage import FileStorage
@@ -152,6 +152,7 @@ def save_plan(session: Session, storage: FileStorage, campaign: Campaign, cand: 
     stored = storage.put(plan.data)
     item = _upsert_item(session, cand, plan.filename, stored, now or utcnow())
     if plan.unread:  # a job reads it (the same file sent again keeps what was read)
+        check_queue.record(session, [item])
         return PlanResult(item, len(item.text or ""), pending=item.status == Verdict.PENDING)
     finish_reading(session, campaign, item, plan.text)
     return PlanResult(item, len(plan.text))

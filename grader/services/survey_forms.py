@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, object_session
 
 from grader.campaign import Campaign
@@ -85,7 +86,7 @@ def save_form(session: Session, campaign: Campaign, cand: Candidate, raw: dict,
     if round_published(session, "1"):
         raise SurveyError("round_closed", "round 1 is published; submissions are closed")
     if client_key:  # a retry of a form saved before the deadline is still that form
-        known = session.scalar(select(SurveyForm).where(SurveyForm.client_key == client_key))
+        known = _with_key(session, client_key)
         if known is not None and known.candidate_id == cand.id:
             return known, []
         if known is not None:
@@ -262,11 +263,27 @@ def forms_of(session: Session, cand: Candidate) -> list[SurveyForm]:
 
 def save_household(session: Session, campaign: Campaign, cand: Candidate, raw: dict,
                    client_key: str | None) -> tuple[SurveyForm | None, list[CellError]]:
-    """Save one household from the phone page; nothing is kept when an answer is wrong."""
+    """Save one household from the phone page; nothing is kept when an answer is wrong.
+
+    The same form posted twice at once (a double tap) is saved by the first post; the
+    second breaks the unique key and answers with the first one's form.
+    """
     savepoint = session.begin_nested()
-    saved, errors = save_form(session, campaign, cand, raw, client_key)
+    try:
+        saved, errors = save_form(session, campaign, cand, raw, client_key)
+    except IntegrityError:
+        savepoint.rollback()
+        known = _with_key(session, client_key) if client_key else None
+        if known is None or known.candidate_id != cand.id:
+            raise
+        return known, []
     savepoint.rollback() if errors else savepoint.commit()
     return saved, errors
+
+
+def _with_key(session: Session, client_key: str) -> SurveyForm | None:
+    """Return the form posted with a page's one-time key, if any."""
+    return session.scalar(select(SurveyForm).where(SurveyForm.client_key == client_key))
 
 
 def import_own_sheet(session: Session, campaign: Campaign, cand: Candidate, data: bytes,

@@ -7,7 +7,7 @@ from flask_login import current_user
 from grader import jobs
 from grader.auth.permissions import judged_elsewhere, may_judge_item, may_see_item, roles_required
 from grader.campaign import current_campaign
-from grader.db import after_commit, get_session, without_lock
+from grader.db import get_session, without_lock
 from grader.i18n import reason_text
 from grader.models import EvidenceItem
 from grader.models.base import utcnow
@@ -18,6 +18,7 @@ from grader.services import records
 from grader.services.records import small_id
 from grader.storage import get_storage
 from grader.web.actions import attempt, flash_invalid, found, refusal
+from grader.web.errors import answers_json
 from grader.web.forms import ConfirmForm
 from grader.web.me import own_candidate
 from grader.web.staff_forms import VerdictForm
@@ -67,6 +68,7 @@ def upload_page(task: str):
 
 
 @bp.route("/me/evidence/<task>/upload", methods=["POST"])
+@answers_json
 @roles_required(Role.CANDIDATE)
 def upload(task: str):
     """Take one or more files (or a ZIP); answer JSON with what became of each."""
@@ -79,8 +81,7 @@ def upload(task: str):
         db, get_storage(), cand, task_name, files, now, current_campaign(), without_lock))
     if problem is not None:
         return jsonify(error=problem), 400
-    for item in result.items:
-        after_commit(lambda item_id=item.id: jobs.check_item(item_id))
+    jobs.queue_after_commit([item.id for item in result.items])
     return jsonify(items=[_item_json(i) for i in result.items],
                    known=[_item_json(i) for i in result.known],
                    refused=[{"file": n, "reasons": [reason_text(c)]} for n, c in result.refused],
@@ -88,6 +89,7 @@ def upload(task: str):
 
 
 @bp.route("/me/evidence/<task>/status.json")
+@answers_json
 @roles_required(Role.CANDIDATE)
 def status(task: str):
     """Return the counter and the latest verdicts, for the page to poll."""

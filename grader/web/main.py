@@ -43,27 +43,3 @@ def set_language(code: str):
         session["lang"] = code
     target = request.referrer or url_for("main.home")
     return redirect(target if target.startswith(request.host_url) else url_for("main.home"))
-
-
-@bp.app_errorhandler(403)
-def forbidden(_err):
-    """Explain a refusal in the user's language."""
-    return render_template("error.html", code=403), 403
-
-
-@bp.app_errorhandler(404)
-def not_found(_err):
-    """Explain a missing page."""
-    return render_template("error.html", code=404), 404
-
-
-@bp.app_errorhandler(413)
-def too_large(_err):
-    """Explain an upload over the size limit."""
-    return render_template("error.html", code=413), 413
-
-
-@bp.app_errorhandler(400)
-def bad_request(err):
-    """Explain a forged or expired form post."""
-    return render_template("error.html", code=400, detail=getattr(err, "description", "")), 400

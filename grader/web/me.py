@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from grader.auth.permissions import roles_required
 from grader.campaign import current_campaign
 from grader import jobs
-from grader.db import after_commit, get_session, without_lock
+from grader.db import get_session, without_lock
 from grader.models import Appeal, Candidate
 from grader.models.base import utcnow
 from grader.models.states import Role
@@ -41,7 +41,7 @@ def plan():
         result = attempt(lambda: plans.submit(db, get_storage(), current_campaign(), cand,
                                               files, now, without_lock))
         if result is not None and result.pending:  # photos: a job reads them
-            after_commit(lambda item_id=result.item.id: jobs.check_item(item_id))
+            jobs.queue_after_commit([result.item.id])
             flash(_("计划书已提交，正在识别文字，完成后这里会显示结果"), "success")
             return redirect(url_for("candidate.plan"))
         if result is not None:
