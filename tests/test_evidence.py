@@ -13,6 +13,7 @@ from grader.services.screenshot_job import forget_indexes, run_check
 from grader.models import AuditLog, EvidenceItem
 from grader.services import check_queue, evidence
 from uploads import synth
+from uploads.dupindex import content_key, parse_key
 from uploads.storage import FileStorage
 
 NOW = datetime(2016, 5, 27, 10, 0, tzinfo=UTC)  # 18:00 in Shanghai, inside the window
@@ -134,3 +135,19 @@ def test_upload_page_and_json(client, auth, session, app, storage, cand, shots):
                          data={"files": [(io.BytesIO(shots["other"]), "c.png")]})
     assert forged.status_code == 400
     assert len(session.scalars(select(EvidenceItem)).all()) == 1
+
+
+def test_a_long_post_keeps_its_whole_content_key(session, storage, cand, shots):
+    # A post's fields as JSON run to hundreds of characters; VARCHAR(200) refused them on
+    # PostgreSQL, so the check of such a screenshot failed.
+    result = evidence.submit_screenshots(session, storage, cand, "wechat_share",
+                                         [("a.png", shots["share"])], NOW)
+    item = result.items[0]
+    fields = {"text": "农村淘宝合伙人招募，" * 40, "clock": "10:32", "time": "2016-05-26 10:30"}
+    key = content_key(fields)
+    assert len(key) > 400
+    evidence.record_verdict(session, item, {"verdict": "accept", "reasons": [],
+                                            "content_key": key})
+    session.commit()
+    session.expire(item)
+    assert parse_key(item.content_key) == fields

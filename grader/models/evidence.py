@@ -39,7 +39,7 @@ class EvidenceItem(Base):
     reasons: Mapped[list] = mapped_column(JSON, default=list)
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
     phash: Mapped[Optional[str]] = mapped_column(String(32), index=True)
-    content_key: Mapped[Optional[str]] = mapped_column(String(200))
+    content_key: Mapped[Optional[str]] = mapped_column(Text)  # the fields of the post, as JSON
     text: Mapped[Optional[str]] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(default=0)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
