@@ -53,9 +53,9 @@ def advance(kind: str):
     """Preview who advances from an exam, then apply it."""
     kind = _kind(kind)
     db = get_session()
-    plan = service.plan_advance(db, current_campaign(), kind)
+    plan, done = service.advance_page(db, current_campaign(), kind)
     form = AdvanceForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit():  # once confirmed, apply_advance refuses (already_advanced)
         moved = attempt(lambda: service.apply_advance(db, plan, current_user,
                                                       form.fingerprint.data or ""))
         if moved is None:
@@ -66,8 +66,7 @@ def advance(kind: str):
     form.fingerprint.data = service.fingerprint(plan)  # the list previewed, checked on confirm
     return render_template("exams/advance.html", kind=kind, title=KINDS[kind], plan=plan,
                            attr=attr, form=form, advancing={c.id for c in plan.advancing},
-                           fingerprint=service.fingerprint(plan),
-                           done=service.already_advanced(db, kind))
+                           fingerprint=service.fingerprint(plan), done=done)
 
 
 @bp.route("/audit")
