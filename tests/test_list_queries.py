@@ -161,3 +161,9 @@ def test_audit_log(app, session, count_queries, county):
                                  entity_id=actor.id, field="stage"))
 
     same_queries_for_n_and_3n(app, session, count_queries, "/audit", grow)
+
+
+@pytest.mark.parametrize("url", ["/candidates/?q=人", "/candidates/export.csv?q=人"])
+def test_candidate_search_and_export(app, session, count_queries, county, spread, url):
+    same_queries_for_n_and_3n(app, session, count_queries, url,
+                              lambda n: spread(n, "registered"))
