@@ -167,3 +167,13 @@ def test_audit_log(app, session, count_queries, county):
 def test_candidate_search_and_export(app, session, count_queries, county, spread, url):
     same_queries_for_n_and_3n(app, session, count_queries, url,
                               lambda n: spread(n, "registered"))
+
+
+def test_filtered_audit_log(app, session, count_queries, county):
+    def grow(n):
+        for _ in range(n):
+            session.add(AuditLog(user_id=county.id, action="test", entity="candidate",
+                                 entity_id=next(SERIAL), field="stage"))
+
+    same_queries_for_n_and_3n(app, session, count_queries,
+                              "/audit?person=county&action=test&since=2000-01-01", grow)
