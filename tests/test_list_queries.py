@@ -161,3 +161,37 @@ def test_audit_log(app, session, count_queries, county):
                                  entity_id=actor.id, field="stage"))
 
     same_queries_for_n_and_3n(app, session, count_queries, "/audit", grow)
+
+
+@pytest.mark.parametrize("url", ["/candidates/?q=人", "/candidates/export.csv?q=人"])
+def test_candidate_search_and_export(app, session, count_queries, county, spread, url):
+    same_queries_for_n_and_3n(app, session, count_queries, url,
+                              lambda n: spread(n, "registered"))
+
+
+def test_filtered_audit_log(app, session, count_queries, county):
+    def grow(n):
+        for _ in range(n):
+            session.add(AuditLog(user_id=county.id, action="test", entity="candidate",
+                                 entity_id=next(SERIAL), field="stage"))
+
+    same_queries_for_n_and_3n(app, session, count_queries,
+                              "/audit?person=county&action=test&since=2000-01-01", grow)
+
+
+def test_ranking_search(app, session, count_queries, county, spread):
+    ranking = Ranking(round="1", status="draft", policy={}, facts={},
+                      result={"ranking": [], "advance": 0}, warnings=[])
+    session.add(ranking)
+    session.commit()
+
+    ranking_id = ranking.id
+
+    def grow(n):
+        ranking = session.get(Ranking, ranking_id)  # the page's request expunged the last one
+        rows = ranking.result["ranking"] + [
+            {"id": c.reg_no, "rank": 0, "score": 1.0, "advance": False, "components": {}}
+            for c in spread(n, "round1")]
+        ranking.result = {"ranking": rows, "advance": 0}
+
+    same_queries_for_n_and_3n(app, session, count_queries, f"/rankings/{ranking_id}?q=2", grow)

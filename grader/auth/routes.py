@@ -74,7 +74,7 @@ RULES: dict[str, Rule] = {
     "registration.status": CANDIDATE, "registration.register_onsite": STAFF,
     "candidate.plan": CANDIDATE, "candidate.results": CANDIDATE,
     "candidate.staff_appeals": COUNTY,
-    "candidates.index": STAFF,
+    "candidates.index": STAFF, "candidates.export": STAFF,  # township staff: own township only
     "candidates.detail": Rule((T, K), "own", (("cand_id", "candidate"),)),
     "candidates.reset": Rule((T, K), "own", (("cand_id", "candidate"),)),
     "evidence.upload_page": CANDIDATE, "evidence.upload": CANDIDATE,

@@ -4,7 +4,7 @@ import hashlib
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from grader.campaign import Campaign
 from grader.errors import CodedError
@@ -114,6 +114,30 @@ def already_advanced(session: Session, kind: str) -> bool:
     """Say whether the best of this exam were already moved on (it happens once)."""
     return session.scalar(select(AuditLog.id).where(AuditLog.action == f"advance_{kind}")
                           .limit(1)) is not None
+
+
+def confirmed_advance(session: Session, kind: str) -> AdvancePlan | None:
+    """Return the advancement as confirmed (who moved, from the audit log), or None before."""
+    attr, _, to_stage = EXAMS[kind]
+    moves = session.execute(select(AuditLog.entity_id, AuditLog.reason).where(
+        AuditLog.action == f"advance_{kind}", AuditLog.entity == "candidate")).all()
+    if not moves:
+        return None
+    moved, score = {m.entity_id for m in moves}, getattr(Candidate, attr)
+    # everyone with a score sat the exam: those moved on and those left behind alike
+    ranked = list(session.scalars(
+        select(Candidate).options(joinedload(Candidate.township)).where(score.is_not(None))
+        .order_by(score.desc(), Candidate.registered_at, Candidate.id)))
+    return AdvancePlan(kind, to_stage, ranked, [c for c in ranked if c.id in moved],
+                       moves[0].reason or "")
+
+
+def advance_page(session: Session, campaign: Campaign, kind: str) -> tuple[AdvancePlan, bool]:
+    """Return the page's list: the confirmed result (True) once there is one, else the preview."""
+    confirmed = confirmed_advance(session, kind)
+    if confirmed is not None:
+        return confirmed, True
+    return plan_advance(session, campaign, kind), False
 
 
 def fingerprint(plan: AdvancePlan) -> str:

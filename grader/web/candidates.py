@@ -19,16 +19,21 @@ from grader.db import get_session
 from grader.models import Candidate
 from grader.models.states import Role
 from grader.services import audit, records
-from grader.services.candidate_lists import CandidateFilter, candidate_page
+from grader.i18n import CHANNELS, STAGES
+from grader.services.candidate_lists import CandidateFilter, candidate_page, candidate_rows
 from grader.services.passwords import reset_password
 from grader.services.registration import override_eligibility
 from grader.web.actions import attempt, found
 from grader.web.forms import ConfirmForm, OverrideForm
+from grader.web.paging import kept_args, page_links
 from grader.web.security import page_number
+from grader.web.table_io import send_table
 
 bp = Blueprint("candidates", __name__, url_prefix="/candidates")
 STAFF = ("township_staff", "county_staff")
 PAGE = 50
+EXPORT_MAX = 50_000  # rows of one export; a county's list is far shorter
+EXPORT_HEADER = ["报名编号", "姓名", "身份证号", "手机", "乡镇", "渠道", "资格", "阶段"]
 
 
 def shown(cand: Candidate) -> dict:
@@ -63,8 +68,29 @@ def index():
     """List candidates the user may see, 50 a page."""
     page = page_number(request.args.get("page", 1, type=int))
     rows, total = candidate_page(get_session(), _filters(), page, PAGE)
+    pages, keep = max((total + PAGE - 1) // PAGE, 1), kept_args("page")
+    links = page_links(page, pages, lambda n: url_for("candidates.index", page=n, **keep))
     return render_template("candidates/index.html", rows=rows, shown=shown, total=total,
-                           page=page, pages=max((total + PAGE - 1) // PAGE, 1))
+                           page=page, pages=pages, links=links, keep=keep)
+
+
+def _export_cells(cand: Candidate) -> list:
+    """Return one export row, the ID and phone masked as the list shows them to this user."""
+    pii = shown(cand)
+    return [cand.reg_no, cand.name, pii["id"], pii["phone"], cand.township.name,
+            str(CHANNELS.get(cand.channel, cand.channel)), _("通过") if cand.eligible else _("未通过"),
+            str(STAGES.get(cand.stage, cand.stage))]
+
+
+@bp.route("/export.<fmt>")
+@roles_required(*STAFF)
+def export(fmt: str):
+    """Download the list as filtered (all pages) as XLSX or CSV, masked as the list is."""
+    rows = candidate_rows(get_session(), _filters(), EXPORT_MAX + 1)
+    if len(rows) > EXPORT_MAX:
+        flash(_("超过 %(n)s 人，请先筛选再导出", n=EXPORT_MAX), "error")
+        return redirect(url_for("candidates.index", **kept_args()))
+    return send_table(fmt, "报名人员", EXPORT_HEADER, [_export_cells(c) for c in rows])
 
 
 @bp.route("/<int:cand_id>", methods=["GET", "POST"])

@@ -105,8 +105,28 @@ def file(item_id: int) -> Response:
     item = found(records.get(get_session(), EvidenceItem, item_id))
     if not may_see_item(current_user, item):
         abort(403)
-    return Response(get_storage().read(item.storage_key), mimetype=item.mime,
+    data = _stored_bytes(item.storage_key)
+    if data is None:
+        return _no_file()
+    return Response(data, mimetype=item.mime,
                     headers=stored_file_headers(item.mime, item.filename))
+
+
+def _stored_bytes(key: str) -> bytes | None:
+    """Return an item's stored bytes, or None when it has none (rehearsal rows) or they are gone."""
+    storage = get_storage()
+    try:
+        return storage.read(key) if key and storage.exists(key) else None
+    except (ValueError, OSError):  # not a storage key, or unreadable
+        return None
+
+
+def _no_file() -> Response:
+    """Answer 404 无文件: a placeholder image to an <img>, a page to a person opening the link."""
+    if request.accept_mimetypes.best_match(["text/html", "image/svg+xml"]) == "image/svg+xml":
+        return Response(render_template("evidence/no_file.svg"), 404,
+                        mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
+    return Response(render_template("evidence/no_file.html"), 404)
 
 
 def _queue_filter() -> queue.QueueFilter:

@@ -13,9 +13,10 @@ from grader.services import audit
 from grader.services import exams as service
 from grader.web.actions import attempt
 from grader.web.forms import UploadForm
-from grader.web.staff_forms import AdvanceForm
+from grader.web.paging import kept_args, page_links
+from grader.web.security import page_number, row_id
+from grader.web.staff_forms import AdvanceForm, AuditFilterForm
 from grader.web.table_io import import_table
-from grader.web.security import row_id
 
 bp = Blueprint("exams", __name__)
 AUDIT_PAGE = 100  # entries a page of the audit log
@@ -53,9 +54,9 @@ def advance(kind: str):
     """Preview who advances from an exam, then apply it."""
     kind = _kind(kind)
     db = get_session()
-    plan = service.plan_advance(db, current_campaign(), kind)
+    plan, done = service.advance_page(db, current_campaign(), kind)
     form = AdvanceForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit():  # once confirmed, apply_advance refuses (already_advanced)
         moved = attempt(lambda: service.apply_advance(db, plan, current_user,
                                                       form.fingerprint.data or ""))
         if moved is None:
@@ -66,15 +67,40 @@ def advance(kind: str):
     form.fingerprint.data = service.fingerprint(plan)  # the list previewed, checked on confirm
     return render_template("exams/advance.html", kind=kind, title=KINDS[kind], plan=plan,
                            attr=attr, form=form, advancing={c.id for c in plan.advancing},
-                           fingerprint=service.fingerprint(plan),
-                           done=service.already_advanced(db, kind))
+                           fingerprint=service.fingerprint(plan), done=done)
+
+
+def _audit_filter(form: AuditFilterForm) -> audit.AuditFilter:
+    """Return the filter the form asks for; a field that did not validate filters nothing."""
+    form.validate()
+
+    def value(f):
+        return None if f.errors else (f.data or None)
+
+    return audit.AuditFilter(value(form.person), value(form.action), value(form.since),
+                             value(form.until))
+
+
+def _audit_url(found: audit.AuditPage, n: int, keep: dict) -> str:
+    """Return the URL of page n of the filtered log: the keyset of its newest entry."""
+    if n <= 1:
+        return url_for("exams.audit_log", **keep)
+    return url_for("exams.audit_log", before=found.starts[n - 1] + 1, **keep)
 
 
 @bp.route("/audit")
 @roles_required(Role.COUNTY_STAFF)
 def audit_log():
-    """Show the latest audit entries, newest first."""
-    before = row_id(request.args.get("before", type=int))
-    rows = audit.latest(get_session(), before, AUDIT_PAGE)
-    return render_template("audit.html", rows=rows, before=before,
-                           older=rows[-1].id if len(rows) == AUDIT_PAGE else None)
+    """Show the audit entries, newest first, filtered, by keyset with page numbers to jump to."""
+    form, args = AuditFilterForm(request.args), request.args
+    page = args.get("page", type=int)
+    found = audit.audit_page(get_session(), _audit_filter(form), AUDIT_PAGE,
+                             row_id(args.get("before", type=int)),
+                             None if page is None else page_number(page))
+    keep, rows = kept_args("page", "before"), found.rows
+    return render_template(
+        "audit.html", rows=rows, form=form, found=found, keep=keep,
+        links=page_links(found.page, found.pages, lambda n: _audit_url(found, n, keep)),
+        newest=_audit_url(found, 1, keep),
+        older=url_for("exams.audit_log", before=rows[-1].id, **keep)
+        if len(rows) == AUDIT_PAGE else None)

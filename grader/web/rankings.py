@@ -1,6 +1,6 @@
 """Staff rankings: preview with cut-off and warnings, publish, export; the plagiarism report."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -13,6 +13,7 @@ from grader.models.states import RankingStatus, Role
 from grader.services import rankings as service
 from grader.services import records
 from grader.services.plan_similarity import all_pairs, pair_view, plan_owners
+from grader.services.ranking_search import matching_rows
 from grader.web.actions import attempt, found
 from grader.web.forms import ConfirmForm
 from grader.web.staff_forms import RoundForm
@@ -66,7 +67,9 @@ def view(ranking_id: int):
     amends = current if current is not None and service.amendable(db, current, ranking) \
         else None
     changes = _changes(current, ranking) if current is not None else []
+    q = (request.args.get("q") or "").strip()[:50]
     return render_template("rankings/view.html", ranking=ranking, form=form, names=names,
+                           q=q, rows=matching_rows(ranking.result["ranking"], names, q),
                            round_name=ROUND_NAMES.get(ranking.round, ranking.round),
                            current=current, amends=amends, changes=changes,
                            status_names=STATUS_NAMES)

@@ -2,8 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, ValidationError
+from wtforms import (DateField, DecimalField, HiddenField, SelectChoice, SelectField, StringField,
+                     TextAreaField)
+from wtforms.validators import (AnyOf, InputRequired, Length, NumberRange, Optional,
+                                ValidationError)
 
 from grader.i18n import REASONS, reason_text
 from grader.services.townships import parse_target
@@ -53,3 +55,19 @@ def score_form(criteria: list[dict]) -> type[FlaskForm]:
     attrs.update(review_id=record_id(), note=TextAreaField(
         filters=[lambda v: (v or "")[:1000]]))
     return type("ScoreForm", (FlaskForm,), attrs)
+
+
+class AuditFilterForm(FlaskForm):
+    """The audit log's filters, read from the query string (a GET form: no CSRF token)."""
+
+    class Meta:
+        """Filters only read; there is nothing to forge."""
+
+        csrf = False
+
+    person = StringField(_l("操作人"), filters=[lambda v: (v or "").strip()],
+                         validators=[Length(max=64)])
+    action = StringField(_l("操作"), filters=[lambda v: (v or "").strip()],
+                         validators=[Length(max=40)])
+    since = DateField(_l("起始日期"), validators=[Optional()])
+    until = DateField(_l("截止日期"), validators=[Optional()])
