@@ -131,6 +131,7 @@ class Criterion(Section):
 
     key: str
     name: str
+    name_en: str = ""  # the English label; the Chinese name stands in when it is empty
     weight: Share
 
 
@@ -247,6 +248,7 @@ class CampaignSettings(Section):
     """The whole campaign file."""
 
     name: str = ""
+    name_en: str = ""  # the English name; the Chinese name stands in when it is empty
     county: str = ""
     timezone: Literal["Asia/Shanghai"] = "Asia/Shanghai"
     enforce_windows: StrictBool = False  # close registration and round-1 uploads at end dates

@@ -7,6 +7,9 @@ from flask import Flask, request, session
 from flask_babel import Babel, get_locale
 from flask_babel import lazy_gettext as _l
 
+from markupsafe import Markup, escape
+
+from grader.audit_words import ACTIONS, ENTITIES, FIELDS, audit_reason, audit_value, audit_words
 from grader.errors import CodedError
 from grader.models import states
 from grader.models.base import SHANGHAI
@@ -233,21 +236,29 @@ EDITED_FIELDS = {"post_time": _l("转发时间"), "nickname": _l("昵称"), "app
                  "state": _l("下载或注册状态")}
 
 
+ENGLISH_PUNCTUATION = {"：": ": ", "（": " (", "）": ")", "；": "; ", "、": ", ", "，": ", "}
+
+
+def punct(mark: str) -> str:
+    """Say a Chinese punctuation mark in the reader's language (an English page uses ASCII)."""
+    return ENGLISH_PUNCTUATION.get(mark, mark) if str(get_locale()) == "en" else mark
+
+
 def reason_text(code: str, **params: Any) -> str:
     """Translate a stable reason code (`prefix:detail` keeps its detail; params fill places)."""
     head, _sep, detail = code.partition(":")
     if head == "declaration_missing":
-        return f"{REASONS[head]}：{DECLARATIONS.get(detail, detail)}"
+        return f"{REASONS[head]}{punct('：')}{DECLARATIONS.get(detail, detail)}"
     if head == "id_invalid":
         return str(REASONS.get(detail, REASONS[head]))
     if head == "possible_edit":  # "possible_edit:post_time@x,y,w,h": the box is drawn, not said
         field = detail.partition("@")[0]
-        return f"{REASONS[head]}（{EDITED_FIELDS.get(field, field)}）"
+        return f"{REASONS[head]}{punct('（')}{EDITED_FIELDS.get(field, field)}{punct('）')}"
     if "reason" in params:  # a refusal that carries another's code says it in words too
         params = {**params, "reason": _said_within(head, params)}
     text = _filled(REASONS.get(head), params)
     detail = QUESTION_NAMES.get(detail, detail)  # "implausible:surveyed_at" → 调研日期
-    return f"{text}（{detail}）" if text and detail else str(text or code)
+    return f"{text}{punct('（')}{detail}{punct('）')}" if text and detail else str(text or code)
 
 
 def edit_boxes(reasons: list[str]) -> list[dict[str, Any]]:
@@ -328,6 +339,24 @@ STATES = {cls.__name__: cls for cls in (
     states.Lateness, states.SigningStatus)}
 
 
+# words the templates say through _(…) at run time (task names, call outcomes): listed here so
+# that `pybabel extract` keeps them in the catalogue
+RUNTIME_WORDS = (_l("微信转发截图"), _l("农村淘宝APP下载截图"), _l("项目计划书"), _l("属实"),
+                 _l("否认"), _l("号码错误"), _l("无人接听"), _l("拒绝回答"))
+
+
+def said(obj: Any, field: str = "name") -> str:
+    """Say a label from the campaign file in the reader's language (`<field>_en` beside it)."""
+    get = obj.get if isinstance(obj, dict) else (lambda k, d=None: getattr(obj, k, d))
+    english = get(f"{field}_en") if str(get_locale()) == "en" else None
+    return english or get(field) or ""
+
+
+def data(value: Any) -> Markup:
+    """Mark a name or other data (shown as entered, in any language) for readers and checks."""
+    return Markup('<span class="data">%s</span>') % escape("" if value is None else value)
+
+
 def init_app(app: Flask) -> None:
     """Install Babel and the template helpers."""
     Babel(app, locale_selector=select_locale)
@@ -337,7 +366,15 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["copy_sources"] = copy_sources
     app.jinja_env.filters["describe"] = describe
     app.jinja_env.filters["component"] = component
+    app.jinja_env.filters["audit_words"] = audit_words
+    app.jinja_env.filters["audit_value"] = audit_value
+    app.jinja_env.filters["audit_reason"] = audit_reason
+    app.jinja_env.filters["data"] = data
+    app.jinja_env.filters["said"] = said
+    app.jinja_env.filters["punct"] = punct
     app.jinja_env.globals.update(STATES)  # templates compare against Stage.ROUND1, never 'round1'
     app.jinja_env.globals.update(get_locale=get_locale, COMPONENT_NAMES=COMPONENTS,
                                  STAGE_NAMES=STAGES, CHANNEL_NAMES=CHANNELS, ROLE_NAMES=ROLES,
-                                 EDUCATION_NAMES=EDUCATION, DECLARATION_NAMES=DECLARATIONS)
+                                 EDUCATION_NAMES=EDUCATION, DECLARATION_NAMES=DECLARATIONS,
+                                 AUDIT_ACTIONS=ACTIONS, AUDIT_ENTITIES=ENTITIES,
+                                 AUDIT_FIELDS=FIELDS)

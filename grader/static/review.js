@@ -1,9 +1,10 @@
 // Keyboard shortcuts for the review queue: j/k move between criteria, Enter submits.
-// In the note box (or any other text field) j and k are just letters.
+// In the note box (or any other text field) j and k are just letters. Nothing takes the focus
+// on load: on a phone that would open the keyboard over the plan before it is read; j (or a
+// tap) goes to the first score box.
 (function () {
   var fields = Array.prototype.slice.call(document.querySelectorAll(".criterion"));
   if (!fields.length) return;
-  fields[0].focus();
   document.addEventListener("keydown", function (e) {
     var i = fields.indexOf(document.activeElement);
     var tag = (document.activeElement && document.activeElement.tagName) || "";

@@ -51,7 +51,7 @@ def index():
     db = get_session()
     form = UserForm()
     form.township.choices = [SelectChoice("", "—")] + [
-        SelectChoice(t.name, t.name) for t in all_townships(db)]
+        SelectChoice(t.name, t.name, {"class": "data"}) for t in all_townships(db)]
     if form.validate_on_submit():
         added, problem = refusal(lambda: accounts.create_staff(
             db, current_campaign(), form.username.data.strip(), form.password.data,

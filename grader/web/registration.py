@@ -22,7 +22,7 @@ bp = Blueprint("registration", __name__)
 
 def _township_choices(only: int | None = None) -> list[SelectChoice]:
     """List townships for the select box: 请选择 first, so a careless tap picks none."""
-    towns = [SelectChoice(t.id, t.name) for t in all_townships(get_session())
+    towns = [SelectChoice(t.id, t.name, {"class": "data"}) for t in all_townships(get_session())
              if only is None or t.id == only]
     return towns if only is not None else [SelectChoice("", _("请选择")), *towns]
 

@@ -34,7 +34,7 @@ def login(page, server, username, password):
     page.fill("#username", username)
     page.fill("#password", password)
     page.click("button[type=submit]")
-    expect(page.locator("header .logout")).to_be_visible()
+    expect(page.locator("header details.menu")).to_be_attached()  # 退出 sits in the 菜单
 
 
 def stored(app, id_number):

@@ -1,6 +1,7 @@
 """A reviewer scores a plan, county staff publish the ranking, the candidate sees it."""
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from grader.db import session_scope
@@ -28,6 +29,9 @@ def test_review_publish_and_see(live_app, live_server, browser, phone):
     page.goto(f"{live_server}/review/plan")
     assert "村委会旁开设服务站" in page.inner_text("#plan-text")
     assert "示范考生" not in page.content()  # blind: no name
+    expect(page.locator(".criterion").first).not_to_be_focused()  # no phone keyboard over the plan
+    page.keyboard.press("j")  # j goes to the first score box
+    expect(page.locator(".criterion").first).to_be_focused()
     page.keyboard.type("85")
     for _ in range(3):
         page.keyboard.press("j")

@@ -1,0 +1,119 @@
+"""Say an audit row (action, object, field, values, reason) in the reader's language.
+
+The log stores stable codes (`register`, `eligible`, `import_online_exam`, `ip 1.2.3.4`,
+`declaration_missing:training`); these words turn them into sentences for the audit page and a
+candidate's change history. A code not listed here is shown as it is stored.
+"""
+
+import re
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+ACTIONS = {
+    "register": _l("报名"), "import_online_exam": _l("导入线上考试成绩"),
+    "import_onsite_test": _l("导入现场测试成绩"), "advance_online_exam": _l("线上考试择优晋级"),
+    "advance_onsite_test": _l("现场测试择优晋级"), "override_eligibility": _l("资格复核"),
+    "override_reason": _l("资格复核理由"), "create_account": _l("新建账号"),
+    "change_role": _l("修改角色"), "deactivate": _l("停用账号"), "reactivate": _l("启用账号"),
+    "login": _l("登录"), "logout": _l("退出登录"), "login_failed": _l("登录失败"),
+    "password_change": _l("修改密码"), "password_reset": _l("重置密码"),
+    "set_target": _l("修改报名目标"), "import_township": _l("导入乡镇任务分解表"),
+    "publish_ranking": _l("发布排名"), "amend_ranking": _l("更正排名"),
+    "advance_ranking": _l("按排名晋级"), "decide_evidence": _l("人工复核材料"),
+    "review_plan": _l("计划书评审"), "review_report": _l("日报评审"),
+    "appeal_upheld": _l("申诉成立"), "appeal_rejected": _l("申诉不成立"),
+    "spot_check": _l("电话抽查"), "resolve_shared_phone": _l("处理共用号码"),
+    "link_group_member": _l("关联群成员"), "unlink_group_member": _l("取消关联群成员"),
+    "create_panel": _l("创建面试组"), "interview_score": _l("面试评分"),
+    "reassignment": _l("登记服从调剂"), "sign": _l("签约"),
+}
+ENTITIES = {"candidate": _l("报名者"), "user_account": _l("账号"), "township": _l("乡镇"),
+            "ranking": _l("排名"), "interview_panel": _l("面试组")}
+FIELDS = {
+    "eligible": _l("资格"), "stage": _l("阶段"), "online_exam_score": _l("线上考试成绩"),
+    "onsite_test_score": _l("现场测试成绩"), "target": _l("报名目标"), "status": _l("状态"),
+    "role": _l("角色"), "password": _l("密码"), "username": _l("用户名"),
+    "township_id": _l("所属乡镇"), "session": _l("登录"), "session_version": _l("登录会话"),
+    "override_reason": _l("复核理由"), "note": _l("备注"), "members": _l("成员"),
+    "code": _l("编码"), "active": _l("启用"), "accepts_reassignment": _l("服从调剂"),
+    "interview_score": _l("面试成绩"), "review_score": _l("评审分数"), "score": _l("分数"),
+    "round1_score": _l("第一轮成绩"), "round2_score": _l("第二轮成绩"),
+    "signing": _l("签约"), "group_member": _l("群成员"),
+}
+VALUES = {
+    "draft": _l("预览"), "published": _l("已发布"), "superseded": _l("已被取代"),
+    "amended": _l("已更正"), "accept": _l("通过"), "reject": _l("不通过"),
+    "review": _l("待人工复核"), "pending": _l("识别中"), "valid": _l("有效"),
+    "decision": _l("判定"),
+}
+# stored texts with a number or an address in them: (pattern, words with the same %(…)s places)
+PATTERNS = [
+    (re.compile(r"^item:(?P<id>\d+)$"), _l("材料 #%(id)s")),
+    (re.compile(r"^call:(?P<id>\d+)$"), _l("抽查电话 #%(id)s")),
+    (re.compile(r"^survey_form:(?P<id>\d+)$"), _l("调研表 #%(id)s")),
+    (re.compile(r"^(?P<kind>plan|report)#(?P<id>\d+)$"), _l("%(kind)s #%(id)s")),
+    (re.compile(r"^ip (?P<ip>\S+)$"), _l("IP地址 %(ip)s")),
+    (re.compile(r"^rank (?P<n>\d+)$"), _l("第%(n)s名")),
+    (re.compile(r"^round (?P<n>\d+)$"), _l("第%(n)s轮")),
+    (re.compile(r"^ranking #(?P<id>\d+)$"), _l("排名 #%(id)s")),
+    (re.compile(r"^ranking #(?P<id>\d+) amends #(?P<old>\d+)$"), _l("排名 #%(id)s，更正 #%(old)s")),
+    (re.compile(r"^replaced by ranking #(?P<id>\d+)$"), _l("已被排名 #%(id)s 取代")),
+    (re.compile(r"^, amends ranking #(?P<id>\d+)$"), _l("更正排名 #%(id)s")),
+    (re.compile(r"^(?P<n>\d+) activity rows(?: \((?P<src>.*)\))?$"), _l("%(n)s 行试运营数据")),
+    (re.compile(r"^demo$"), _l("演示数据")),
+]
+KINDS = {"plan": _l("计划书"), "report": _l("日报")}
+
+
+def audit_words(code: Any, names: dict | None = None) -> str:
+    """Say one stored code in the reader's language: from `names`, a pattern, else as stored."""
+    if code is None or code == "":
+        return "—"
+    text = str(code)
+    if names and text in names:
+        return str(names[text])
+    for pattern, words in PATTERNS:
+        match = pattern.match(text)
+        if match:
+            parts = {k: v or "" for k, v in match.groupdict().items()}
+            if "kind" in parts:
+                parts["kind"] = str(KINDS.get(parts["kind"], parts["kind"]))
+            return str(words) % parts
+    return text
+
+
+def audit_value(value: Any, field: str | None = None) -> str:
+    """Say a before/after value: — for none, yes/no, stage and role names, reason codes."""
+    from grader.i18n import REASONS, ROLES, STAGES, punct, reason_text
+
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        if field == "eligible":
+            return str(_l("通过") if value else _l("未通过"))
+        return str(_l("是") if value else _l("否"))
+    if isinstance(value, dict):
+        return punct("；").join(f"{audit_words(k, FIELDS | VALUES)}{punct('：')}{audit_value(v, k)}"
+                                for k, v in value.items())
+    if isinstance(value, list):
+        return punct("、").join(audit_value(v, field) for v in value) or "—"
+    if isinstance(value, str):
+        names = {"stage": STAGES, "role": ROLES}.get(field or "", VALUES)
+        if value in names:
+            return str(names[value])
+        if value.partition(":")[0] in REASONS:
+            return reason_text(value)
+    return audit_words(value)
+
+
+def audit_reason(reason: str | None) -> str:
+    """Say a row's reason: reason codes (comma separated) in words, else as stored."""
+    from grader.i18n import REASONS, punct, reason_text
+
+    if not reason:
+        return ""
+    codes = reason.split(",")
+    if all(c.partition(":")[0] in REASONS for c in codes):
+        return punct("；").join(reason_text(c) for c in codes)
+    return audit_words(reason)
