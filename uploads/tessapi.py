@@ -10,6 +10,7 @@ import ctypes
 import ctypes.util
 import os
 import threading
+import weakref
 from typing import Any
 
 from PIL import Image
@@ -26,7 +27,27 @@ class EngineError(RuntimeError):
 _lib: list[Any] = []  # the loaded library, once
 _lib_lock = threading.Lock()
 _local = threading.local()
-_made: list[int] = []  # every engine, deleted at exit (tesseract reports leaks otherwise)
+_live: "weakref.WeakSet[_Engine]" = weakref.WeakSet()  # freed at exit, or tesseract warns
+
+
+class _Engine:
+    """One loaded model, freed when its thread ends (or the process does)."""
+
+    def __init__(self, lib: Any, lang: str):
+        """Create the engine and load the language."""
+        self.lib, self.api = lib, lib.TessBaseAPICreate()
+        if not self.api or lib.TessBaseAPIInit3(self.api, None, lang.encode()) != 0:
+            self.close()
+            raise EngineError(f"tesseract could not load language {lang!r}")
+        _live.add(self)
+
+    def close(self) -> None:
+        """Free the engine once."""
+        api, self.api = self.api, None
+        if api:
+            self.lib.TessBaseAPIDelete(api)
+
+    __del__ = close
 
 
 def _load() -> Any:
@@ -39,7 +60,14 @@ def _load() -> Any:
             # the command line runs with OMP_THREAD_LIMIT=1 too: one core per image is fastest
             os.environ.setdefault("OMP_THREAD_LIMIT", "1")
             _lib.append(_declare(ctypes.CDLL(path)))
+            atexit.register(_close_all)
         return _lib[0]
+
+
+def _close_all() -> None:
+    """Free every live engine as the process ends."""
+    for engine in list(_live):
+        engine.close()
 
 
 def _declare(lib: Any) -> Any:
@@ -54,29 +82,16 @@ def _declare(lib: Any) -> Any:
     lib.TessDeleteText.argtypes = [ctypes.c_void_p]
     lib.TessBaseAPIClear.argtypes = [handle]
     lib.TessBaseAPIDelete.argtypes = [handle]
-    atexit.register(_delete_all, lib)
     return lib
-
-
-def _delete_all(lib: Any) -> None:
-    """Free every engine as the process ends."""
-    with _lib_lock:
-        while _made:
-            lib.TessBaseAPIDelete(_made.pop())
 
 
 def _engine(lang: str) -> tuple[Any, int]:
     """Return this thread's engine for a language, loading the model on first use."""
-    engines: dict[str, int] = _local.__dict__.setdefault("engines", {})
-    lib = _load()
+    engines: dict[str, _Engine] = _local.__dict__.setdefault("engines", {})
     if lang not in engines:
-        api = lib.TessBaseAPICreate()
-        if not api or lib.TessBaseAPIInit3(api, None, lang.encode()) != 0:
-            raise EngineError(f"tesseract could not load language {lang!r}")
-        engines[lang] = api  # kept for the thread's life, like the model it holds
-        with _lib_lock:
-            _made.append(api)
-    return lib, engines[lang]
+        engines[lang] = _Engine(_load(), lang)  # kept for the thread's life
+    engine = engines[lang]
+    return engine.lib, engine.api
 
 
 def tsv(img: Image.Image, lang: str, psm: int) -> str:
