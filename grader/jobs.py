@@ -39,9 +39,13 @@ def task_app() -> Flask:
 
 
 def start_consumer(workers: int = 1, periodic: bool = True) -> Consumer:
-    """Start a consumer in threads of this process (for `grader serve` and tests)."""
+    """Start a consumer in threads of this process (for `grader serve` and tests).
+
+    An idle SqliteHuey worker polls at most every 0.25 s (a cheap SELECT), so a batch
+    uploaded after a quiet spell starts at once; RedisHuey blocks on the queue instead.
+    """
     consumer = Consumer(huey, workers=workers, worker_type="thread", periodic=periodic,
-                        initial_delay=0.05, max_delay=1.0, check_worker_health=False)
+                        initial_delay=0.05, max_delay=0.25, check_worker_health=False)
     consumer.start()
     if threading.current_thread() is threading.main_thread():
         # huey's consumer.start() takes SIGTERM, SIGINT and SIGHUP for its own run loop, which an
