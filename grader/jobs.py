@@ -57,12 +57,14 @@ class _Consumer(Consumer):
 def start_consumer(workers: int = 1, periodic: bool = True) -> Consumer:
     """Start a consumer in threads of this process (for `grader serve`, `grader worker`, tests).
 
-    With `periodic`, the sweeper runs at once and then every QUEUE_SWEEP_SECONDS.
+    With `periodic`, the sweeper runs at once and then every QUEUE_SWEEP_SECONDS. An idle
+    SqliteHuey worker polls at most every 0.25 s (a cheap SELECT), so a batch uploaded after
+    a quiet spell starts at once; RedisHuey blocks on the queue instead.
     """
     sweep = int(task_app().config["QUEUE_SWEEP_SECONDS"])
     _warn_if_forgetful()
     consumer = _Consumer(huey, workers=workers, worker_type="thread", periodic=periodic,
-                         initial_delay=0.05, max_delay=1.0, check_worker_health=False,
+                         initial_delay=0.05, max_delay=0.25, check_worker_health=False,
                          sweep_seconds=sweep)
     consumer.start()
     if threading.current_thread() is threading.main_thread():

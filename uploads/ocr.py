@@ -15,9 +15,10 @@ import numpy as np
 import pytesseract
 from PIL import Image, ImageOps
 
+from uploads import tessapi
 from uploads.imageprep import clear_blobs, reveal_buttons
 
-TESSERACT: str | None = None  # None: the binary pytesseract is configured with
+TESSERACT: str | None = None  # None: libtesseract in-process, else pytesseract's binary
 OCR_WIDTH = 720
 RAPID_WIDTH = 720
 STRETCH = (150, 235)
@@ -86,7 +87,21 @@ def _pgm(img: Image.Image) -> bytes:
 
 
 def run_tesseract(img: Image.Image, lang: str = "chi_sim", psm: int = 6) -> list[Line]:
-    """Run tesseract on a prepared image through stdin and return its lines."""
+    """Run tesseract on a prepared image and return its lines.
+
+    A warm engine in this process when libtesseract is there (the same TSV, without loading
+    the model for every image), else the command through stdin.
+    """
+    if TESSERACT is None and tessapi.available():
+        try:
+            return parse_tsv(tessapi.tsv(img, lang, psm), img.size)
+        except tessapi.EngineError as exc:
+            raise OcrError(f"tesseract failed: {exc}") from exc
+    return _run_command(img, lang, psm)
+
+
+def _run_command(img: Image.Image, lang: str, psm: int) -> list[Line]:
+    """Run the tesseract command on a prepared image through stdin."""
     # pytesseract always writes a temporary file; piping a PGM skips that round trip.
     cmd = [TESSERACT or pytesseract.pytesseract.tesseract_cmd, "stdin", "stdout", "-l", lang, "--psm", str(psm), "tsv"]
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # one core per image is fastest here
