@@ -85,7 +85,9 @@ def audit_words(code: Any, names: dict | None = None) -> str:
 
 def audit_value(value: Any, field: str | None = None) -> str:
     """Say a before/after value: — for none, yes/no, stage and role names, reason codes."""
-    from grader.i18n import REASONS, ROLES, STAGES, punct, reason_text
+    from grader.i18n import punct, reason_text
+    from grader.labels import ROLES, STAGES
+    from grader.reason_texts import REASONS
 
     if value is None:
         return "—"
@@ -109,7 +111,8 @@ def audit_value(value: Any, field: str | None = None) -> str:
 
 def audit_reason(reason: str | None) -> str:
     """Say a row's reason: reason codes (comma separated) in words, else as stored."""
-    from grader.i18n import REASONS, punct, reason_text
+    from grader.i18n import punct, reason_text
+    from grader.reason_texts import REASONS
 
     if not reason:
         return ""

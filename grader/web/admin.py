@@ -11,7 +11,7 @@ from wtforms.validators import AnyOf, DataRequired, Length
 from grader.auth.permissions import roles_required
 from grader.campaign import current_campaign
 from grader.db import get_session
-from grader.i18n import ROLES
+from grader.labels import ROLES
 from grader.models import User
 from grader.models.states import Role
 from grader.services import accounts, records

@@ -7,7 +7,8 @@ from wtforms import (BooleanField, HiddenField, IntegerField, SelectMultipleFiel
                      ValidationError)
 from wtforms.validators import InputRequired, Length, NumberRange
 
-from grader.i18n import REASONS, reason_text
+from grader.i18n import reason_text
+from grader.reason_texts import REASONS
 from grader.services.calls import ASKED
 from grader.web.candidate_forms import record_id
 from surveys import Question

@@ -19,7 +19,7 @@ from grader.db import get_session
 from grader.models import Candidate
 from grader.models.states import Role
 from grader.services import audit, records
-from grader.i18n import CHANNELS, STAGES
+from grader.labels import CHANNELS, STAGES
 from grader.services.candidate_lists import CandidateFilter, candidate_page, candidate_rows
 from grader.services.passwords import reset_password
 from grader.services.registration import override_eligibility

@@ -7,7 +7,7 @@ from wtforms import (BooleanField, PasswordField, SelectChoice, SelectField, Str
                      TextAreaField)
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
-from grader.i18n import DECLARATIONS, EDUCATION
+from grader.labels import DECLARATIONS, EDUCATION
 
 
 def _id_or_none(value: object) -> int | None:

@@ -6,7 +6,7 @@ from wtforms import (DateField, FloatField, IntegerField, SelectChoice, SelectFi
                      SelectMultipleField, StringField)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from grader.i18n import REASONS
+from grader.reason_texts import REASONS
 
 ANSWERS = [SelectChoice("", _l("未登记")), SelectChoice("1", _l("服从调剂")),
            SelectChoice("0", _l("不服从"))]

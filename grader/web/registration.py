@@ -9,7 +9,8 @@ from grader.auth.permissions import mask_email, mask_id, mask_phone, roles_requi
 from grader.campaign import current_campaign
 from grader.db import get_session
 from grader.eligibility import EDUCATION_ORDER
-from grader.i18n import EDUCATION, error_text, reason_text
+from grader.i18n import error_text, reason_text
+from grader.labels import EDUCATION
 from grader.models.states import Role
 from grader.services.registration import RegistrationInput, register
 from grader.services.townships import all_townships

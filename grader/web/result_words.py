@@ -5,7 +5,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from grader.i18n import COMPONENTS
+from grader.labels import COMPONENTS
 
 # Parts of a score out of 100 that a candidate can act on (composites such as Q are left out).
 PARTS = {"timeliness": COMPONENTS["timeliness"], "plan": COMPONENTS["plan"],

@@ -7,7 +7,8 @@ from wtforms import (DateField, DecimalField, HiddenField, SelectChoice, SelectF
 from wtforms.validators import (AnyOf, InputRequired, Length, NumberRange, Optional,
                                 ValidationError)
 
-from grader.i18n import REASONS, reason_text
+from grader.i18n import reason_text
+from grader.reason_texts import REASONS
 from grader.services.townships import parse_target
 from grader.web.candidate_forms import record_id
 

@@ -6,7 +6,7 @@ from flask_wtf.file import FileField, MultipleFileField
 from wtforms import FloatField, HiddenField, IntegerField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from grader.i18n import REASONS
+from grader.reason_texts import REASONS
 
 FIGURE_RANGE = NumberRange(0, 1_000_000, message=REASONS["bad_figure"])
 
