@@ -36,6 +36,8 @@ def login(page, base: str, user: str, password: str) -> None:
     page.fill("#username", user)
     page.fill("#password", password)
     page.click("button[type=submit]")
+    # Wait until the login's answer (and its cookie) is in: a page opened sooner races it.
+    page.wait_for_url(lambda url: "/login" not in url)
 
 
 def client_as(app, username: str, password: str = "secret123"):
