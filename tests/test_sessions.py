@@ -80,3 +80,12 @@ def test_candidates_are_sent_from_the_dashboard_to_their_own_page(app, make_town
     cand.user.set_password("secret123")
     response = client_as(app, cand.user.username).get("/dashboard")
     assert response.status_code == 302 and response.location.endswith("/me")
+
+
+def test_a_page_s_static_files_never_send_the_cookie_back(client, auth, make_user):
+    # Scripts and styles load beside a page with the cookie they started with; had they sent it
+    # back, one finishing late could undo a login or a language switch answered meanwhile.
+    make_user("static-k", "county_staff")
+    auth.login("static-k")
+    assert "Set-Cookie" not in client.get("/static/style.css").headers
+    assert "Set-Cookie" in client.get("/lang/en").headers  # a change is sent

@@ -82,3 +82,14 @@ def init_app(app: Flask) -> None:
     """Install the session interface and the per-request check."""
     app.session_interface = RoleSessionInterface()
     app.before_request(keep_session)
+
+    def should_set_cookie(self, app: Flask, session: SessionMixin) -> bool:
+        """Send the cookie again only when this request changed the session.
+
+        A page's scripts, styles and icons load beside it with the cookie they started with;
+        re-sending that cookie from each of them could undo a login or a language switch
+        answered meanwhile. The idle clock is written once a minute (`keep_session`), and
+        that write sends the cookie with the new expiry.
+        """
+        return session.modified
+
