@@ -77,12 +77,6 @@ class RoleSessionInterface(SecureCookieSessionInterface):
         ttl = session.get("_ttl", app.permanent_session_lifetime.total_seconds())
         return datetime.now(UTC) + timedelta(seconds=ttl)
 
-
-def init_app(app: Flask) -> None:
-    """Install the session interface and the per-request check."""
-    app.session_interface = RoleSessionInterface()
-    app.before_request(keep_session)
-
     def should_set_cookie(self, app: Flask, session: SessionMixin) -> bool:
         """Send the cookie again only when this request changed the session.
 
@@ -93,3 +87,8 @@ def init_app(app: Flask) -> None:
         """
         return session.modified
 
+
+def init_app(app: Flask) -> None:
+    """Install the session interface and the per-request check."""
+    app.session_interface = RoleSessionInterface()
+    app.before_request(keep_session)
