@@ -32,7 +32,7 @@ run: setup
 	$(BIN)/grader serve --host $${HOST:-127.0.0.1} --port $${PORT:-5000}
 
 test: setup
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile  # one file a worker: module fixtures stay whole
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

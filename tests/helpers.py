@@ -19,7 +19,9 @@ def ric_for(born: date, seq: str = "001", region: str = "140121") -> str:
     return body + ric.calc_check_digit(body + "0")
 
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# Each xdist worker (gw0, gw1, …) queues in a Redis database of its own: 15, 14, …
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+REDIS_URL = os.environ.get("TEST_REDIS_URL", f"redis://127.0.0.1:6379/{15 - _WORKER}")
 
 
 def csrf_from(response) -> str:
