@@ -2,11 +2,15 @@
 
 import os
 import re
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 from sqlalchemy import text
 from stdnum.cn import ric
 
+from grader import migrate
 from grader.db import make_engine
 
 DECLARATIONS = ("constitution", "conduct", "no_record", "health", "computer", "online_shopping",
@@ -61,3 +65,25 @@ def pg_engine(schema: str):
     engine.dispose()
     url = PG_URL + ("&" if "?" in PG_URL else "?") + f"options=-csearch_path%3D{schema}"
     return make_engine(url)
+
+
+@contextmanager
+def database_at(backend: str, tmp_path, revision: str) -> Iterator:
+    """Yield an engine on a fresh database migrated to a revision only; dropped afterwards."""
+    if backend == "sqlite":
+        eng = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+        migrate.upgrade(eng, revision)
+        yield eng
+        eng.dispose()
+        return
+    schema = f"m_{uuid.uuid4().hex[:10]}"
+    eng = pg_engine(schema)
+    migrate.upgrade(eng, revision)
+    try:
+        yield eng
+    finally:
+        eng.dispose()
+        cleanup = make_engine(PG_URL)
+        with cleanup.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        cleanup.dispose()

@@ -1,15 +1,13 @@
 """Migration 0004 carries panel members, shared-number decisions, report photos and member links
 from their old shapes (JSON lists, hint strings, audit-log rows) into tables, and back."""
 
-import uuid
 from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
 
-from helpers import PG_URL, pg_engine
+from helpers import database_at
 from grader import migrate
-from grader.db import make_engine
 
 AT = datetime(2016, 6, 3, 2, 0, tzinfo=UTC)
 SHA = "ab" * 32
@@ -20,21 +18,8 @@ PHONE = "+8613900000001"
 @pytest.fixture(params=["sqlite", "postgresql"])
 def old_db(request, tmp_path):
     """A database migrated to 0003 only; dropped afterwards."""
-    if request.param == "sqlite":
-        eng = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
-        migrate.upgrade(eng, "0003")
+    with database_at(request.param, tmp_path, "0003") as eng:
         yield eng
-        eng.dispose()
-        return
-    schema = f"m_{uuid.uuid4().hex[:10]}"
-    eng = pg_engine(schema)
-    migrate.upgrade(eng, "0003")
-    yield eng
-    eng.dispose()
-    cleanup = make_engine(PG_URL)
-    with cleanup.begin() as conn:
-        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-    cleanup.dispose()
 
 
 def _insert(conn, table: str, **values) -> None:

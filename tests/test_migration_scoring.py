@@ -1,15 +1,13 @@
 """Migration 0008 keeps earlier rankings recomputable under the rule they were published with."""
 
 import json
-import uuid
 from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
 
 from grader import migrate
-from grader.db import make_engine
-from helpers import PG_URL, pg_engine
+from helpers import database_at
 from scoring import rank_facts
 
 AT = datetime(2016, 6, 1, 2, 0, tzinfo=UTC)
@@ -30,21 +28,8 @@ def candidate(cid: str, review: int, valid: int, calls: dict) -> dict:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_at_0007(request, tmp_path):
     """A database migrated to 0007 only; dropped afterwards."""
-    if request.param == "sqlite":
-        eng = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
-        migrate.upgrade(eng, "0007")
+    with database_at(request.param, tmp_path, "0007") as eng:
         yield eng
-        eng.dispose()
-        return
-    schema = f"s_{uuid.uuid4().hex[:10]}"
-    eng = pg_engine(schema)
-    migrate.upgrade(eng, "0007")
-    yield eng
-    eng.dispose()
-    cleanup = make_engine(PG_URL)
-    with cleanup.begin() as conn:
-        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-    cleanup.dispose()
 
 
 def earlier_facts() -> dict:

@@ -3,7 +3,6 @@ review queue and the audit log by keyset through their indexes, the surveys repo
 a time; migration 0007 carries published rankings' rows over from their JSON."""
 
 import re
-import uuid
 from datetime import UTC, date, datetime
 
 import pytest
@@ -11,10 +10,9 @@ import sqlalchemy as sa
 from sqlalchemy import event, select
 
 from grader import migrate
-from grader.db import make_engine
 from grader.models import AuditLog, EvidenceItem, RankingEntry
 from grader.services import call_reports, rankings, review_queue, survey_forms
-from helpers import PG_URL, client_as, pg_engine
+from helpers import client_as, database_at
 
 AT = datetime(2016, 6, 3, 2, 0, tzinfo=UTC)
 
@@ -205,21 +203,8 @@ def test_the_audit_log_pages_by_keyset(app, session, make_user, statements):
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_at_0006(request, tmp_path):
     """A database migrated to 0006 only; dropped afterwards."""
-    if request.param == "sqlite":
-        eng = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
-        migrate.upgrade(eng, "0006")
+    with database_at(request.param, tmp_path, "0006") as eng:
         yield eng
-        eng.dispose()
-        return
-    schema = f"m_{uuid.uuid4().hex[:10]}"
-    eng = pg_engine(schema)
-    migrate.upgrade(eng, "0006")
-    yield eng
-    eng.dispose()
-    cleanup = make_engine(PG_URL)
-    with cleanup.begin() as conn:
-        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-    cleanup.dispose()
 
 
 def _insert(conn, table: str, **values) -> None:
