@@ -210,3 +210,14 @@ def upload(client, token: str, shot: bytes, name: str, task: str = "wechat_share
 def stored_files(root: Path) -> list[str]:
     """List the files under a storage folder (temporary ones included)."""
     return sorted(p.name for p in root.rglob("*") if p.is_file())
+
+
+def item_statuses(app) -> dict[int, str]:
+    """Return every evidence item's status, by id, read in a session of its own."""
+    from sqlalchemy import select
+
+    from grader.db import session_scope
+    from grader.models import EvidenceItem
+
+    with session_scope(app) as s:
+        return dict(s.execute(select(EvidenceItem.id, EvidenceItem.status)).all())

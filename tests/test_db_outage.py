@@ -8,13 +8,10 @@ outage was 20 s; here it is a few seconds, with the worker's back-off shortened 
 import time
 
 import pytest
-from sqlalchemy import select
 
-from faults import (FAST_QUEUE, SECRET, PrivatePostgres, Worker, add_candidate, log_in,
+from faults import (FAST_QUEUE, item_statuses, SECRET, PrivatePostgres, Worker, add_candidate, log_in,
                     page_token, screenshots, stored_files, upload, verdicts_logged, wait_until)
 from grader import create_app, migrate
-from grader.db import session_scope
-from grader.models import EvidenceItem
 
 pytestmark = pytest.mark.slow
 BUSY = "系统繁忙，请稍后重试"
@@ -26,11 +23,6 @@ def postgres():
     server.start()
     yield server
     server.remove()
-
-
-def _statuses(app) -> dict[int, str]:
-    with session_scope(app) as s:
-        return dict(s.execute(select(EvidenceItem.id, EvidenceItem.status)).all())
 
 
 def test_uploads_during_a_database_outage(tmp_path, postgres):
@@ -60,11 +52,11 @@ def test_uploads_during_a_database_outage(tmp_path, postgres):
         back = time.monotonic()
         again = upload(client, token, shots[2], "2.png")
         assert again.status_code == 200 and again.get_json()["items"]
-        wait_until(lambda: "pending" not in _statuses(app).values(), 120, 0.5, "the checks")
+        wait_until(lambda: "pending" not in item_statuses(app).values(), 120, 0.5, "the checks")
         assert time.monotonic() - back < 120
     finally:
         worker.stop()
-    statuses = _statuses(app)
+    statuses = item_statuses(app)
     assert len(statuses) == 3 and set(statuses.values()) <= {"accept", "review", "reject"}
     assert verdicts_logged(tmp_path / "worker.log") == {i: 1 for i in statuses}
     assert len(stored_files(tmp_path / "files")) == 3

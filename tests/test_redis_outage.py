@@ -11,11 +11,11 @@ import time
 import pytest
 from sqlalchemy import select
 
-from faults import (FAST_QUEUE, SECRET, PrivateRedis, Worker, add_candidate, log_in, page_token,
+from faults import (FAST_QUEUE, item_statuses, SECRET, PrivateRedis, Worker, add_candidate, log_in, page_token,
                     screenshots, upload, verdicts_logged, wait_until)
 from grader import create_app, jobs, migrate
 from grader.db import session_scope
-from grader.models import CheckOutbox, EvidenceItem
+from grader.models import CheckOutbox
 
 pytestmark = pytest.mark.slow
 
@@ -26,11 +26,6 @@ def redis_server():
     server.start()
     yield server
     server.remove()
-
-
-def _statuses(app) -> dict[int, str]:
-    with session_scope(app) as s:
-        return dict(s.execute(select(EvidenceItem.id, EvidenceItem.status)).all())
 
 
 def test_redis_stopped_and_killed_loses_no_check(tmp_path, redis_server):
@@ -56,11 +51,11 @@ def test_redis_stopped_and_killed_loses_no_check(tmp_path, redis_server):
     worker = Worker(env, tmp_path / "worker.log")
     try:
         back = time.monotonic()
-        wait_until(lambda: "pending" not in _statuses(app).values(), 120, 0.5, "the checks")
+        wait_until(lambda: "pending" not in item_statuses(app).values(), 120, 0.5, "the checks")
         assert time.monotonic() - back < 120
     finally:
         worker.stop()
-    statuses = _statuses(app)
+    statuses = item_statuses(app)
     assert len(statuses) == 3 and set(statuses.values()) <= {"accept", "review", "reject"}
     assert verdicts_logged(tmp_path / "worker.log") == {i: 1 for i in statuses}
     app.extensions["grader.engine"].dispose()

@@ -9,11 +9,12 @@ from grader.db import Base
 from grader.models import Candidate, User
 
 M = TypeVar("M", bound=Base)
+MAX_ID = 2**31 - 1  # the largest id a 32-bit INTEGER column holds (PostgreSQL, SQLite alike)
 
 
 def get(session: Session, model: type[M], record_id: int | None) -> M | None:
     """Return the record of this id, or None for no id or no such record."""
-    if not record_id or not 0 < record_id <= 2**31 - 1:  # past any id: no such record, no 500
+    if not record_id or not 0 < record_id <= MAX_ID:  # past any id: no such record, no 500
         return None
     return session.get(model, record_id)
 

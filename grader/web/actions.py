@@ -13,18 +13,25 @@ from grader.i18n import describe, error_text
 T = TypeVar("T")
 
 
-def attempt(action: Callable[[], T], success: str | None = None) -> T | None:
-    """Run one service call; on its refusal undo the request's writes, flash why, return None.
+def outcome(action: Callable[[], T]) -> tuple[T | None, CodedError | None]:
+    """Run one service call; return (result, None), or (None, its refusal) with writes undone.
 
     The request commits once at its end (`grader.db`); a refused action leaves nothing
-    behind, as a view that rolled back itself did, and the page then says why.
+    behind. An action on an object out of the user's scope (`Forbidden`) answers 403.
     """
     try:
-        result = action()
+        return action(), None
     except Forbidden:
         abort(403)
     except CodedError as err:
         undo_request()
+        return None, err
+
+
+def attempt(action: Callable[[], T], success: str | None = None) -> T | None:
+    """Run one service call; flash its refusal (and a sheet's bad rows) or `success`."""
+    result, err = outcome(action)
+    if err is not None:
         flash(error_text(err), "error")
         for entry in getattr(err, "rows", [])[:50]:  # a sheet's bad rows, each named
             flash(describe(entry), "error")
@@ -36,23 +43,8 @@ def attempt(action: Callable[[], T], success: str | None = None) -> T | None:
 
 def refusal(action: Callable[[], T]) -> tuple[T | None, str | None]:
     """Run one service call; return (result, None), or (None, the refusal's text) undone."""
-    try:
-        return action(), None
-    except CodedError as err:
-        undo_request()
-        return None, error_text(err)
-
-
-def outcome(action: Callable[[], T]) -> tuple[T | None, CodedError | None]:
-    """Run one service call; return (result, None), or (None, its refusal) with writes undone.
-
-    For a page that puts the refusal next to the field it concerns.
-    """
-    try:
-        return action(), None
-    except CodedError as err:
-        undo_request()
-        return None, err
+    result, err = outcome(action)
+    return result, None if err is None else error_text(err)
 
 
 def found(obj: T | None) -> T:

@@ -3,7 +3,8 @@
 from flask import Flask, Response
 from werkzeug.routing import IntegerConverter
 
-MAX_ID = 2**31 - 1  # the largest id a 32-bit INTEGER column holds (PostgreSQL, SQLite alike)
+from grader.services.records import MAX_ID
+
 MAX_PAGE = 100_000  # a page number past any list the county will ever have
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "

@@ -59,3 +59,14 @@ def phone(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def worker(live_app):
+    """Run the queue in this process, as `grader serve` does."""
+    from grader import jobs
+
+    jobs.init_app(live_app)
+    consumer = jobs.start_consumer(1, periodic=False)
+    yield
+    consumer.stop(graceful=True)

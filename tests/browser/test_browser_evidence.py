@@ -7,22 +7,12 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from grader import jobs
 from grader.db import session_scope
 from grader.models import Candidate, EvidenceItem
 from uploads import synth
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 DEMO_ID = "140121199203150017"
-
-
-@pytest.fixture
-def worker(live_app):
-    """Run the queue in this process, as `grader serve` does."""
-    jobs.init_app(live_app)
-    consumer = jobs.start_consumer(1, periodic=False)
-    yield
-    consumer.stop(graceful=True)
 
 
 def test_upload_a_batch_and_see_verdicts(live_app, live_server, phone, worker, tmp_path):

@@ -9,7 +9,6 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from grader import jobs
 from grader.db import session_scope
 from grader.models import Candidate
 from helpers import login
@@ -17,14 +16,6 @@ from uploads import synth
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 DEMO_ID = "140121199203150017"
-
-
-@pytest.fixture
-def worker(live_app):
-    jobs.init_app(live_app)
-    consumer = jobs.start_consumer(1, periodic=False)
-    yield
-    consumer.stop(graceful=True)
 
 
 def test_a_zip_lists_every_member_and_a_resent_file_says_duplicate(live_app, live_server, phone,
