@@ -21,6 +21,7 @@ ACTIONS = {
     "set_target": _l("修改报名目标"), "import_township": _l("导入乡镇任务分解表"),
     "publish_ranking": _l("发布排名"), "amend_ranking": _l("更正排名"),
     "advance_ranking": _l("按排名晋级"), "decide_evidence": _l("人工复核材料"),
+    "recheck_evidence": _l("机器复查材料"),
     "review_plan": _l("计划书评审"), "review_report": _l("日报评审"),
     "appeal_upheld": _l("申诉成立"), "appeal_rejected": _l("申诉不成立"),
     "spot_check": _l("电话抽查"), "resolve_shared_phone": _l("处理共用号码"),
