@@ -100,7 +100,7 @@ class DupIndex:
         """Start empty."""
         self._by_sha: dict[str, str] = {}
         self._by_key: dict[tuple[str, ...], list[int]] = {}
-        self._items: list[tuple[str, str, str, dict[str, str]]] = []
+        self._items: list[tuple[str, str, str, dict[str, str], str | None]] = []
         self.copies = CopyIndex()
 
     def __len__(self) -> int:
@@ -114,7 +114,7 @@ class DupIndex:
         fields = parse_key(key)
         if grid:
             self.copies.add(item_id, {**fields, "grid": grid})
-        self._items.append((item_id, sha256, phash, fields))
+        self._items.append((item_id, sha256, phash, fields, grid or None))
         for pair in _keys(fields):
             self._by_key.setdefault(pair, []).append(len(self._items) - 1)
 
@@ -127,7 +127,7 @@ class DupIndex:
                              for i in self._by_key.get(k, ())})
         found = None
         for i in candidates:
-            item_id, _, other_hash, other = self._items[i]
+            item_id, _, other_hash, other, _grid = self._items[i]
             distance = hamming(phash, other_hash)
             kind = judge_pair(fields, other, distance)
             if kind == "near":
@@ -140,17 +140,18 @@ class DupIndex:
         return self.copies.find({**parse_key(key), "grid": grid}) if grid else None
 
     def rows(self) -> list[dict[str, str]]:
-        """Return the entries as plain rows, the shape the app keeps in its table."""
-        return [{"item_id": i, "sha256": s, "phash": p, "content_key": content_key(f)}
-                for i, s, p, f in self._items]
+        """Return the entries as plain rows (with the post grid where there is one)."""
+        return [{"item_id": i, "sha256": s, "phash": p, "content_key": content_key(f),
+                 **({"grid": g} if g else {})} for i, s, p, f, g in self._items]
 
     @classmethod
-    def from_rows(cls, rows: Iterable[dict[str, str] | tuple[str, str, str, str]]) -> "DupIndex":
-        """Rebuild an index from DB rows (dicts or (item_id, sha256, phash, key) tuples)."""
+    def from_rows(cls, rows: Iterable[dict[str, str] | tuple[str, ...]]) -> "DupIndex":
+        """Rebuild an index from rows: dicts, or (item_id, sha256, phash, key[, grid]) tuples."""
         index = cls()
         for row in rows:
             values = row if isinstance(row, tuple) else (
-                row["item_id"], row["sha256"], row["phash"], row.get("content_key"))
+                row["item_id"], row["sha256"], row["phash"], row.get("content_key"),
+                row.get("grid"))
             index.add(*values)
         return index
 

@@ -74,6 +74,18 @@ def test_round_trip_through_rows_and_json():
     assert rebuilt.find("z" * 64, H0, key(id="138****5678", clock="09:00")).item_id == "i2"
 
 
+def test_the_post_grid_survives_the_round_trip():
+    """A saved index still finds a copy under another name (the grid was lost before)."""
+    grid = "".join("0123456789abcdefghijklmnopqrstuv"[(i * 7) % 32] for i in range(24 * 32))
+    post = {"clock": "20:15", "time": "5月28日 19:02", "lines": "a1 b2 c3 d4"}
+    index = DupIndex()
+    index.add("i1", "a" * 64, H0, key(id="张三", **post), grid)
+    again = DupIndex.loads(index.dumps())
+    assert again.rows() == index.rows() and again.rows()[0]["grid"] == grid
+    found = again.find_copy(key(id="李四", **post), grid)
+    assert found is not None and found.item_id == "i1" and found.kind == "copy"
+
+
 def test_helpers():
     assert hamming("ff", "0f") == 4 and hamming(0, 7) == 3
     assert edit_distance("kitten", "sitting") == 3
