@@ -29,6 +29,7 @@ DIGITS = "0123456789abcdefghijklmnopqrstuv"
 NEAR_GRID = 0.006  # share of cells that may differ in a copy (copies measured 0-0.002, honest pairs >= 0.02)
 TEMPLATE_GRID = 0.03  # a rescaled, cropped copy (0.002-0.04) when the text agrees too
 MAX_CANDIDATES = 200  # most recent entries compared per look-up key
+INK_STEP = 60  # grey levels from the background that only a glyph's stroke reaches
 _MINUTE = re.compile(r"\d[:：.]\d\d")
 
 
@@ -97,8 +98,29 @@ def post_grid(img: Image.Image, lines: tuple[Line, ...], keywords: tuple[str, ..
     anchor = anchor_index(lines, keywords)
     if not lines or not any(k[:2] in lines[anchor].text for k in keywords):
         return None
-    top = lines[anchor].y0 - ABOVE * img.width / GRID_W / img.height
+    top = ink_top(img, lines[anchor]) - ABOVE * img.width / GRID_W / img.height
     return masked_grid(img, top, name_box(img, lines, keywords))
+
+
+def ink_top(img: Image.Image, line: Line) -> float:
+    """Return the first row of a line's ink, as a share of the height, near where OCR put it.
+
+    OCR places a line's top a few pixels off, and differently on a rescaled or cropped copy:
+    a fraction of a grid cell that moves the high-contrast text rows into other cells. The
+    ink's own top edge is the same on every copy to a pixel.
+    """
+    h = img.height
+    y0, y1 = int(line.y0 * h), int(np.ceil(line.y1 * h))
+    x0, x1 = int(line.x0 * img.width), int(np.ceil(line.x1 * img.width))
+    lo, hi = max(0, y0 - max(1, (y1 - y0) // 10)), min(h, y0 + (y1 - y0) // 2)
+    if hi - lo < 3 or x1 - x0 < 8:
+        return line.y0
+    band = np.asarray(img.convert("L").crop((x0, lo, x1, hi)), dtype=np.float32)
+    rows = band.mean(axis=1)
+    spread = np.abs(band - np.median(band)).max(axis=1)
+    base = np.median(band)
+    ink = np.nonzero((spread > INK_STEP) & (np.abs(rows - base) > 0.5))[0]
+    return (lo + int(ink[0])) / h if len(ink) else line.y0
 
 
 def grid_difference(a: str, b: str) -> float | None:

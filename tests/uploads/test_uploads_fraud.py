@@ -54,6 +54,19 @@ def test_reupload_with_an_unreadable_name_is_named_a_copy(copies):
 
 
 @pytest.mark.slow
+def test_a_rescaled_cropped_reupload_is_a_copy_though_ocr_places_its_lines_differently(rules):
+    """Seed 1's re-uploads 1 and 7 got through: the grid was anchored on OCR's line top, which
+    lands a few pixels off on a rescaled copy; it is anchored on the ink's own top edge now."""
+    corpus = synth_fraud.make_corpus(random.Random(1), NOW, rules.window_start, 8)
+    wanted = ("original-1", "unread_reupload-1", "original-7", "unread_reupload-7")
+    verdicts = run([s for s in corpus if s.name in wanted], rules)
+    for i in (1, 7):
+        v = verdicts[f"unread_reupload-{i}"]
+        assert v.verdict == "reject", v.reasons
+        assert f"copied_from:original-{i}" in v.reasons or f"duplicate_of:original-{i}" in v.reasons
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2])
 def test_patched_post_time_goes_to_review_with_its_box(rules, seed):
     img = synth_fraud.time_edit(random.Random(seed), NOW, rules.window_start)
