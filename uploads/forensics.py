@@ -6,18 +6,22 @@ the box in thousandths of the image's width and height), never a reject:
   grey field's ink is tinted (a colour picker's near miss);
 - a different compression history: the field's text keeps less (or more) of the error a
   JPEG round trip adds than the post's other text (error-level analysis);
-- a post time dated today but later than the status-bar clock.
+- a post time dated today but later than the status-bar clock;
+- a relative stamp ("9小时前", "昨天 10:15") that is inside the window when read from the upload
+  time but outside it when read from the screenshot's own clock: the stamp counts from the
+  moment the screenshot was taken, which the clock shows and which cannot be after the upload.
 """
 
 import io
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 from PIL import Image
 
 from uploads.fields import Findings, anchor_index
 from uploads.ocr import Line
-from uploads.rules import TaskRules
+from uploads.rules import TaskRules, time_reasons
+from uploads.timestamps import parse_post_time
 
 PATCH_STEP = 2.5  # levels between the background behind the time and beside it (honest 0-2)
 INK = 24  # levels from the background beyond which a pixel is text, not background
@@ -99,6 +103,31 @@ def clock_contradicts(found: Findings, now: datetime) -> bool:
     return (post.value.hour, post.value.minute) > (hour, minute)
 
 
+RELATIVE = ("前", "昨天", "前天", "刚刚")  # stamps counted from when the screenshot was taken
+
+
+def taken_at(clock: str, now: datetime) -> datetime | None:
+    """Return the latest moment at or before `now` whose time of day is the status-bar clock."""
+    try:
+        hour, minute = (int(part) for part in clock.split(":"))
+        moment = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    except ValueError:
+        return None
+    return moment if moment <= now + timedelta(minutes=1) else moment - timedelta(days=1)
+
+
+def clock_moves_out(found: Findings, rules: TaskRules, now: datetime) -> bool:
+    """Tell whether a relative stamp falls outside the window once read from the clock."""
+    post, clock = found.post_time, found.clock
+    if post is None or clock is None or not any(word in post.text for word in RELATIVE):
+        return False
+    taken = taken_at(clock, now)
+    if taken is None or now - taken < timedelta(minutes=5):
+        return False
+    again = parse_post_time(post.text, taken)
+    return again is not None and "timestamp_outside_window" in time_reasons(again, rules, taken)
+
+
 def _reason(field: str, line: Line) -> str:
     """Return the review reason for a field with its box in thousandths of the image."""
     x, y = round(line.x0 * 1000), round(line.y0 * 1000)
@@ -129,7 +158,7 @@ def edit_signs(img: Image.Image, lines: tuple[Line, ...], found: Findings,
     anchor = anchor_index(lines, rules.keywords)
     reasons = []
     when = _time_line(lines, found, anchor)
-    if when is not None and (clock_contradicts(found, now)
+    if when is not None and (clock_contradicts(found, now) or clock_moves_out(found, rules, now)
                              or _signs(rgb, px, lines, when, anchor)):
         reasons.append(_reason("post_time", lines[when]))
     return reasons

@@ -1,6 +1,7 @@
 """Traded frauds are caught (each failed on the checker before issue 11); honest kinds pass."""
 
 import random
+from datetime import datetime
 from collections import defaultdict
 
 import pytest
@@ -9,7 +10,7 @@ from uploads import synth, synth_fraud
 from uploads.checker import BatchState, check_screenshot
 from uploads.copies import judge_copy
 from uploads.dupindex import DupIndex
-from uploads.forensics import clock_contradicts
+from uploads.forensics import clock_contradicts, clock_moves_out
 from uploads.fields import Findings
 from uploads.rules import rules_from_campaign
 from uploads.synth import CAMPAIGN_2016, DEMO_NOW
@@ -105,3 +106,17 @@ def test_a_post_dated_today_after_the_status_clock_contradicts_it():
     assert clock_contradicts(later, now)
     assert not clock_contradicts(earlier, now)
     assert not clock_contradicts(relative, now)
+
+
+def test_a_relative_stamp_counts_from_the_screenshots_own_clock(rules):
+    """'昨天 10:15' read on the 26th is inside the window (from the 25th); a screenshot whose
+    clock says 21:00 was taken on the 25th at the latest, so its 昨天 is the 24th: outside."""
+    now = datetime(2016, 5, 26, 20, 15, tzinfo=rules.tz)
+    old = Findings(post_time=parse_post_time("昨天 10:15", now), clock="21:00")
+    fresh = Findings(post_time=parse_post_time("昨天 10:15", now), clock="20:10")
+    hours = Findings(post_time=parse_post_time("40小时前", now), clock="09:00")
+    absolute = Findings(post_time=parse_post_time("2016年5月25日 10:15", now), clock="21:00")
+    assert clock_moves_out(old, rules, now)
+    assert not clock_moves_out(fresh, rules, now)  # taken minutes ago: the same reading
+    assert clock_moves_out(hours, rules, now)  # 09:00 on the 26th less 40 hours: the 24th
+    assert not clock_moves_out(absolute, rules, now)  # a date is a date, whatever the clock
