@@ -147,3 +147,40 @@ def test_objections_are_throttled_per_address(app, client, session, published_ro
             "text": "重复提交"}, environ_base={"REMOTE_ADDR": "10.9.8.7"}).status_code)
     assert codes == [302, 302, 429]
     assert len(session.scalars(select(Objection)).all()) == 2
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_at_0010(request, tmp_path):
+    """A database migrated to 0010 only; dropped afterwards."""
+    from helpers import database_at
+
+    with database_at(request.param, tmp_path, "0010") as eng:
+        yield eng
+
+
+def test_migration_0014_adds_objections_and_held_ids_and_goes_back(db_at_0010):
+    import sqlalchemy as sa
+
+    from grader import migrate
+
+    with db_at_0010.begin() as conn:
+        conn.execute(sa.text("INSERT INTO township (id, code, name, target) VALUES (1, 'T', '镇', 1)"))
+        conn.execute(sa.text(
+            "INSERT INTO candidate (id, reg_no, township_id, name, id_number, sex, birthdate, "
+            "education, channel, declarations, eligible, eligibility_reasons, stage, "
+            "registered_at) VALUES (1, 'R1', 1, '张三', '110101199001010011', 'M', '1990-01-01', "
+            "'high', 'online', '{}', true, '[]', 'round1', '2016-05-05 00:00:00')"))
+    migrate.upgrade(db_at_0010, "0014")
+    with db_at_0010.begin() as conn:
+        assert conn.execute(sa.text("SELECT id_pending FROM candidate")).scalar() in (False, 0)
+        conn.execute(sa.text(
+            "INSERT INTO objection (stage, candidate_id, name, phone, text, status, created_at) "
+            "VALUES ('1', 1, '王五', '+8613912345678', '异议', 'open', '2016-06-01 00:00:00')"))
+    with pytest.raises(sa.exc.IntegrityError), db_at_0010.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO objection (stage, candidate_id, name, phone, text, status, created_at) "
+            "VALUES ('round9', 1, '王五', '+8613912345678', '异议', 'open', '2016-06-01')"))
+    migrate.downgrade(db_at_0010, "0010")
+    names = sa.inspect(db_at_0010)
+    assert "objection" not in names.get_table_names()
+    assert "id_pending" not in {c["name"] for c in names.get_columns("candidate")}
