@@ -49,15 +49,14 @@ def notice(stage: str):
     db, campaign = get_session(), current_campaign()
     town = request.args.get("township", type=int)
     shown = found(publicity.notice(db, campaign, stage, town))
-    whole = shown if town is None else found(publicity.notice(db, campaign, stage))
     form = ObjectionForm()
-    form.position.choices = _position_choices(whole.rows)
+    form.position.choices = _position_choices(shown.rows)  # a line's place on the whole list
     if form.validate_on_submit():
         done = attempt(lambda: publicity.file_objection(
             db, campaign, stage, form.position.data, form.name.data, form.phone.data,
             form.text.data), success=_("异议已提交，县电商办将核实处理并与您联系"))
         if done is not None:
-            return redirect(url_for("publicity.notice", stage=stage))
+            return redirect(url_for("publicity.notice", stage=stage, township=town))
     return render_template("public/notice.html", notice=shown, form=form, town=town,
                            townships=all_townships(db), name=PUBLIC_STAGES[stage],
                            next_words=PUBLIC_NEXT[stage], contact=campaign.publicity.contact,
