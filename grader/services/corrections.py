@@ -10,13 +10,14 @@ audited with its before and after; eligibility is judged again from the correcte
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from grader import eligibility
 from grader.auth.permissions import can_view_candidate
 from grader.campaign import Campaign
 from grader.errors import Forbidden
-from grader.models import Candidate, Township, User
+from grader.models import AuditLog, Candidate, Township, User
 from grader.models.base import utcnow
 from grader.models.states import Role, Stage
 from grader.services import audit
@@ -106,6 +107,16 @@ def reassess(session: Session, campaign: Campaign, cand: Candidate, actor: User 
     audit.change(session, actor, cand, "eligibility_reasons", reasons, action, reason)
     if cand.override_reason is None:
         audit.change(session, actor, cand, "eligible", not reasons, action, reason)
+
+
+CORRECTIONS = ("correct_self", "correct_staff", "accept_id")
+
+
+def history(session: Session, cand: Candidate) -> list[AuditLog]:
+    """Return the corrections of a registration, oldest first, as the candidate sees them."""
+    return list(session.scalars(select(AuditLog).where(
+        AuditLog.entity == "candidate", AuditLog.entity_id == cand.id,
+        AuditLog.action.in_(CORRECTIONS)).order_by(AuditLog.id)))
 
 
 def _values(campaign: Campaign, data: Correction) -> dict:

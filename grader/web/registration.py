@@ -16,7 +16,8 @@ from grader.i18n import error_text, reason_text
 from grader.labels import EDUCATION
 from grader.models.states import Role
 from grader.models.base import utcnow
-from grader.services.corrections import Correction, correct_own, self_correction_refusal
+from grader.services.corrections import (Correction, correct_own, history,
+                                         self_correction_refusal)
 from grader.services.registration import RegistrationInput, register
 from grader.services.townships import all_townships
 from grader.web.actions import outcome
@@ -129,7 +130,8 @@ def status():
     return render_template("registration/status.html", cand=cand, id_shown=mask_id(cand.id_number),
                            phone_shown=mask_phone(cand.phone), email_shown=mask_email(cand.email),
                            can_correct=self_correction_refusal(current_campaign(), cand,
-                                                               utcnow()) is None)
+                                                               utcnow()) is None,
+                           corrections=history(get_session(), cand))
 
 
 @bp.route("/me/edit", methods=["GET", "POST"])

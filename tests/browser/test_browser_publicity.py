@@ -79,6 +79,7 @@ def test_a_candidate_corrects_their_phone(live_server, phone):
     phone.click("text=保存修改")
     phone.wait_for_selector("text=已保存更正")
     assert "137****2222" in phone.inner_text("main")
+    assert "本人更正报名信息" in phone.inner_text("#corrections")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
 
 
