@@ -33,6 +33,7 @@ class Config:
     LOGIN_LIMIT = "5 per minute;10 per hour;20 per day"
     LOGIN_IP_LIMIT = "30 per minute;200 per hour"
     RATELIMIT_STORAGE_URL = ""  # redis://… to share the counts between workers
+    OBJECTION_LIMIT = "5 per hour;20 per day"  # objections to a 公示 taken per IP address
     # The queue: a pending item with no job queued or begun for QUEUE_STALE_SECONDS is queued
     # again by the sweeper, which every worker runs each QUEUE_SWEEP_SECONDS; a job that finds
     # the database or Redis away comes back after QUEUE_RETRY_SECONDS, doubling up to the max.
@@ -74,7 +75,7 @@ def config_for_environment() -> type[Config]:
 INT_ENV_KEYS = ("QUEUE_SWEEP_SECONDS", "QUEUE_STALE_SECONDS", "QUEUE_RETRY_SECONDS",
                 "QUEUE_RETRY_MAX_SECONDS")
 ENV_KEYS = ("SECRET_KEY", "DATABASE_URL", "STORAGE_DIR", "QUEUE_URL", "CAMPAIGN_FILE",
-            "RATELIMIT_STORAGE_URL", "LOGIN_LIMIT", "LOGIN_IP_LIMIT")
+            "RATELIMIT_STORAGE_URL", "LOGIN_LIMIT", "LOGIN_IP_LIMIT", "OBJECTION_LIMIT")
 
 
 def environment_overrides() -> dict:

@@ -28,6 +28,9 @@ ACTIONS = {
     "link_group_member": _l("关联群成员"), "unlink_group_member": _l("取消关联群成员"),
     "create_panel": _l("创建面试组"), "interview_score": _l("面试评分"),
     "reassignment": _l("登记服从调剂"), "sign": _l("签约"),
+    "correct_self": _l("本人更正报名信息"), "correct_staff": _l("工作人员更正报名信息"),
+    "accept_id": _l("核实身份证号"), "objection_filed": _l("公示异议"),
+    "objection_upheld": _l("公示异议成立"), "objection_rejected": _l("公示异议不成立"),
 }
 ENTITIES = {"candidate": _l("报名者"), "user_account": _l("账号"), "township": _l("乡镇"),
             "ranking": _l("排名"), "interview_panel": _l("面试组")}
@@ -41,6 +44,9 @@ FIELDS = {
     "interview_score": _l("面试成绩"), "review_score": _l("评审分数"), "score": _l("分数"),
     "round1_score": _l("第一轮成绩"), "round2_score": _l("第二轮成绩"),
     "signing": _l("签约"), "group_member": _l("群成员"),
+    "name": _l("姓名"), "phone": _l("手机"), "email": _l("电子邮箱"), "education": _l("学历"),
+    "declarations": _l("承诺"), "id_number": _l("身份证号"), "id_pending": _l("身份证号待核实"),
+    "eligibility_reasons": _l("资格审核原因"),
 }
 VALUES = {
     "draft": _l("预览"), "published": _l("已发布"), "superseded": _l("已被取代"),
@@ -63,6 +69,7 @@ PATTERNS = [
     (re.compile(r"^, amends ranking #(?P<id>\d+)$"), _l("更正排名 #%(id)s")),
     (re.compile(r"^(?P<n>\d+) activity rows(?: \((?P<src>.*)\))?$"), _l("%(n)s 行试运营数据")),
     (re.compile(r"^demo$"), _l("演示数据")),
+    (re.compile(r"^objection:(?P<id>\d+)$"), _l("公示异议 #%(id)s")),
 ]
 KINDS = {"plan": _l("计划书"), "report": _l("日报")}
 
@@ -87,7 +94,7 @@ def audit_words(code: Any, names: dict | None = None) -> str:
 def audit_value(value: Any, field: str | None = None) -> str:
     """Say a before/after value: — for none, yes/no, stage and role names, reason codes."""
     from grader.i18n import punct, reason_text
-    from grader.labels import ROLES, STAGES
+    from grader.labels import EDUCATION, ROLES, STAGES
     from grader.reason_texts import REASONS
 
     if value is None:
@@ -102,7 +109,7 @@ def audit_value(value: Any, field: str | None = None) -> str:
     if isinstance(value, list):
         return punct("、").join(audit_value(v, field) for v in value) or "—"
     if isinstance(value, str):
-        names = {"stage": STAGES, "role": ROLES}.get(field or "", VALUES)
+        names = {"stage": STAGES, "role": ROLES, "education": EDUCATION}.get(field or "", VALUES)
         if value in names:
             return str(names[value])
         if value.partition(":")[0] in REASONS:

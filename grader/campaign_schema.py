@@ -244,6 +244,13 @@ class Support(Section):
     training_cost_per_year: Count = 400
 
 
+class Publicity(Section):
+    """The public announcement (公示) of each stage: how long objections are open, and to whom."""
+
+    days: Positive = 5  # from the stage's publication
+    contact: str = ""  # who takes objections besides the form: office, telephone, address
+
+
 class CampaignSettings(Section):
     """The whole campaign file."""
 
@@ -260,3 +267,4 @@ class CampaignSettings(Section):
     interview: Interview
     signing: Signing
     support: Support = Support()
+    publicity: Publicity = Publicity()

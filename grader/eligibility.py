@@ -88,6 +88,33 @@ def check_id(number: str, on: date, min_age: int = 18, max_age: int = 45) -> IdC
                    min_age <= age <= max_age)
 
 
+def _region_ever_known(code: str) -> bool:
+    """Say whether stdnum lists the region code for some period (not necessarily the birth year)."""
+    from stdnum import numdb
+    return any(props.get("county") for _part, props in numdb.get("cn/loc").info(code))
+
+
+def held_id(number: str, on: date, min_age: int = 18, max_age: int = 45) -> IdCheck | None:
+    """Return the check of a number to hold for staff (待核实), or None when it is not one.
+
+    A number is held when its checksum and birth date are valid and its region code is one
+    stdnum knows, but not for that birth year (a 520523 number of someone born before 2011,
+    when 金沙县 was 522424): the card may be real, re-issued under the new code.
+    """
+    number = ID_SEPARATORS.sub("", number)
+    if _id_error(number) != "unknown_region":
+        return None
+    compact = ric.compact(number)
+    if not _region_ever_known(compact[:6]):
+        return None
+    born = ric.get_birth_date(compact)
+    if born > on:
+        return None
+    age = age_on(born, on)
+    return IdCheck(compact, True, "region_unverified", born.isoformat(), age,
+                   "M" if int(compact[16]) % 2 else "F", compact[:6], min_age <= age <= max_age)
+
+
 def valid_email(raw: str) -> bool:
     """Say whether the text looks like a deliverable email address."""
     return bool(EMAIL_RE.match(raw.strip())) and len(raw) <= 120
@@ -107,6 +134,8 @@ class Rules:
 def failed_rules(rules: Rules, id_check: IdCheck, education: str, declared: dict) -> list[str]:
     """Return the codes of every eligibility rule the registration fails."""
     reasons = []
+    if id_check.reason == "region_unverified":
+        reasons.append("id_unverified")
     if not id_check.valid:
         reasons.append(f"id_invalid:{id_check.reason}")
     elif id_check.age is not None and id_check.age < rules.min_age:

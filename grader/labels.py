@@ -35,3 +35,9 @@ COMPONENTS = {"completeness": _l("完成度"), "completion_time": _l("完成时�
 ROLES = {"candidate": _l("报名者"), "township_staff": _l("乡镇工作人员"),
          "county_staff": _l("县电商办"), "reviewer": _l("评审"), "interviewer": _l("面试官"),
          "admin": _l("管理员")}
+
+# the stages announced to the public (公示): what was published, and where the listed go next
+PUBLIC_STAGES = {"online_exam": _l("线上考试"), "onsite_test": _l("现场测试"),
+                 "1": _l("任务考核第一轮"), "2": _l("任务考核第二轮"), "interview": _l("面试")}
+PUBLIC_NEXT = {"online_exam": _l("进入现场测试"), "onsite_test": _l("进入任务考核第一轮"),
+               "1": _l("进入任务考核第二轮"), "2": _l("进入面试"), "interview": _l("拟签约合伙人")}

@@ -183,4 +183,15 @@ REASONS = {
     "photo_refused:truncated_file": _l("文件不完整（可能上传中断）"),
     "photo_refused:unreadable": _l("文件已损坏，无法读取"),
     "no_such_candidate": _l("找不到该报名者"),
+    # the public announcement (公示) and corrections of a registration
+    "id_unverified": _l("身份证号待核实：号码的校验位正确，但其地区码在出生那一年还未启用（例如2011年以前"
+                        "出生、号码以520523开头）。请携带身份证到乡镇党政办或县电商办核实，核实前资格审核暂不通过"),
+    "id_not_pending": _l("该身份证号不是待核实状态"),
+    "registration_correction_closed": _l("报名已截止或您已进入后续阶段，不能再自行修改报名信息；如需更正，请联系乡镇党政办"),
+    "no_notice": _l("该阶段尚未公示"),
+    "objection_closed": _l("公示期已结束，不再受理异议"),
+    "objection_unknown_line": _l("请从名单中选择异议对象"),
+    "objection_phone": _l("请填写有效的11位手机号码，以便工作人员联系您"),
+    "objection_incomplete": _l("请填写您的姓名和异议内容"),
+    "objection_answered": _l("该异议已答复"),
 }

@@ -195,3 +195,26 @@ def test_ranking_search(app, session, count_queries, county, spread):
         ranking.result = {"ranking": rows, "advance": 0}
 
     same_queries_for_n_and_3n(app, session, count_queries, f"/rankings/{ranking_id}?q=2", grow)
+
+
+def test_public_notice_and_objections(app, session, campaign, count_queries, county, spread):
+    from datetime import UTC, datetime
+
+    from grader.models import RankingEntry
+    from grader.services import publicity
+
+    ranking = Ranking(round="1", status="published", policy={}, facts={}, result={"ranking": []},
+                      published_at=datetime.now(UTC))
+    session.add(ranking)
+    session.commit()
+
+    def grow(n: int) -> None:
+        for cand in spread(n, "round2"):
+            rank = session.query(RankingEntry).count() + 1
+            session.add(RankingEntry(ranking_id=ranking.id, candidate_id=cand.id, rank=rank,
+                                     score=90.0 - rank, advance=True, row={}))
+            session.flush()
+            publicity.file_objection(session, campaign, "1", rank, "王五", "13912345678", "异议")
+
+    same_queries_for_n_and_3n(app, session, count_queries, "/objections", grow)
+    same_queries_for_n_and_3n(app, session, count_queries, "/public/1", grow)

@@ -40,7 +40,7 @@ SEES = {
 PII_SEEN = {"candidate": {"own"}, "township_staff": {"own"}, "county_staff": {"own", "other"},
             "admin": {"own", "other"}, "reviewer": set(), "interviewer": set(),
             "anonymous": set()}
-PLAIN_ARGS = {"task": "wechat_share", "fmt": "csv", "n": 0, "code": "zh_CN",
+PLAIN_ARGS = {"task": "wechat_share", "fmt": "csv", "n": 0, "code": "zh_CN", "stage": "1",
               "filename": "style.css", "user_id": 999999}  # no such account: nothing changes
 KIND_ARG = {"reviews.queue": ("plan", "report"), "exams.import_scores": ("online_exam",),
             "exams.advance": ("online_exam",)}

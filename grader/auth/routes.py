@@ -102,6 +102,11 @@ RULES: dict[str, Rule] = {
     "trial.report_photo": Rule((C, R, K, T), "own", (("report_id", "report"),)),
     "trial.activity_page": STAFF,
     "trial.link_member": COUNTY, "trial.unlink_member": COUNTY,
+    # the public announcement (公示): masked lists and objections, open to everyone
+    "publicity.index": PUBLIC, "publicity.notice": PUBLIC, "publicity.objections": COUNTY,
+    "registration.correct": CANDIDATE,
+    "candidates.correct": Rule((T, K), "own", (("cand_id", "candidate"),)),
+    "candidates.accept_id_number": Rule((T, K), "own", (("cand_id", "candidate"),)),
 }
 
 

@@ -5,6 +5,7 @@ from grader.models.audit import AuditLog
 from grader.models.candidate import STAGES, Candidate
 from grader.models.evidence import Appeal, CheckOutbox, EvidenceItem
 from grader.models.exam import ExamImport
+from grader.models.objection import Objection
 from grader.models.review import Ranking, RankingEntry, Review
 from grader.models.round2 import (DailyReport, GroupActivity, GroupMemberLink, InterviewPanel,
                                   InterviewPanelMember, InterviewScore, InterviewSlot, ReportPhoto,
@@ -15,6 +16,6 @@ from grader.models.user import ROLES, User
 
 __all__ = ["Base", "Appeal", "AuditLog", "Candidate", "CheckOutbox", "DailyReport", "EvidenceItem", "ExamImport",
            "GroupActivity", "GroupMemberLink", "InterviewPanel", "InterviewPanelMember",
-           "InterviewScore", "InterviewSlot", "OUTCOMES", "Ranking", "RankingEntry", "ReportPhoto", "Review",
+           "InterviewScore", "InterviewSlot", "Objection", "OUTCOMES", "Ranking", "RankingEntry", "ReportPhoto", "Review",
            "STAGES", "ROLES", "SharedPhoneDecision", "Signing", "SpotCheck", "SurveyForm",
            "Township", "User"]

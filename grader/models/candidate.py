@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import JSON, Date, Float, ForeignKey, String, Text
+from sqlalchemy import JSON, Date, Float, ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grader.db import Base
@@ -39,6 +39,8 @@ class Candidate(Base):
     eligible: Mapped[bool] = mapped_column(default=False, index=True)
     eligibility_reasons: Mapped[list] = mapped_column(JSON, default=list)
     override_reason: Mapped[Optional[str]] = mapped_column(Text)
+    # a valid checksum whose region code stdnum does not know for the birth year: 待核实
+    id_pending: Mapped[bool] = mapped_column(default=False, server_default=false())
     stage: Mapped[str] = mapped_column(String(16), default="registered", index=True)
     online_exam_score: Mapped[Optional[float]] = mapped_column(Float)
     onsite_test_score: Mapped[Optional[float]] = mapped_column(Float)

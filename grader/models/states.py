@@ -67,6 +67,16 @@ class AppealStatus(StrEnum):
     REJECTED = "rejected"
 
 
+class PublicStage(StrEnum):
+    """The stages whose advancing candidates are announced to the public (公示)."""
+
+    ONLINE_EXAM = "online_exam"
+    ONSITE_TEST = "onsite_test"
+    ROUND1 = "1"
+    ROUND2 = "2"
+    INTERVIEW = "interview"
+
+
 class ExamKind(StrEnum):
     """The two tests before round 1."""
 

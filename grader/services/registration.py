@@ -60,22 +60,38 @@ def _validated(session: Session, data: RegistrationInput, campaign: Campaign):
     """Refuse malformed input with a specific code; return the ID check and E.164 phone."""
     if not data.name.strip() or len(data.name.strip()) > 32:
         raise RegistrationError("name", "name_required")
-    low, high = campaign.age_range
-    check = eligibility.check_id(data.id_number, campaign.registration_end, low, high)
-    if not check.valid:
-        raise RegistrationError("id_number", check.reason or "invalid")
-    if session.scalar(select(Candidate.id).where(Candidate.id_number == check.number)):
-        raise RegistrationError("id_number", "duplicate_id")
-    phone = _mobile(data.phone)
-    if data.email.strip() and not eligibility.valid_email(data.email):
-        raise RegistrationError("email", "invalid_email")
-    if not phone and not data.email.strip():
-        raise RegistrationError("phone", "phone_or_email_required")
+    check = id_check(session, campaign, data.id_number)
+    phone = contact(data.phone, data.email)
     if data.education not in eligibility.EDUCATION_ORDER:
         raise RegistrationError("education", "invalid_education")
     if session.get(Township, data.township_id) is None:
         raise RegistrationError("township_id", "unknown_township")
     return check, phone
+
+
+def id_check(session: Session, campaign: Campaign, number: str,
+             own_id: int | None = None) -> eligibility.IdCheck:
+    """Check an ID number: valid, or held for staff (待核实), and not someone else's."""
+    low, high = campaign.age_range
+    check = eligibility.check_id(number, campaign.registration_end, low, high)
+    if not check.valid:
+        check = eligibility.held_id(number, campaign.registration_end, low, high) or check
+    if not check.valid:
+        raise RegistrationError("id_number", check.reason or "invalid")
+    other = session.scalar(select(Candidate.id).where(Candidate.id_number == check.number))
+    if other is not None and other != own_id:
+        raise RegistrationError("id_number", "duplicate_id")
+    return check
+
+
+def contact(raw_phone: str, raw_email: str) -> str | None:
+    """Check the phone and email typed; return the mobile in E.164 (None when blank)."""
+    phone = _mobile(raw_phone)
+    if raw_email.strip() and not eligibility.valid_email(raw_email):
+        raise RegistrationError("email", "invalid_email")
+    if not phone and not raw_email.strip():
+        raise RegistrationError("phone", "phone_or_email_required")
+    return phone
 
 
 def _mobile(raw: str) -> str | None:
@@ -101,7 +117,7 @@ def register(session: Session, campaign: Campaign, data: RegistrationInput, chan
     check, phone = _validated(session, data, campaign)
     reasons = eligibility.failed_rules(rules_of(campaign), check, data.education,
                                        data.declarations)
-    if reasons and not data.accepts_ineligible:
+    if set(reasons) - {"id_unverified"} and not data.accepts_ineligible:  # 待核实 is not a verdict
         raise RegistrationError("accept_ineligible", "ineligible_unconfirmed", reasons=reasons)
     password = data.password or secrets.token_urlsafe(6)
     user = User(username=check.number, role=Role.CANDIDATE, display_name=data.name.strip())
@@ -112,16 +128,17 @@ def register(session: Session, campaign: Campaign, data: RegistrationInput, chan
         birthdate=date.fromisoformat(check.birthdate), phone=phone,
         email=data.email.strip() or None, education=data.education, channel=channel,
         declarations=dict(data.declarations), eligible=not reasons,
+        id_pending=check.reason == "region_unverified",
         eligibility_reasons=reasons, registered_by_id=actor.id if actor else None)
     session.add(cand)
-    _flush_or_duplicate(session)
+    flush_or_duplicate(session)
     cand.reg_no = f"{campaign.registration_end.year}{cand.id:05d}"
     audit.record(session, actor, "register", "candidate", cand.id, "eligible", None,
                  cand.eligible, ",".join(reasons) or None)
     return Registered(cand, None if data.password else password)
 
 
-def _flush_or_duplicate(session: Session) -> None:
+def flush_or_duplicate(session: Session) -> None:
     """Flush, turning a race on the unique ID number into the duplicate error."""
     try:
         with session.begin_nested():

@@ -24,7 +24,14 @@ from grader.services.candidate_lists import CandidateFilter, candidate_page, can
 from grader.services.passwords import reset_password
 from grader.services.registration import override_eligibility
 from grader.web.actions import attempt, found
-from grader.web.forms import ConfirmForm, OverrideForm
+from grader.campaign import current_campaign
+from grader.services.corrections import Correction, accept_id, correct_by_staff
+from grader.services.townships import all_townships
+from grader.web.actions import outcome
+from grader.web.forms import ConfirmForm, OverrideForm, with_declarations
+from grader.web.public_forms import AcceptIdForm, StaffCorrectionForm
+from grader.web.registration import current_values
+from grader.i18n import error_text
 from grader.web.paging import kept_args, page_links
 from grader.web.security import page_number
 from grader.web.table_io import send_table
@@ -106,7 +113,7 @@ def detail(cand_id: int):
         return redirect(url_for("candidates.detail", cand_id=cand.id))
     log = audit.history(get_session(), "candidate", cand.id)
     return render_template("candidates/detail.html", cand=cand, pii=shown(cand), form=form,
-                           log=log, reset_form=ConfirmForm())
+                           log=log, reset_form=ConfirmForm(), accept_form=AcceptIdForm())
 
 
 @bp.route("/<int:cand_id>/password", methods=["POST"])
@@ -123,3 +130,55 @@ def reset(cand_id: int):
                                              password=one_time))
     response.headers["Cache-Control"] = "no-store"  # the password must not stay in a cache
     return response
+
+
+def _correction_form(cand: Candidate):
+    """Build the staff correction form, filled from the record on a first visit."""
+    names = current_campaign().declarations
+    start = None if request.method == "POST" else current_values(
+        cand, id_number=cand.id_number, township_id=cand.township_id, reason="")
+    form = with_declarations(StaffCorrectionForm, names)(obj=start)
+    county = current_user.has_role(Role.COUNTY_STAFF)
+    form.township_id.choices = [(t.id, t.name) for t in all_townships(get_session())
+                                if county or t.id == cand.township_id]
+    return form, names, county
+
+
+@bp.route("/<int:cand_id>/correct", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def correct(cand_id: int):
+    """Let staff correct a registration with a reason (township staff: their own township)."""
+    cand = get_candidate(cand_id)
+    form, names, county = _correction_form(cand)
+    if form.validate_on_submit():
+        data = Correction(name=form.name.data, phone=form.phone.data or "",
+                          email=form.email.data or "", education=form.education.data,
+                          declarations={n: bool(getattr(form, f"decl_{n}").data) for n in names},
+                          id_number=form.id_number.data,
+                          township_id=form.township_id.data if county else None)
+        changed, err = outcome(lambda: correct_by_staff(get_session(), current_campaign(), cand,
+                                                        current_user, data, form.reason.data))
+        if err is None:
+            flash(_("已更正 %(n)s 项并记入审计日志，资格已重新审核", n=len(changed)), "success")
+            return redirect(url_for("candidates.detail", cand_id=cand.id))
+        field = getattr(err, "field", "form")
+        if hasattr(form, field):
+            getattr(form, field).errors = [error_text(err)]
+        else:
+            flash(error_text(err), "error")
+    return render_template("candidates/correct.html", cand=cand, form=form, names=names,
+                           county=county)
+
+
+@bp.route("/<int:cand_id>/accept-id", methods=["POST"])
+@roles_required(*STAFF)
+def accept_id_number(cand_id: int):
+    """Accept an ID number held as 待核实, with what staff checked (audited)."""
+    cand = get_candidate(cand_id)
+    form = AcceptIdForm()
+    if form.validate_on_submit():
+        attempt(lambda: accept_id(get_session(), current_campaign(), cand, current_user,
+                                  form.reason.data), success=_("身份证号已核实，资格已重新审核"))
+    else:
+        flash(_("请填写核实情况"), "error")
+    return redirect(url_for("candidates.detail", cand_id=cand.id))

@@ -1,21 +1,28 @@
-"""Registration: self-registration, the WeChat link, on-site registration and status."""
+"""Registration: self-registration, the WeChat link, on-site registration, status, corrections."""
 
-from flask import Blueprint, flash, redirect, render_template, session, url_for
+from types import SimpleNamespace
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from wtforms import SelectChoice
 
-from grader.auth.permissions import mask_email, mask_id, mask_phone, roles_required
+from grader.auth.permissions import (display_phone, mask_email, mask_id, mask_phone,
+                                     roles_required)
 from grader.campaign import current_campaign
 from grader.db import get_session
 from grader.eligibility import EDUCATION_ORDER
 from grader.i18n import error_text, reason_text
 from grader.labels import EDUCATION
 from grader.models.states import Role
+from grader.models.base import utcnow
+from grader.services.corrections import (Correction, correct_own, history,
+                                         self_correction_refusal)
 from grader.services.registration import RegistrationInput, register
 from grader.services.townships import all_townships
 from grader.web.actions import outcome
 from grader.web.forms import RegistrationForm, SelfRegistrationForm, with_declarations
+from grader.web.public_forms import CorrectionForm
 from grader.web.me import own_candidate
 
 bp = Blueprint("registration", __name__)
@@ -82,6 +89,8 @@ def register_self():
         if result is not None:
             login_user(result.candidate.user)
             flash(_("报名成功，您的报名编号是 %(no)s", no=result.candidate.reg_no), "success")
+            if result.candidate.id_pending:
+                flash(reason_text("id_unverified"), "info")
             return redirect(url_for("registration.status"))
     return _page(form, names, onsite=False)
 
@@ -119,4 +128,54 @@ def status():
     """Show a candidate their registration, stage and eligibility reasons."""
     cand = own_candidate()
     return render_template("registration/status.html", cand=cand, id_shown=mask_id(cand.id_number),
-                           phone_shown=mask_phone(cand.phone), email_shown=mask_email(cand.email))
+                           phone_shown=mask_phone(cand.phone), email_shown=mask_email(cand.email),
+                           can_correct=self_correction_refusal(current_campaign(), cand,
+                                                               utcnow()) is None,
+                           corrections=history(get_session(), cand))
+
+
+@bp.route("/me/edit", methods=["GET", "POST"])
+@login_required
+def correct():
+    """Let a candidate correct their own registration while registration is open."""
+    cand, campaign = own_candidate(), current_campaign()
+    names = campaign.declarations
+    form = with_declarations(CorrectionForm, names)(obj=None if _posted() else current_values(cand))
+    refused = self_correction_refusal(campaign, cand, utcnow())
+    if refused is None and form.validate_on_submit():
+        changed = _correct(form, cand, names)
+        if changed is not None:
+            return redirect(url_for("registration.status"))
+    return render_template("registration/correct.html", form=form, names=names, cand=cand,
+                           refused=refused, id_shown=mask_id(cand.id_number))
+
+
+def _posted() -> bool:
+    """Say whether the request carries a submitted form."""
+    return request.method == "POST"
+
+
+def current_values(cand, **more) -> SimpleNamespace:
+    """Return a correction form's starting values: the registration as it stands."""
+    return SimpleNamespace(**more, name=cand.name, phone=display_phone(cand.phone), email=cand.email or "",
+                           education=cand.education,
+                           **{f"decl_{n}": bool((cand.declarations or {}).get(n))
+                              for n in current_campaign().declarations})
+
+
+def _correct(form, cand, names: list[str]) -> list[str] | None:
+    """Run the candidate's correction; say what changed, or put the refusal on its field."""
+    data = Correction(name=form.name.data, phone=form.phone.data or "",
+                      email=form.email.data or "", education=form.education.data,
+                      declarations={n: bool(getattr(form, f"decl_{n}").data) for n in names})
+    changed, err = outcome(lambda: correct_own(get_session(), current_campaign(), cand, data))
+    if err is not None:
+        field = getattr(err, "field", "form")
+        if field == "form" or not hasattr(form, field):
+            flash(error_text(err), "error")
+        else:
+            getattr(form, field).errors = [error_text(err)]
+        return None
+    flash(_("已保存更正（%(n)s 项），资格已重新审核", n=len(changed)) if changed else
+          _("没有改动"), "success")
+    return changed

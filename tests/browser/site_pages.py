@@ -11,9 +11,9 @@ ACCOUNTS = {"anonymous": None, "candidate": (DEMO_ID, "cand2016"),
             "admin": ("admin", "admin2016")}
 CANDIDATE_DETAIL = "candidate detail"  # stands for /candidates/<id> of the first listed
 PAGES = {
-    "anonymous": ["/", "/login", "/register"],
+    "anonymous": ["/", "/login", "/register", "/public/"],
     "candidate": ["/me", "/me/evidence/wechat_share", "/me/evidence/app_download", "/me/surveys",
-                  "/me/plan", "/me/reports", "/me/results", "/account/password"],
+                  "/me/plan", "/me/reports", "/me/results", "/me/edit", "/account/password"],
     "township": ["/dashboard", "/candidates/", CANDIDATE_DETAIL, "/onsite/register",
                  "/townships/stats", "/trial/activity", "/account/password"],
     "county": ["/dashboard", "/candidates/", CANDIDATE_DETAIL, "/onsite/register",
@@ -21,7 +21,7 @@ PAGES = {
                "/exams/online_exam/advance", "/exams/onsite_test", "/audit", "/evidence/review",
                "/trial/activity", "/surveys/", "/surveys/phones", "/calls/list",
                "/interview/manage", "/rankings/", "/rankings/similarity", "/review/progress",
-               "/me/appeals"],
+               "/me/appeals", "/objections"],
     "reviewer": ["/dashboard", "/evidence/review", "/review/plan", "/review/report"],
     "interviewer": ["/dashboard", "/interview/"],
     "admin": ["/dashboard", "/admin/"],
