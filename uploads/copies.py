@@ -107,20 +107,27 @@ def ink_top(img: Image.Image, line: Line) -> float:
 
     OCR places a line's top a few pixels off, and differently on a rescaled or cropped copy:
     a fraction of a grid cell that moves the high-contrast text rows into other cells. The
-    ink's own top edge is the same on every copy to a pixel.
+    ink's own top edge is the same on every copy to a pixel. It is found from the line's
+    middle (inside the glyphs) upwards to the first row without ink, so a name repainted just
+    above, its ink reaching into the line's box, does not move it.
     """
     h = img.height
     y0, y1 = int(line.y0 * h), int(np.ceil(line.y1 * h))
     x0, x1 = int(line.x0 * img.width), int(np.ceil(line.x1 * img.width))
-    lo, hi = max(0, y0 - max(1, (y1 - y0) // 10)), min(h, y0 + (y1 - y0) // 2)
-    if hi - lo < 3 or x1 - x0 < 8:
+    lo, mid = max(0, y0 - (y1 - y0) // 2), min(h, (y0 + y1) // 2)
+    if mid - lo < 3 or x1 - x0 < 8:
         return line.y0
-    band = np.asarray(img.convert("L").crop((x0, lo, x1, hi)), dtype=np.float32)
-    rows = band.mean(axis=1)
-    spread = np.abs(band - np.median(band)).max(axis=1)
-    base = np.median(band)
-    ink = np.nonzero((spread > INK_STEP) & (np.abs(rows - base) > 0.5))[0]
-    return (lo + int(ink[0])) / h if len(ink) else line.y0
+    band = np.asarray(img.convert("L").crop((x0, lo, x1, mid + 1)), dtype=np.float32)
+    inked = np.abs(band - np.median(band)).max(axis=1) > INK_STEP
+    row = len(inked) - 1
+    if not inked[row]:  # the middle fell between two rows of strokes: step up to ink first
+        above = np.nonzero(inked[:row])[0]
+        if not len(above):
+            return line.y0
+        row = int(above[-1])
+    while row > 0 and inked[row - 1]:
+        row -= 1
+    return (lo + row) / h
 
 
 def grid_difference(a: str, b: str) -> float | None:
@@ -159,13 +166,16 @@ def judge_copy(new: dict[str, str], old: dict[str, str]) -> str | None:
 
 
 def _keys(fields: dict[str, str]) -> list[tuple[str, ...]]:
-    """Return the look-up keys of a fingerprint: time with clock, exact time, grid bands."""
+    """Return the look-up keys of a fingerprint: time with clock, exact time, time with a
+    line of text, grid bands."""
     time, clock, grid = fields.get("time"), fields.get("clock"), fields.get("grid", "")
     keys: list[tuple[str, ...]] = []
     if time and clock:
         keys.append(("tc", time, clock))
     if time and _MINUTE.search(time):
         keys.append(("t", time))
+    if time:  # the stamp with a line of the post: found when the clock was cropped away
+        keys += [("tl", time, line) for line in (fields.get("lines") or "").split()[:3]]
     if grid:  # the top and the bottom quarter of the screen, coarsely
         keys += [("g", str(len(grid)), _coarse(grid[:len(grid) // 4])),
                  ("g", str(len(grid)), _coarse(grid[-len(grid) // 4:]))]
