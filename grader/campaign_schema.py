@@ -244,6 +244,22 @@ class Support(Section):
     training_cost_per_year: Count = 400
 
 
+class Stations(Section):
+    """Station allocation (选点, 服从调剂): how far a township without coordinates counts."""
+
+    unknown_distance_km: Count = 100  # a township whose seat staff have not entered
+
+
+class Duties(Section):
+    """Each township's publicity duties per village (宣传发动): photos needed for each."""
+
+    slogans_large_village: Count = 5  # 固定标语：大村5条
+    slogans_small_village: Count = 3  # 小村3条
+    banners_per_village: Count = 3  # 横幅每村3条
+    notice_board: Count = 1  # 公示栏张贴招募公告
+    qr_code: Count = 1  # 广告投放一律加附二维码
+
+
 class CampaignSettings(Section):
     """The whole campaign file."""
 
@@ -260,3 +276,5 @@ class CampaignSettings(Section):
     interview: Interview
     signing: Signing
     support: Support = Support()
+    stations: Stations = Stations()
+    duties: Duties = Duties()
