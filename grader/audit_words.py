@@ -27,6 +27,8 @@ ACTIONS = {
     "link_group_member": _l("关联群成员"), "unlink_group_member": _l("取消关联群成员"),
     "create_panel": _l("创建面试组"), "interview_score": _l("面试评分"),
     "reassignment": _l("登记服从调剂"), "sign": _l("签约"),
+    "add_station_site": _l("添加服务站点"), "remove_station_site": _l("删除服务站点"),
+    "set_township_seat": _l("修改乡镇驻地坐标"), "allocate_station": _l("确认站点分配"),
 }
 ENTITIES = {"candidate": _l("报名者"), "user_account": _l("账号"), "township": _l("乡镇"),
             "ranking": _l("排名"), "interview_panel": _l("面试组")}
@@ -36,6 +38,8 @@ FIELDS = {
     "role": _l("角色"), "password": _l("密码"), "username": _l("用户名"),
     "township_id": _l("所属乡镇"), "session": _l("登录"), "session_version": _l("登录会话"),
     "override_reason": _l("复核理由"), "note": _l("备注"), "members": _l("成员"),
+    "station_slots": _l("站点名额"), "station": _l("服务站"), "lat": _l("纬度"),
+    "lng": _l("经度"), "responsible": _l("第一责任人"), "duty_photo": _l("宣传照片"),
     "code": _l("编码"), "active": _l("启用"), "accepts_reassignment": _l("服从调剂"),
     "interview_score": _l("面试成绩"), "review_score": _l("评审分数"), "score": _l("分数"),
     "round1_score": _l("第一轮成绩"), "round2_score": _l("第二轮成绩"),

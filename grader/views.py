@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
         me,
         rankings,
         registration,
+        stations,
         reviews,
         surveys,
         townships,
@@ -22,5 +23,5 @@ def init_app(app: Flask) -> None:
     )
 
     for module in (main, registration, candidates, townships, exams, admin, me, reviews,
-                   rankings, trial, interview, evidence, surveys):
+                   rankings, trial, interview, evidence, surveys, stations):
         app.register_blueprint(module.bp)

@@ -16,7 +16,8 @@ from sqlalchemy import select
 
 from helpers import csrf_from, ric_for
 from grader.auth.routes import RULES
-from grader.models import DailyReport, EvidenceItem, Ranking, ReportPhoto, Review, User
+from grader.models import (DailyReport, EvidenceItem, Ranking, ReportPhoto, Review,
+                           StationSite, User)
 from grader.storage import get_storage
 
 ROLES = ("candidate", "township_staff", "county_staff", "reviewer", "interviewer", "admin",
@@ -33,6 +34,8 @@ SEES = {
              "other": {"county_staff", "admin", "reviewer"}},  # not the reviewer's township
     "report": {"own": {"candidate", "township_staff", "county_staff", "admin"},
                "other": {"county_staff", "admin", "reviewer"}},  # assigned to the reviewer
+    "town": {"own": {"township_staff", "county_staff", "admin"}, "other": {"county_staff", "admin"}},
+    "site": {"own": {"township_staff", "county_staff", "admin"}, "other": {"county_staff", "admin"}},
     "plan": {"own": {"county_staff", "admin"},  # decided in the screenshot queue: never
              "other": {"county_staff", "admin"}},  # by reviewers (they score plans blind)
 }
@@ -92,7 +95,8 @@ def world(app, session, make_township, make_candidate, make_user):
                   role != "admin" else None)
     with app.app_context():
         shot, photo = get_storage().put(b"\x89PNG shot").key, get_storage().put(jpeg()).key
-    objs = {"candidate": {}, "item": {}, "report": {}, "plan": {}, "township": towns}
+    objs = {"candidate": {}, "item": {}, "report": {}, "plan": {}, "township": towns,
+            "town": towns, "site": {}}
     for side, cand in cands.items():
         cand.stage = "round2"
         cand.user.set_password("secret123")
@@ -102,6 +106,8 @@ def world(app, session, make_township, make_candidate, make_user):
         objs["plan"][side] = stored_item(session, cand, shot, "plan",
                                          f"计划书正文。身份证{id_number}，电话{number}。")
         objs["report"][side] = report_of(session, cand, photo, f"今天走访，电话{number}")
+        objs["site"][side] = StationSite(township_id=towns[side].id, slots=1)
+        session.add(objs["site"][side])
     session.flush()
     rev = session.scalar(select(User).where(User.username == "rev"))
     other = cands["other"]
