@@ -35,3 +35,6 @@ COMPONENTS = {"completeness": _l("完成度"), "completion_time": _l("完成时�
 ROLES = {"candidate": _l("报名者"), "township_staff": _l("乡镇工作人员"),
          "county_staff": _l("县电商办"), "reviewer": _l("评审"), "interviewer": _l("面试官"),
          "admin": _l("管理员")}
+
+DUTIES = {"slogan": _l("固定标语"), "banner": _l("横幅"), "notice": _l("公示栏招募公告"),
+          "qr_code": _l("广告加附二维码")}

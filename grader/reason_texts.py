@@ -192,4 +192,7 @@ REASONS = {
     "duplicate_village": _l("本乡镇已有名为“%(name)s”的村"),
     "unknown_duty": _l("没有这项宣传任务"),
     "village_size": _l("请填写“大村”或“小村”"),
+    "duty_photo_refused": _l("第%(n)s张照片“%(file)s”不能使用：%(reason)s。未保存任何照片，请更换后重新上传。"),
+    "duty_photo_refused:unsupported_image": _l("格式不支持，请上传JPG、PNG或WEBP照片"),
+    "duty_too_many_photos": _l("一次最多上传%(m)s张照片，这次选了%(n)s张。未保存任何照片。"),
 }

@@ -8,6 +8,7 @@ def init_app(app: Flask) -> None:
     from grader.web import (
         admin,
         candidates,
+        duties,
         evidence,
         exams,
         interview,
@@ -23,5 +24,6 @@ def init_app(app: Flask) -> None:
     )
 
     for module in (main, registration, candidates, townships, exams, admin, me, reviews,
-                   rankings, trial, interview, evidence, surveys, stations):
+                   rankings, trial, interview, evidence, surveys, stations,
+                   duties):
         app.register_blueprint(module.bp)
