@@ -91,6 +91,9 @@ def test_villages_are_imported_all_or_nothing(app, session, towns):
     assert "已导入 2 个村" in res.get_data(as_text=True)
     assert {(v.name, v.large) for v in session.scalars(select(Village))} == {
         ("甲村", True), ("乙村", False)}
+    send("village,size\n乙村,large\n丙村,small\n")  # English headers; 乙村 becomes large
+    assert {(v.name, v.large) for v in session.scalars(select(Village))} == {
+        ("甲村", True), ("乙村", True), ("丙村", False)}
 
 
 def test_county_staff_see_completion_beside_registrations(app, session, campaign, towns):

@@ -16,7 +16,7 @@ from grader.services.tables import TableError, read_table
 from grader.services.townships import ImportResult, RowError
 from uploads.storage import FileStorage, sha256_of
 
-VILLAGE_ALIASES = {"村": "name", "村名": "name", "村（居）": "name", "名称": "name",
+VILLAGE_ALIASES = {"村": "name", "村名": "name", "村（居）": "name", "名称": "name", "village": "name",
                    "大村/小村": "size", "规模": "size", "类型": "size"}
 SIZES = {"大村": True, "大": True, "large": True, "小村": False, "小": False, "small": False}
 NAME_MAX = 64
