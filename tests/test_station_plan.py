@@ -77,3 +77,47 @@ def test_empty_inputs():
 def test_great_circle_distance():
     assert km_between((27.46, 106.22), (27.46, 106.22)) == 0
     assert 110 <= km_between((27.0, 106.0), (28.0, 106.0)) <= 112
+
+
+def brute_distance(people, free, distance) -> int:
+    """Return the least total distance placing these partners in these free slots."""
+    import itertools
+
+    return min(sum(distance(p.township_id, s.township_id) for p, s in zip(people, perm, strict=True))
+               for perm in itertools.permutations(free, len(people)))
+
+
+def test_random_cases_follow_the_rules_in_their_order():
+    import random
+
+    rng = random.Random(12)
+    for _ in range(300):
+        towns = rng.randint(1, 4)
+        partners = [Partner(i, rng.randint(1, towns), i, rng.choice((True, False, None)))
+                    for i in rng.sample(range(1, 40), rng.randint(1, 6))]
+        slots = [Slot(100 + j, rng.randint(1, towns)) for j in range(rng.randint(0, 5))]
+        seats = {t: rng.randint(0, 50) for t in range(1, towns + 1)}
+
+        def far(a, b, seats=seats):
+            return abs(seats[a] - seats[b]) + (a != b)
+
+        got = {p.partner_id: p for p in allocate(partners, slots, far)}
+        town_of = {s.site_id: s.township_id for s in slots}
+        ranked = sorted(partners, key=lambda p: p.rank)
+        own = set()
+        for t in range(1, towns + 1):  # 1. each township's slots to its best-ranked partners
+            mine = [p.id for p in ranked if p.township_id == t]
+            own |= set(mine[:sum(1 for s in slots if s.township_id == t)])
+        assert {i for i, p in got.items() if p.outcome == "own"} == own
+        free = len(slots) - len(own)  # 2. the rest to the best-ranked who accept
+        willing = [p for p in ranked if p.id not in own and p.accepts]
+        moved = willing[:free]
+        assert {i for i, p in got.items() if p.outcome == "reassigned"} == {p.id for p in moved}
+        for p in moved:
+            assert town_of[got[p.id].site_id] != p.township_id
+        left = list(slots)  # the slots the own township placements leave
+        for p in got.values():
+            if p.outcome == "own":
+                left.remove(next(s for s in left if s.site_id == p.site_id))
+        if moved:  # 3. the shortest total distance for those moved
+            assert sum(got[p.id].distance for p in moved) == brute_distance(moved, left, far)
