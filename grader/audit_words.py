@@ -31,6 +31,11 @@ ACTIONS = {
     "correct_self": _l("本人更正报名信息"), "correct_staff": _l("工作人员更正报名信息"),
     "accept_id": _l("核实身份证号"), "objection_filed": _l("公示异议"),
     "objection_upheld": _l("公示异议成立"), "objection_rejected": _l("公示异议不成立"),
+
+    "add_station_site": _l("添加服务站点"), "remove_station_site": _l("删除服务站点"),
+    "set_township_seat": _l("修改乡镇驻地坐标"), "allocate_station": _l("确认站点分配"),
+    "add_village": _l("添加村"), "import_villages": _l("导入村名表"),
+    "duty_photo": _l("上传宣传任务照片"), "set_responsible": _l("填写第一责任人"),
 }
 ENTITIES = {"candidate": _l("报名者"), "user_account": _l("账号"), "township": _l("乡镇"),
             "ranking": _l("排名"), "interview_panel": _l("面试组")}
@@ -40,6 +45,9 @@ FIELDS = {
     "role": _l("角色"), "password": _l("密码"), "username": _l("用户名"),
     "township_id": _l("所属乡镇"), "session": _l("登录"), "session_version": _l("登录会话"),
     "override_reason": _l("复核理由"), "note": _l("备注"), "members": _l("成员"),
+    "station_slots": _l("站点名额"), "station": _l("服务站"), "lat": _l("纬度"),
+    "lng": _l("经度"), "responsible": _l("第一责任人"), "duty_photo": _l("宣传照片"),
+    "village": _l("村"), "large": _l("大村"),
     "code": _l("编码"), "active": _l("启用"), "accepts_reassignment": _l("服从调剂"),
     "interview_score": _l("面试成绩"), "review_score": _l("评审分数"), "score": _l("分数"),
     "round1_score": _l("第一轮成绩"), "round2_score": _l("第二轮成绩"),

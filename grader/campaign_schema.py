@@ -250,6 +250,21 @@ class Publicity(Section):
     days: Positive = 5  # from the stage's publication
     contact: str = ""  # who takes objections besides the form: office, telephone, address
 
+class Stations(Section):
+    """Station allocation (选点, 服从调剂): how far a township without coordinates counts."""
+
+    unknown_distance_km: Count = 100  # a township whose seat staff have not entered
+
+
+class Duties(Section):
+    """Each township's publicity duties per village (宣传发动): photos needed for each."""
+
+    slogans_large_village: Count = 5  # 固定标语：大村5条
+    slogans_small_village: Count = 3  # 小村3条
+    banners_per_village: Count = 3  # 横幅每村3条
+    notice_board: Count = 1  # 公示栏张贴招募公告
+    qr_code: Count = 1  # 广告投放一律加附二维码
+
 
 class CampaignSettings(Section):
     """The whole campaign file."""
@@ -268,3 +283,6 @@ class CampaignSettings(Section):
     signing: Signing
     support: Support = Support()
     publicity: Publicity = Publicity()
+
+    stations: Stations = Stations()
+    duties: Duties = Duties()

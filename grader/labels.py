@@ -41,3 +41,6 @@ PUBLIC_STAGES = {"online_exam": _l("线上考试"), "onsite_test": _l("现场测
                  "1": _l("任务考核第一轮"), "2": _l("任务考核第二轮"), "interview": _l("面试")}
 PUBLIC_NEXT = {"online_exam": _l("进入现场测试"), "onsite_test": _l("进入任务考核第一轮"),
                "1": _l("进入任务考核第二轮"), "2": _l("进入面试"), "interview": _l("拟签约合伙人")}
+
+DUTIES = {"slogan": _l("固定标语"), "banner": _l("横幅"), "notice": _l("公示栏招募公告"),
+          "qr_code": _l("广告加附二维码")}

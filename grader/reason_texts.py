@@ -194,4 +194,17 @@ REASONS = {
     "objection_phone": _l("请填写有效的11位手机号码，以便工作人员联系您"),
     "objection_incomplete": _l("请填写您的姓名和异议内容"),
     "objection_answered": _l("该异议已答复"),
+
+    "bad_slots": _l("每个站点的名额应为1到%(m)s个"),
+    "site_allocated": _l("已有合伙人分配到该站点，不能删除；请先重新确认站点分配"),
+    "seat_half": _l("请同时填写纬度和经度（或都不填）"),
+    "signing_closed": _l("签约未开放（面试排名未发布或已过签约截止日），不能确认站点分配"),
+    "allocation_changed": _l("预览之后名额或人员有变化，未保存任何分配；请查看新的预览后再确认"),
+    "duplicate_photo": _l("第%(n)s张照片“%(file)s”已经上传过（同一张照片只能证明一项），未保存任何照片"),
+    "duplicate_village": _l("本乡镇已有名为“%(name)s”的村"),
+    "unknown_duty": _l("没有这项宣传任务"),
+    "village_size": _l("请填写“大村”或“小村”"),
+    "duty_photo_refused": _l("第%(n)s张照片“%(file)s”不能使用：%(reason)s。未保存任何照片，请更换后重新上传。"),
+    "duty_photo_refused:unsupported_image": _l("格式不支持，请上传JPG、PNG或WEBP照片"),
+    "duty_too_many_photos": _l("一次最多上传%(m)s张照片，这次选了%(n)s张。未保存任何照片。"),
 }

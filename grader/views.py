@@ -8,6 +8,7 @@ def init_app(app: Flask) -> None:
     from grader.web import (
         admin,
         candidates,
+        duties,
         evidence,
         exams,
         interview,
@@ -16,6 +17,7 @@ def init_app(app: Flask) -> None:
         publicity,
         rankings,
         registration,
+        stations,
         reviews,
         surveys,
         townships,
@@ -23,5 +25,6 @@ def init_app(app: Flask) -> None:
     )
 
     for module in (main, registration, candidates, townships, exams, admin, me, reviews,
-                   rankings, trial, interview, evidence, surveys, publicity):
+                   rankings, trial, interview, evidence, surveys, publicity, stations,
+                   duties):
         app.register_blueprint(module.bp)

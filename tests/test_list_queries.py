@@ -6,7 +6,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from grader.models import AuditLog, EvidenceItem, InterviewPanel, Ranking, User
+from grader.models import (AuditLog, DutyPhoto, EvidenceItem, InterviewPanel, Ranking, Signing,
+                           StationSite, User, Village)
 from grader.services import activity, calls, interview, survey_forms
 from helpers import client_as
 
@@ -218,3 +219,48 @@ def test_public_notice_and_objections(app, session, campaign, count_queries, cou
 
     same_queries_for_n_and_3n(app, session, count_queries, "/objections", grow)
     same_queries_for_n_and_3n(app, session, count_queries, "/public/1", grow)
+
+
+def test_station_sites(app, session, count_queries, county, spread):
+    def grow(n):
+        for cand in spread(n, "selected"):
+            session.add(StationSite(township_id=cand.township_id, name=f"站{cand.id}", slots=2))
+
+    same_queries_for_n_and_3n(app, session, count_queries, "/stations/", grow)
+
+
+def test_station_allocation(app, session, count_queries, county, spread):
+    def grow(n):
+        for i, cand in enumerate(spread(n, "selected")):
+            session.add(Signing(candidate_id=cand.id, accepts_reassignment=i % 2 == 0))
+            if i % 3:
+                session.add(StationSite(township_id=cand.township_id, slots=1))
+
+    same_queries_for_n_and_3n(app, session, count_queries, "/stations/allocation", grow)
+
+
+def test_duty_completion(app, session, count_queries, county, spread):
+    def grow(n):
+        for cand in spread(n, "registered"):
+            village = Village(township_id=cand.township_id, name=f"村{cand.id}", large=True)
+            session.add(village)
+            session.flush()
+            session.add(DutyPhoto(village_id=village.id, duty="notice", sha256=f"{cand.id:064d}",
+                                  size=1, mime="image/jpeg", storage_key="k"))
+
+    same_queries_for_n_and_3n(app, session, count_queries, "/duties/", grow)
+
+
+def test_township_duty_checklist(app, session, count_queries, county, make_township):
+    town = make_township("清单镇")
+
+    def grow(n):
+        for _ in range(n):
+            i = next(SERIAL)
+            village = Village(township_id=town.id, name=f"村{i}", large=i % 2 == 0)
+            session.add(village)
+            session.flush()
+            session.add(DutyPhoto(village_id=village.id, duty="slogan", sha256=f"{i:064d}",
+                                  size=1, mime="image/jpeg", storage_key="k"))
+
+    same_queries_for_n_and_3n(app, session, count_queries, f"/duties/{town.id}", grow)

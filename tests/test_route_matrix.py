@@ -16,7 +16,8 @@ from sqlalchemy import select
 
 from helpers import csrf_from, ric_for
 from grader.auth.routes import RULES
-from grader.models import DailyReport, EvidenceItem, Ranking, ReportPhoto, Review, User
+from grader.models import (DailyReport, DutyPhoto, EvidenceItem, Ranking, ReportPhoto, Review,
+                           StationSite, User, Village)
 from grader.storage import get_storage
 
 ROLES = ("candidate", "township_staff", "county_staff", "reviewer", "interviewer", "admin",
@@ -33,6 +34,12 @@ SEES = {
              "other": {"county_staff", "admin", "reviewer"}},  # not the reviewer's township
     "report": {"own": {"candidate", "township_staff", "county_staff", "admin"},
                "other": {"county_staff", "admin", "reviewer"}},  # assigned to the reviewer
+    "town": {"own": {"township_staff", "county_staff", "admin"}, "other": {"county_staff", "admin"}},
+    "site": {"own": {"township_staff", "county_staff", "admin"}, "other": {"county_staff", "admin"}},
+    "village": {"own": {"township_staff", "county_staff", "admin"},
+                "other": {"county_staff", "admin"}},
+    "duty_photo": {"own": {"township_staff", "county_staff", "admin"},
+                   "other": {"county_staff", "admin"}},
     "plan": {"own": {"county_staff", "admin"},  # decided in the screenshot queue: never
              "other": {"county_staff", "admin"}},  # by reviewers (they score plans blind)
 }
@@ -41,7 +48,8 @@ PII_SEEN = {"candidate": {"own"}, "township_staff": {"own"}, "county_staff": {"o
             "admin": {"own", "other"}, "reviewer": set(), "interviewer": set(),
             "anonymous": set()}
 PLAIN_ARGS = {"task": "wechat_share", "fmt": "csv", "n": 0, "code": "zh_CN", "stage": "1",
-              "filename": "style.css", "user_id": 999999}  # no such account: nothing changes
+              "filename": "style.css", "user_id": 999999,  # no such account: nothing changes
+              "duty": "banner"}
 KIND_ARG = {"reviews.queue": ("plan", "report"), "exams.import_scores": ("online_exam",),
             "exams.advance": ("online_exam",)}
 # POSTs whose form names an object: (field, kind of object, the rest of the minimal form)
@@ -92,7 +100,8 @@ def world(app, session, make_township, make_candidate, make_user):
                   role != "admin" else None)
     with app.app_context():
         shot, photo = get_storage().put(b"\x89PNG shot").key, get_storage().put(jpeg()).key
-    objs = {"candidate": {}, "item": {}, "report": {}, "plan": {}, "township": towns}
+    objs = {"candidate": {}, "item": {}, "report": {}, "plan": {}, "township": towns,
+            "town": towns, "site": {}, "village": {}, "duty_photo": {}}
     for side, cand in cands.items():
         cand.stage = "round2"
         cand.user.set_password("secret123")
@@ -102,6 +111,15 @@ def world(app, session, make_township, make_candidate, make_user):
         objs["plan"][side] = stored_item(session, cand, shot, "plan",
                                          f"计划书正文。身份证{id_number}，电话{number}。")
         objs["report"][side] = report_of(session, cand, photo, f"今天走访，电话{number}")
+        objs["site"][side] = StationSite(township_id=towns[side].id, slots=1)
+        session.add(objs["site"][side])
+        objs["village"][side] = Village(township_id=towns[side].id, name=f"村{side}")
+        session.add(objs["village"][side])
+        session.flush()
+        objs["duty_photo"][side] = DutyPhoto(village_id=objs["village"][side].id, duty="banner",
+                                             sha256=f"{cand.id:064d}", size=1,
+                                             mime="image/jpeg", storage_key=photo)
+        session.add(objs["duty_photo"][side])
     session.flush()
     rev = session.scalar(select(User).where(User.username == "rev"))
     other = cands["other"]

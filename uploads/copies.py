@@ -166,8 +166,7 @@ def judge_copy(new: dict[str, str], old: dict[str, str]) -> str | None:
 
 
 def _keys(fields: dict[str, str]) -> list[tuple[str, ...]]:
-    """Return the look-up keys of a fingerprint: time with clock, exact time, time with a
-    line of text, grid bands."""
+    """Return the look-up keys of a fingerprint: time with clock, exact time, time with a line."""
     time, clock, grid = fields.get("time"), fields.get("clock"), fields.get("grid", "")
     keys: list[tuple[str, ...]] = []
     if time and clock:

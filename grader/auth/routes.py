@@ -14,7 +14,8 @@ from flask_login import current_user
 
 from grader.auth.permissions import can_view_candidate, may_see_item
 from grader.db import get_session
-from grader.models import Candidate, DailyReport, EvidenceItem, Ranking, Township, User
+from grader.models import (Candidate, DailyReport, DutyPhoto, EvidenceItem, Ranking, StationSite,
+                           Township, User, Village)
 from grader.models.states import Role
 from grader.services import records
 from grader.services.report_photos import may_see_report
@@ -27,6 +28,11 @@ EVERYONE = tuple(Role)
 def _in_role_scope(_session, _user: User, _obj) -> bool:
     """Let anyone holding the route's role act on the object (county-wide objects)."""
     return True
+
+
+def _own_township(user: User, township_id: int) -> bool:
+    """Let township staff reach only their own township's object; other roles any."""
+    return user.role != Role.TOWNSHIP_STAFF or user.township_id == township_id
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,10 @@ OWNERS = {
     "report": Owner(DailyReport, may_see_report),
     "ranking": Owner(Ranking, _in_role_scope),
     "township": Owner(Township, _in_role_scope),
+    "town": Owner(Township, lambda _s, u, o: _own_township(u, o.id)),
+    "site": Owner(StationSite, lambda _s, u, o: _own_township(u, o.township_id)),
+    "village": Owner(Village, lambda _s, u, o: _own_township(u, o.township_id)),
+    "duty_photo": Owner(DutyPhoto, lambda _s, u, o: _own_township(u, o.village.township_id)),
 }
 
 
@@ -98,6 +108,16 @@ RULES: dict[str, Rule] = {
     "townships.index": COUNTY,
     "townships.update": Rule((K,), objects=(("town_id", "township"),)),
     "townships.stats": STAFF, "townships.stats_export": STAFF,
+    "stations.index": STAFF, "stations.allocation": COUNTY, "stations.outcome_export": COUNTY,
+    "stations.add_site": Rule((T, K), "own", (("town_id", "town"),)),
+    "stations.set_seat": Rule((T, K), "own", (("town_id", "town"),)),
+    "stations.remove_site": Rule((T, K), "own", (("site_id", "site"),)),
+    "duties.index": STAFF, "duties.export": STAFF,  # township staff: own township's row
+    "duties.township": Rule((T, K), "own", (("town_id", "town"),)),
+    "duties.add_village": Rule((T, K), "own", (("town_id", "town"),)),
+    "duties.set_responsible": Rule((T, K), "own", (("town_id", "town"),)),
+    "duties.upload": Rule((T, K), "own", (("village_id", "village"),)),
+    "duties.photo": Rule((T, K), "own", (("photo_id", "duty_photo"),)),
     "trial.reports": CANDIDATE,
     "trial.report_photo": Rule((C, R, K, T), "own", (("report_id", "report"),)),
     "trial.activity_page": STAFF,

@@ -4,6 +4,7 @@ from grader.db import Base
 from grader.models.audit import AuditLog
 from grader.models.candidate import STAGES, Candidate
 from grader.models.evidence import Appeal, CheckOutbox, EvidenceItem
+from grader.models.duty import DutyPhoto, Village
 from grader.models.exam import ExamImport
 from grader.models.objection import Objection
 from grader.models.review import Ranking, RankingEntry, Review
@@ -11,6 +12,7 @@ from grader.models.round2 import (DailyReport, GroupActivity, GroupMemberLink, I
                                   InterviewPanelMember, InterviewScore, InterviewSlot, ReportPhoto,
                                   Signing)
 from grader.models.survey import OUTCOMES, SharedPhoneDecision, SpotCheck, SurveyForm
+from grader.models.station import StationAllocation, StationSite
 from grader.models.township import Township
 from grader.models.user import ROLES, User
 
@@ -18,4 +20,4 @@ __all__ = ["Base", "Appeal", "AuditLog", "Candidate", "CheckOutbox", "DailyRepor
            "GroupActivity", "GroupMemberLink", "InterviewPanel", "InterviewPanelMember",
            "InterviewScore", "InterviewSlot", "Objection", "OUTCOMES", "Ranking", "RankingEntry", "ReportPhoto", "Review",
            "STAGES", "ROLES", "SharedPhoneDecision", "Signing", "SpotCheck", "SurveyForm",
-           "Township", "User"]
+           "StationAllocation", "StationSite", "Township", "User", "DutyPhoto", "Village"]

@@ -140,6 +140,23 @@ class SigningStatus(StrEnum):
     SIGNED = "signed"
 
 
+class StationOutcome(StrEnum):
+    """Where the station allocation put a partner."""
+
+    OWN = "own"  # a slot of their own township
+    REASSIGNED = "reassigned"  # another township's slot (服从调剂)
+    UNPLACED = "unplaced"  # no slot: to be withdrawn and the next candidate offered
+
+
+class DutyKind(StrEnum):
+    """A township's publicity duty in one village, proved by photos."""
+
+    SLOGAN = "slogan"  # fixed slogans painted on walls (固定标语)
+    BANNER = "banner"  # banners (横幅)
+    NOTICE = "notice"  # the announcement on the notice board (公示栏招募公告)
+    QR_CODE = "qr_code"  # the QR code on the adverts (广告加附二维码)
+
+
 def one_of(table: str, column: str, states: type[StrEnum]) -> CheckConstraint:
     """Return the CHECK constraint that keeps a column to the names of its states."""
     words = ", ".join(f"'{state.value}'" for state in states)

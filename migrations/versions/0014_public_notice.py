@@ -14,7 +14,7 @@ from alembic import op
 import grader.models.base
 
 revision = '0014'
-down_revision = '0010'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
