@@ -12,9 +12,10 @@ from grader.models.round2 import (DailyReport, GroupActivity, GroupMemberLink, I
 from grader.models.survey import OUTCOMES, SharedPhoneDecision, SpotCheck, SurveyForm
 from grader.models.township import Township
 from grader.models.user import ROLES, User
+from grader.models.withdrawal import Notice, NoticeRecipient, ReplacementOffer, Withdrawal
 
 __all__ = ["Base", "Appeal", "AuditLog", "Candidate", "CheckOutbox", "DailyReport", "EvidenceItem", "ExamImport",
            "GroupActivity", "GroupMemberLink", "InterviewPanel", "InterviewPanelMember",
            "InterviewScore", "InterviewSlot", "OUTCOMES", "Ranking", "RankingEntry", "ReportPhoto", "Review",
            "STAGES", "ROLES", "SharedPhoneDecision", "Signing", "SpotCheck", "SurveyForm",
-           "Township", "User"]
+           "Township", "User", "Notice", "NoticeRecipient", "ReplacementOffer", "Withdrawal"]
