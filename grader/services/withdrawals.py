@@ -115,7 +115,7 @@ def _pool(session: Session, stage: str, ranking: Ranking | None) -> list[tuple[i
         return list(session.execute(select(RankingEntry.candidate_id, RankingEntry.rank,
                                            RankingEntry.advance)
                                     .where(RankingEntry.ranking_id == ranking.id)
-                                    .order_by(RankingEntry.rank, RankingEntry.id)).tuples())
+                                    .order_by(RankingEntry.rank, RankingEntry.id)).all())
     moved = set(session.scalars(select(AuditLog.entity_id).where(
         AuditLog.action == f"advance_{EXAM}", AuditLog.entity == "candidate")))
     if not moved:
