@@ -175,3 +175,49 @@ def test_a_candidate_may_answer_only_their_own_offer(session, make_township, mak
     assert b.stage == Stage.SELECTED
     with pytest.raises(withdrawals.WithdrawalError, match="already answered"):
         withdrawals.answer_offer(session, offer, b.user, False)
+
+
+def _states(session, cand) -> list[tuple]:
+    return [(s.name, s.state, s.reason, s.params.get("rank"), s.params.get("cut"))
+            for s in timeline(session, cand)]
+
+
+def test_the_timeline_says_where_each_candidate_stands_after_every_stage(
+        session, set_campaign, make_township, make_user):
+    campaign = set_campaign(online_exam={"advance": 5}, onsite_test={"advance": 4},
+                            round1={"advance": 3}, round2={"advance": 2},
+                            interview={"advance": 1})
+    town, county = make_township(), make_user("county", "county_staff")
+    p = _people(session, town, 8, Stage.REGISTERED)
+    p[7].eligible = False
+    first = _states(session, p[0])
+    assert first[0] == ("eligibility", "passed", None, None, None)
+    assert first[1] == ("online_exam", "current", None, None, None)
+    assert _states(session, p[7])[:2] == [("eligibility", "failed", "not_eligible", None, None),
+                                          ("online_exam", "later", None, None, None)]
+    for n, cand in enumerate(p[:6]):  # p[6] sat no exam
+        cand.online_exam_score = 90.0 - n
+    exams.apply_advance(session, exams.plan_advance(session, campaign, "online_exam"), county)
+    assert _states(session, p[5])[1] == ("online_exam", "failed", "below_cut_off", 6, 5)
+    assert _states(session, p[6])[1] == ("online_exam", "failed", "no_exam_score", None, None)
+    assert _states(session, p[0])[1:3] == [("online_exam", "passed", None, None, None),
+                                           ("onsite_test", "current", None, None, None)]
+    for n, cand in enumerate(p[:5]):
+        cand.onsite_test_score = 80.0 - n
+    exams.apply_advance(session, exams.plan_advance(session, campaign, "onsite_test"), county)
+    assert _states(session, p[4])[2] == ("onsite_test", "failed", "below_cut_off", 5, 4)
+    _publish(session, "1", p[:4], 3, county)
+    assert _states(session, p[3])[3] == ("round1", "failed", "below_cut_off", 4, 3)
+    assert _states(session, p[0])[3:5] == [("round1", "passed", None, None, None),
+                                           ("round2", "current", None, None, None)]
+    _publish(session, "2", p[:3], 2, county)
+    assert _states(session, p[2])[4] == ("round2", "failed", "below_cut_off", 3, 2)
+    withdrawals.withdraw(session, p[1], p[1].user, "own_request")
+    gone = timeline(session, p[1])[5]
+    assert (gone.state, gone.reason, gone.params["why"]) == ("failed", "withdrawn", "own_request")
+    assert timeline(session, p[1])[6].state == "later"
+    _publish(session, "interview", p[:1], 1, county)
+    assert _states(session, p[0])[5:] == [("interview", "passed", None, None, None),
+                                          ("signing", "current", None, None, None)]
+    interview.record_signing(session, county, p[0], True, SIGNED_ON)
+    assert [s.state for s in timeline(session, p[0])] == ["passed"] * 7
