@@ -13,14 +13,18 @@ def init_app(app: Flask) -> None:
         interview,
         main,
         me,
+        notices,
         rankings,
         registration,
+        replacements,
         reviews,
+        standing,
         surveys,
         townships,
         trial,
     )
 
     for module in (main, registration, candidates, townships, exams, admin, me, reviews,
-                   rankings, trial, interview, evidence, surveys):
+                   rankings, trial, interview, evidence, surveys, standing, replacements,
+                   notices):
         app.register_blueprint(module.bp)

@@ -214,7 +214,7 @@ def test_the_timeline_says_where_each_candidate_stands_after_every_stage(
     assert _states(session, p[2])[4] == ("round2", "failed", "below_cut_off", 3, 2)
     withdrawals.withdraw(session, p[1], p[1].user, "own_request")
     gone = timeline(session, p[1])[5]
-    assert (gone.state, gone.reason, gone.params["why"]) == ("failed", "withdrawn", "own_request")
+    assert (gone.state, gone.reason, gone.params["why"]) == ("failed", "withdrawn_own_request", "own_request")
     assert timeline(session, p[1])[6].state == "later"
     _publish(session, "interview", p[:1], 1, county)
     assert _states(session, p[0])[5:] == [("interview", "passed", None, None, None),

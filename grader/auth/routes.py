@@ -14,7 +14,8 @@ from flask_login import current_user
 
 from grader.auth.permissions import can_view_candidate, may_see_item
 from grader.db import get_session
-from grader.models import Candidate, DailyReport, EvidenceItem, Ranking, Township, User
+from grader.models import (Candidate, DailyReport, EvidenceItem, Notice, Ranking, Township,
+                           User)
 from grader.models.states import Role
 from grader.services import records
 from grader.services.report_photos import may_see_report
@@ -43,6 +44,7 @@ OWNERS = {
     "report": Owner(DailyReport, may_see_report),
     "ranking": Owner(Ranking, _in_role_scope),
     "township": Owner(Township, _in_role_scope),
+    "notice": Owner(Notice, _in_role_scope),
 }
 
 
@@ -102,6 +104,12 @@ RULES: dict[str, Rule] = {
     "trial.report_photo": Rule((C, R, K, T), "own", (("report_id", "report"),)),
     "trial.activity_page": STAFF,
     "trial.link_member": COUNTY, "trial.unlink_member": COUNTY,
+    "standing.withdraw": CANDIDATE, "standing.answer_offer": CANDIDATE,
+    "replacements.index": COUNTY, "replacements.offer": COUNTY, "replacements.answer": COUNTY,
+    "replacements.withdraw_candidate": Rule((T, K), "own", (("cand_id", "candidate"),)),
+    "notices.index": COUNTY,
+    "notices.detail": Rule((K,), objects=(("notice_id", "notice"),)),
+    "notices.sms": Rule((K,), objects=(("notice_id", "notice"),)),
 }
 
 

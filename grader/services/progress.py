@@ -56,7 +56,7 @@ def timeline(session: Session, cand: Candidate) -> list[Step]:
         elif out or cand.stage != sits:
             steps.append(Step(name, "later"))
         elif gone is not None:
-            steps.append(Step(name, "failed", "withdrawn", {"why": gone.reason}))
+            steps.append(Step(name, "failed", f"withdrawn_{gone.reason}", {"why": gone.reason}))
             out = True
         else:
             step = _decided(session, cand, name, decided_by)

@@ -12,11 +12,14 @@ from grader.eligibility import EDUCATION_ORDER
 from grader.i18n import error_text, reason_text
 from grader.labels import EDUCATION
 from grader.models.states import Role
+from grader.services import notices, withdrawals
+from grader.services.progress import timeline
 from grader.services.registration import RegistrationInput, register
 from grader.services.townships import all_townships
 from grader.web.actions import outcome
 from grader.web.forms import RegistrationForm, SelfRegistrationForm, with_declarations
 from grader.web.me import own_candidate
+from grader.web.withdrawal_forms import OfferAnswerForm, SelfWithdrawForm
 
 bp = Blueprint("registration", __name__)
 
@@ -117,6 +120,10 @@ def register_onsite():
 @login_required
 def status():
     """Show a candidate their registration, stage and eligibility reasons."""
-    cand = own_candidate()
+    cand, db = own_candidate(), get_session()
     return render_template("registration/status.html", cand=cand, id_shown=mask_id(cand.id_number),
-                           phone_shown=mask_phone(cand.phone), email_shown=mask_email(cand.email))
+                           phone_shown=mask_phone(cand.phone), email_shown=mask_email(cand.email),
+                           steps=timeline(db, cand), offers=withdrawals.offers_of(db, cand),
+                           withdrawal=withdrawals.withdrawal_of(db, cand),
+                           notices=notices.notices_of(db, cand), withdraw_form=SelfWithdrawForm(),
+                           answer_form=OfferAnswerForm())
