@@ -86,10 +86,10 @@ def test_signing_reaches_160_when_10_of_the_first_160_decline(session, campaign,
     session.refresh(ranking)
     assert [r["id"] for r in ranking.result["ranking"]] == order  # the published order stays
     amended = withdrawals.amendments(session, ranking)
-    assert amended[decliners[0].id]["withdrawal"].reason == "declined"
+    assert amended[decliners[0].reg_no]["withdrawal"].reason == "declined"
     # the first vacancy went to 161 (declined), then 171 (lapsed), then 173, who took it
-    assert amended[decliners[0].id]["replaced_by"] is people[172]
-    assert amended[people[160].id]["offer"].status == OfferStatus.DECLINED
+    assert amended[decliners[0].reg_no]["replaced_by"] is people[172]
+    assert amended[people[160].reg_no]["offer"].status == OfferStatus.DECLINED
     moved = session.scalars(select(AuditLog).where(AuditLog.action == "accept_offer",
                                                    AuditLog.field == "stage")).all()
     assert len(moved) == 10 and {m.after for m in moved} == {Stage.SELECTED}

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from grader.errors import CodedError, Forbidden
 from grader.models import AuditLog, Candidate, Ranking, RankingEntry, User
@@ -167,7 +167,8 @@ def _holding(stage: str) -> tuple[str, ...]:
 
 def open_offers(session: Session, stage: str | None = None) -> list[ReplacementOffer]:
     """Return the open offers (of one stage), oldest first."""
-    query = select(ReplacementOffer).where(ReplacementOffer.status == OfferStatus.OPEN)
+    query = select(ReplacementOffer).options(selectinload(ReplacementOffer.candidate)).where(
+        ReplacementOffer.status == OfferStatus.OPEN)
     if stage is not None:
         query = query.where(ReplacementOffer.stage == stage)
     return list(session.scalars(query.order_by(ReplacementOffer.id)))
@@ -273,19 +274,20 @@ def offers_of(session: Session, cand: Candidate) -> list[ReplacementOffer]:
         ReplacementOffer.candidate_id == cand.id).order_by(ReplacementOffer.id.desc())))
 
 
-def amendments(session: Session, ranking: Ranking) -> dict[int, dict]:
-    """Map each candidate of a published ranking to its amendments: withdrawn, offered, replaced."""
-    ids = list(session.scalars(select(RankingEntry.candidate_id).where(
-        RankingEntry.ranking_id == ranking.id)))
-    out: dict[int, dict] = {}
-    for w in session.scalars(select(Withdrawal).where(Withdrawal.candidate_id.in_(ids))):
-        out.setdefault(w.candidate_id, {})["withdrawal"] = w
-    offers = session.scalars(select(ReplacementOffer).where(
-        ReplacementOffer.ranking_id == ranking.id).order_by(ReplacementOffer.id)).all()
-    replaced_by = {o.withdrawal.candidate_id: o for o in offers
-                   if o.withdrawal is not None and o.status == OfferStatus.ACCEPTED}
+def amendments(session: Session, ranking: Ranking) -> dict[str, dict]:
+    """Map each amended row of a published ranking (by reg_no): withdrawn, offered, replaced by."""
+    regs = dict(session.execute(select(Candidate.id, Candidate.reg_no).join(
+        RankingEntry, RankingEntry.candidate_id == Candidate.id).where(
+        RankingEntry.ranking_id == ranking.id)).all())
+    out: dict[str, dict] = {}
+    for w in session.scalars(select(Withdrawal).where(Withdrawal.candidate_id.in_(list(regs)))):
+        out.setdefault(regs[w.candidate_id], {})["withdrawal"] = w
+    offers = session.scalars(select(ReplacementOffer).options(
+        selectinload(ReplacementOffer.candidate), selectinload(ReplacementOffer.withdrawal))
+        .where(ReplacementOffer.ranking_id == ranking.id).order_by(ReplacementOffer.id)).all()
     for o in offers:
-        out.setdefault(o.candidate_id, {})["offer"] = o
-    for cid, o in replaced_by.items():
-        out.setdefault(cid, {})["replaced_by"] = o.candidate
+        out.setdefault(o.candidate.reg_no, {})["offer"] = o
+        gone = o.withdrawal.candidate_id if o.withdrawal is not None else None
+        if gone in regs and o.status == OfferStatus.ACCEPTED:
+            out.setdefault(regs[gone], {})["replaced_by"] = o.candidate
     return out
