@@ -68,7 +68,8 @@ def test_staff_withdraw_with_a_reason_and_record_an_answer_by_phone(
     page = staff.get(f"/candidates/{first.id}")
     assert "登记退出" in page.text
     staff.post(f"/candidates/{first.id}/withdraw", data={
-        "csrf_token": csrf_from(page), "reason": "no_show", "note": "签约日未到"})
+        "csrf_token": csrf_from(page), "withdraw_reason": "no_show",
+        "withdraw_note": "签约日未到"})
     assert withdrawals.withdrawal_of(session, first).reason == "no_show"
     assert "未到场" in staff.get(f"/candidates/{first.id}").text
     offer = withdrawals.offer_next(session, Stage.SELECTED, county)

@@ -66,8 +66,9 @@ def withdraw_candidate(cand_id: int):
     cand = get_candidate(cand_id)
     form = StaffWithdrawForm()
     if form.validate_on_submit():
-        attempt(lambda: withdrawals.withdraw(get_session(), cand, current_user, form.reason.data,
-                                             form.note.data or ""),
+        attempt(lambda: withdrawals.withdraw(get_session(), cand, current_user,
+                                             form.withdraw_reason.data,
+                                             form.withdraw_note.data or ""),
                 success=_("已登记退出，并记入审计日志；空出的名额可在递补页发出"))
     else:
         flash_invalid(form)

@@ -21,10 +21,11 @@ class SelfWithdrawForm(FlaskForm):
 class StaffWithdrawForm(FlaskForm):
     """Staff withdrawing a candidate: a named reason and a note."""
 
-    reason = SelectField(_l("退出原因"), choices=[SelectChoice(r.value, WITHDRAW_REASONS[r])
-                                               for r in STAFF_REASONS],
-                         validators=[DataRequired(_l("请选择退出原因"))])
-    note = TextAreaField(_l("说明（将记入审计日志）"), validators=[Optional(), Length(max=500)])
+    withdraw_reason = SelectField(_l("退出原因"), choices=[
+        SelectChoice(r.value, WITHDRAW_REASONS[r]) for r in STAFF_REASONS],
+        validators=[DataRequired(_l("请选择退出原因"))])
+    withdraw_note = TextAreaField(_l("说明（将记入审计日志）"),
+                                  validators=[Optional(), Length(max=500)])
 
 
 class OfferAnswerForm(FlaskForm):

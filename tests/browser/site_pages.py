@@ -21,7 +21,7 @@ PAGES = {
                "/exams/online_exam/advance", "/exams/onsite_test", "/audit", "/evidence/review",
                "/trial/activity", "/surveys/", "/surveys/phones", "/calls/list",
                "/interview/manage", "/rankings/", "/rankings/similarity", "/review/progress",
-               "/me/appeals"],
+               "/me/appeals", "/replacements/", "/notices/"],
     "reviewer": ["/dashboard", "/evidence/review", "/review/plan", "/review/report"],
     "interviewer": ["/dashboard", "/interview/"],
     "admin": ["/dashboard", "/admin/"],
