@@ -57,7 +57,7 @@ def test_a_candidate_withdraws_from_me_and_the_next_is_offered_and_accepts(
     assert second.stage == Stage.SELECTED and offer.status == OfferStatus.ACCEPTED
     assert "（递补）" in mine.get("/me").text
     shown = staff.get(f"/rankings/{ranking.id}").text
-    assert "已退出（本人申请退出）" in shown and f"由 {second.reg_no} {second.name} 递补" in shown
+    assert "已退出（本人申请退出）" in shown and f"由 {second.reg_no} 递补" in shown
 
 
 def test_staff_withdraw_with_a_reason_and_record_an_answer_by_phone(
