@@ -221,3 +221,22 @@ def test_the_timeline_says_where_each_candidate_stands_after_every_stage(
                                           ("signing", "current", None, None, None)]
     interview.record_signing(session, county, p[0], True, SIGNED_ON)
     assert [s.state for s in timeline(session, p[0])] == ["passed"] * 7
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_migration_0011_upgrades_and_downgrades(backend, tmp_path):
+    from sqlalchemy import inspect, text
+
+    from grader import migrate
+    from helpers import database_at
+
+    tables = {"withdrawal", "replacement_offer", "notice", "notice_recipient"}
+    with database_at(backend, tmp_path, "0011") as eng:
+        assert tables <= set(inspect(eng).get_table_names())
+        with pytest.raises(Exception, match="ck_withdrawal_reason|CHECK"), eng.begin() as conn:
+            conn.execute(text("INSERT INTO withdrawal (candidate_id, stage, reason, at) "
+                              "VALUES (1, 'round1', 'bored', CURRENT_TIMESTAMP)"))
+        migrate.downgrade(eng, "0010")
+        assert not tables & set(inspect(eng).get_table_names())
+        migrate.upgrade(eng)
+        assert tables <= set(inspect(eng).get_table_names())

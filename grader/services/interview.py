@@ -286,7 +286,8 @@ def interviewers(session: Session) -> list[User]:
 def manage_page(session: Session) -> dict:
     """Return what the management page shows: panels, slots, who is at which step, signings."""
     def at(*stages: str) -> list[Candidate]:
-        return list(session.scalars(select(Candidate).where(Candidate.stage.in_(stages))
+        return list(session.scalars(select(Candidate).where(Candidate.stage.in_(stages),
+                                                            not_withdrawn())
                                     .order_by(Candidate.id)))
 
     panels = select(InterviewPanel).options(selectinload(InterviewPanel.members))

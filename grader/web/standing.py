@@ -1,6 +1,6 @@
 """A candidate's own answers on /me: withdrawing, and accepting or declining an offer."""
 
-from flask import Blueprint, flash, redirect, url_for
+from flask import Blueprint, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
