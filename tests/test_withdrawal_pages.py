@@ -107,7 +107,7 @@ def test_a_notice_is_previewed_sent_shown_on_me_and_exported_for_sms(
 
 
 def test_the_sweep_lapses_offers_and_offers_the_next(tmp_path):
-    from grader import create_app
+    from grader import create_app, jobs
     from grader.cli import main
     from grader.db import session_scope
     from grader.models import Ranking, RankingEntry, Township
@@ -142,3 +142,7 @@ def test_the_sweep_lapses_offers_and_offers_the_next(tmp_path):
     assert '"lapsed": 1, "offered": 1' in res.output and '"short": 0' in res.output
     again = CliRunner().invoke(main, ["replacements", "run"], env=env)
     assert "lapsed=0 offered=0" in again.output
+    with session_scope(app) as db:  # the last one lets it lapse too: the queue's sweep says so
+        last = db.scalars(select(ReplacementOffer).where(ReplacementOffer.status == "open")).one()
+        last.deadline = utcnow() - timedelta(minutes=1)
+    assert jobs.lapse(app) == {"lapsed": 1, "offered": 0}  # nobody is left in the ranking

@@ -219,6 +219,7 @@ def answer_offer(session: Session, offer: ReplacementOffer, actor: User | None, 
     """
     if actor is not None and actor.role == Role.CANDIDATE and offer.candidate.user_id != actor.id:
         raise Forbidden("not_your_offer")
+    session.refresh(offer, with_for_update=True)  # two answers at once: one after the other
     if offer.status != OfferStatus.OPEN:
         raise WithdrawalError("offer_closed", "the offer was already answered or has lapsed")
     now = now or utcnow()
@@ -260,9 +261,10 @@ def run_lapsed(session: Session, now: datetime | None = None) -> dict:
     """Lapse every open offer past its deadline and offer the next place for each."""
     now = now or utcnow()
     lapsed, offered = 0, 0
+    # two sweeps at once (workers on two machines) each take the offers the other has not
     for offer in session.scalars(select(ReplacementOffer).where(
             ReplacementOffer.status == OfferStatus.OPEN, ReplacementOffer.deadline < now)
-            .order_by(ReplacementOffer.id)).all():
+            .order_by(ReplacementOffer.id).with_for_update(skip_locked=True)).all():
         lapsed += 1
         offered += _close(session, offer, None, OfferStatus.LAPSED, now, None) is not None
     return {"lapsed": lapsed, "offered": offered}
