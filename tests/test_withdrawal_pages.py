@@ -93,6 +93,7 @@ def test_a_notice_is_previewed_sent_shown_on_me_and_exported_for_sms(
                                             **form})
     assert "将发给 2 人" in preview.text and "将向 2 人发送这条通知" in preview.text
     assert session.scalar(select(Notice)) is None  # a preview sends nothing
+    assert '<input type="hidden" name="expected" value="2">' in preview.text  # sent with it
     staff.post("/notices/", data={"csrf_token": csrf_from(preview), "expected": 2, **form})
     notice = session.scalar(select(Notice))
     got = set(session.scalars(select(NoticeRecipient.candidate_id)))

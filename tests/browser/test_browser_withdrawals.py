@@ -111,3 +111,19 @@ def test_the_candidate_withdraws_from_me(live_app, live_server, phone, ranked):
     with session_scope(live_app) as s:
         gone = s.scalars(select(Withdrawal).where(Withdrawal.candidate_id == ranked["demo"])).one()
         assert (gone.reason, gone.stage, gone.note) == ("own_request", Stage.SELECTED, "家里有事")
+
+
+def test_staff_preview_and_send_a_signing_notice(live_app, live_server, phone, ranked):
+    login(phone, live_server, "county", "county2016")
+    phone.goto(f"{live_server}/notices/")
+    phone.select_option("#kind", "signing")
+    phone.select_option("#audience", "signing")
+    phone.fill("#text", "请于6月13日9点到县电商办签约")
+    phone.click("#preview-notice")
+    expect(phone.locator("#notice-count")).to_contain_text("将发给 1 人")  # the demo withdrew
+    assert fits(phone)
+    asked = answer_dialog(phone)
+    phone.click("#send-notice")
+    expect(phone.locator(".flash.success")).to_contain_text("通知已发给 1 人")
+    assert asked and "将向 1 人发送这条通知" in asked[0]
+    expect(phone.locator("#recipients tr")).to_have_count(2)  # the header and the one
