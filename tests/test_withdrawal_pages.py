@@ -147,3 +147,18 @@ def test_the_sweep_lapses_offers_and_offers_the_next(tmp_path):
         last = db.scalars(select(ReplacementOffer).where(ReplacementOffer.status == "open")).one()
         last.deadline = utcnow() - timedelta(minutes=1)
     assert jobs.lapse(app) == {"lapsed": 1, "offered": 0}  # nobody is left in the ranking
+
+
+def test_a_candidate_below_the_exam_cut_off_reads_not_passed_on_me(
+        app, session, set_campaign, make_township, make_candidate, make_user):
+    from grader.services import exams
+
+    campaign = set_campaign(online_exam={"advance": 1})
+    town, county = make_township(), make_user("county", "county_staff")
+    best, second = make_candidate(town, name="甲"), make_candidate(town, name="乙")
+    best.online_exam_score, second.online_exam_score = 88.0, 71.0
+    second.user.set_password("secret123")
+    exams.apply_advance(session, exams.plan_advance(session, campaign, "online_exam"), county)
+    session.commit()
+    page = client_as(app, second.user.username).get("/me").text
+    assert 'id="out">未通过' in page and "排名第 2 名（共 2 人），晋级线为前 1 名" in page
