@@ -36,9 +36,14 @@ ACTIONS = {
     "set_township_seat": _l("修改乡镇驻地坐标"), "allocate_station": _l("确认站点分配"),
     "add_village": _l("添加村"), "import_villages": _l("导入村名表"),
     "duty_photo": _l("上传宣传任务照片"), "set_responsible": _l("填写第一责任人"),
+
+    "withdraw": _l("退出选拔"), "offer_place": _l("发出递补"), "accept_offer": _l("接受递补"),
+    "declined_offer": _l("放弃递补"), "lapsed_offer": _l("递补逾期"),
+    "send_notice": _l("发送通知"),
 }
 ENTITIES = {"candidate": _l("报名者"), "user_account": _l("账号"), "township": _l("乡镇"),
-            "ranking": _l("排名"), "interview_panel": _l("面试组")}
+            "ranking": _l("排名"), "interview_panel": _l("面试组"),
+            "replacement_offer": _l("递补"), "notice": _l("通知")}
 FIELDS = {
     "eligible": _l("资格"), "stage": _l("阶段"), "online_exam_score": _l("线上考试成绩"),
     "onsite_test_score": _l("现场测试成绩"), "target": _l("报名目标"), "status": _l("状态"),
@@ -55,12 +60,18 @@ FIELDS = {
     "name": _l("姓名"), "phone": _l("手机"), "email": _l("电子邮箱"), "education": _l("学历"),
     "declarations": _l("承诺"), "id_number": _l("身份证号"), "id_pending": _l("身份证号待核实"),
     "eligibility_reasons": _l("资格审核原因"),
+
+    "withdrawn": _l("退出"), "offer": _l("递补名额"), "recipients": _l("接收人数"),
 }
 VALUES = {
     "draft": _l("预览"), "published": _l("已发布"), "superseded": _l("已被取代"),
     "amended": _l("已更正"), "accept": _l("通过"), "reject": _l("不通过"),
     "review": _l("待人工复核"), "pending": _l("识别中"), "valid": _l("有效"),
     "decision": _l("判定"),
+    "open": _l("待答复"), "accepted": _l("已接受"), "declined": _l("已放弃"),
+    "lapsed": _l("逾期未答复"), "own_request": _l("本人申请"), "no_show": _l("未到场"),
+    "unreachable": _l("联系不上"), "ineligible": _l("后经核实不符合条件"),
+    "no_station": _l("无可分配站点"),
 }
 # stored texts with a number or an address in them: (pattern, words with the same %(…)s places)
 PATTERNS = [
@@ -78,6 +89,10 @@ PATTERNS = [
     (re.compile(r"^(?P<n>\d+) activity rows(?: \((?P<src>.*)\))?$"), _l("%(n)s 行试运营数据")),
     (re.compile(r"^demo$"), _l("演示数据")),
     (re.compile(r"^objection:(?P<id>\d+)$"), _l("公示异议 #%(id)s")),
+
+    (re.compile(r"^rank (?P<n>\d+), offer #(?P<id>\d+)$"), _l("第%(n)s名，递补 #%(id)s")),
+    (re.compile(r"^offer #(?P<id>\d+), rank (?P<n>\d+)$"), _l("递补 #%(id)s，第%(n)s名")),
+    (re.compile(r"^withdrawn$"), _l("本人已退出")),
 ]
 KINDS = {"plan": _l("计划书"), "report": _l("日报")}
 
@@ -118,6 +133,8 @@ def audit_value(value: Any, field: str | None = None) -> str:
         return punct("、").join(audit_value(v, field) for v in value) or "—"
     if isinstance(value, str):
         names = {"stage": STAGES, "role": ROLES, "education": EDUCATION}.get(field or "", VALUES)
+
+        names = {"stage": STAGES, "offer": STAGES, "role": ROLES}.get(field or "", VALUES)
         if value in names:
             return str(names[value])
         if value.partition(":")[0] in REASONS:

@@ -11,7 +11,8 @@ from markupsafe import Markup, escape
 
 from grader.audit_words import ACTIONS, ENTITIES, FIELDS, audit_reason, audit_value, audit_words
 from grader.errors import CodedError
-from grader.labels import CHANNELS, COMPONENTS, DECLARATIONS, EDUCATION, ROLES, STAGES
+from grader.labels import (AUDIENCES, CHANNELS, COMPONENTS, DECLARATIONS, EDUCATION,
+                           NOTICE_KINDS, OFFER_STATUSES, ROLES, STAGES, STEPS, WITHDRAW_REASONS)
 from grader.models import states
 from grader.models.base import SHANGHAI
 from grader.reason_texts import REASONS
@@ -125,7 +126,8 @@ def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 STATES = {cls.__name__: cls for cls in (
     states.Stage, states.Role, states.Task, states.Verdict, states.AppealStatus,
     states.ReviewKind, states.RankingStatus, states.RankingRound, states.CallOutcome,
-    states.Lateness, states.SigningStatus)}
+    states.Lateness, states.SigningStatus, states.OfferStatus, states.WithdrawReason,
+    states.NoticeKind, states.Audience)}
 
 
 # words the templates say through _(…) at run time (task names, call outcomes): listed here so
@@ -166,4 +168,6 @@ def init_app(app: Flask) -> None:
                                  STAGE_NAMES=STAGES, CHANNEL_NAMES=CHANNELS, ROLE_NAMES=ROLES,
                                  EDUCATION_NAMES=EDUCATION, DECLARATION_NAMES=DECLARATIONS,
                                  AUDIT_ACTIONS=ACTIONS, AUDIT_ENTITIES=ENTITIES,
-                                 AUDIT_FIELDS=FIELDS)
+                                 AUDIT_FIELDS=FIELDS, WITHDRAW_NAMES=WITHDRAW_REASONS,
+                                 OFFER_NAMES=OFFER_STATUSES, NOTICE_NAMES=NOTICE_KINDS,
+                                 AUDIENCE_NAMES=AUDIENCES, STEP_NAMES=STEPS)

@@ -177,6 +177,21 @@ def requeue(app: Flask, window: timedelta | None = None) -> int:
     return len(queued)
 
 
+@huey.periodic_task(lambda _when: True)  # every QUEUE_SWEEP_SECONDS, beside requeue_stale
+def lapse_offers() -> dict:
+    """Lapse replacement offers past their deadline and offer each place to the next."""
+    return lapse(task_app())
+
+
+def lapse(app: Flask) -> dict:
+    """Run the replacement sweep once (`grader replacements run` does the same)."""
+    from grader.db import session_scope
+    from grader.services.withdrawals import run_lapsed
+
+    with app.app_context(), session_scope(app) as session:
+        return run_lapsed(session)
+
+
 def queue_after_commit(ids: list[int]) -> None:
     """Queue these items' checks once the request (or command) has committed their rows."""
     from grader.db import after_commit, get_session

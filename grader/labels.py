@@ -44,3 +44,19 @@ PUBLIC_NEXT = {"online_exam": _l("进入现场测试"), "onsite_test": _l("进�
 
 DUTIES = {"slogan": _l("固定标语"), "banner": _l("横幅"), "notice": _l("公示栏招募公告"),
           "qr_code": _l("广告加附二维码")}
+
+WITHDRAW_REASONS = {"own_request": _l("本人申请退出"), "declined": _l("放弃（婉拒）"),
+                    "no_show": _l("未到场"), "unreachable": _l("联系不上"),
+                    "ineligible": _l("后经核实不符合条件"), "no_station": _l("无可分配站点")}
+
+OFFER_STATUSES = {"open": _l("待答复"), "accepted": _l("已接受"), "declined": _l("已放弃"),
+                  "lapsed": _l("逾期未答复")}
+
+NOTICE_KINDS = {"exam": _l("考试时间地点"), "venue": _l("现场测试地点"), "results": _l("结果通知"),
+                "offer": _l("递补通知"), "signing": _l("签约预约"), "other": _l("其他")}
+
+AUDIENCES = {**STAGES, "open_offers": _l("有待答复递补的人"), "signing": _l("待签约的人")}
+
+STEPS = {"eligibility": _l("资格审核"), "online_exam": _l("线上考试"), "onsite_test": _l("现场测试"),
+         "round1": _l("任务考核第一轮"), "round2": _l("任务考核第二轮"), "interview": _l("面试"),
+         "signing": _l("签约")}

@@ -14,11 +14,14 @@ def init_app(app: Flask) -> None:
         interview,
         main,
         me,
+        notices,
         publicity,
         rankings,
         registration,
+        replacements,
         stations,
         reviews,
+        standing,
         surveys,
         townships,
         trial,
@@ -26,5 +29,5 @@ def init_app(app: Flask) -> None:
 
     for module in (main, registration, candidates, townships, exams, admin, me, reviews,
                    rankings, trial, interview, evidence, surveys, publicity, stations,
-                   duties):
+                   duties, standing, replacements, notices):
         app.register_blueprint(module.bp)

@@ -8,6 +8,8 @@ from sqlalchemy import select
 
 from grader.models import (AuditLog, DutyPhoto, EvidenceItem, InterviewPanel, Ranking, Signing,
                            StationSite, User, Village)
+
+from grader.models import Candidate
 from grader.services import activity, calls, interview, survey_forms
 from helpers import client_as
 
@@ -264,3 +266,41 @@ def test_township_duty_checklist(app, session, count_queries, county, make_towns
                                   size=1, mime="image/jpeg", storage_key="k"))
 
     same_queries_for_n_and_3n(app, session, count_queries, f"/duties/{town.id}", grow)
+
+def test_replacement_places_with_open_offers(app, session, count_queries, county, spread):
+    from grader.services import withdrawals
+    from test_withdrawals import _publish
+
+    people = spread(20, "interview")
+    _publish(session, "interview", people, 9, county)
+    session.commit()
+    ids = iter([c.id for c in people[:9]])
+
+    def grow(n):
+        for _ in range(n):
+            withdrawals.withdraw(session, session.get(Candidate, next(ids)), county, "declined")
+            withdrawals.offer_next(session, "selected", county)
+
+    same_queries_for_n_and_3n(app, session, count_queries, "/replacements/", grow)
+
+
+def test_notices_and_their_recipients(app, session, count_queries, county, spread):
+    from grader.models import Notice, NoticeRecipient
+
+    notice = Notice(kind="exam", audience="registered", text="考试通知", recipients=0,
+                    sent_by_id=county.id)
+    session.add(notice)
+    session.commit()
+    notice_id = notice.id
+
+    def grow_list(n):
+        session.add_all(Notice(kind="venue", audience="onsite_test", text=f"地点{i}",
+                               recipients=1, sent_by_id=county.id) for i in range(n))
+
+    def grow_recipients(n):
+        session.add_all(NoticeRecipient(notice_id=notice_id, candidate_id=c.id, phone=c.phone)
+                        for c in spread(n, "registered"))
+
+    same_queries_for_n_and_3n(app, session, count_queries, "/notices/", grow_list)
+    same_queries_for_n_and_3n(app, session, count_queries, f"/notices/{notice_id}",
+                              grow_recipients)

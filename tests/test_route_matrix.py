@@ -16,8 +16,8 @@ from sqlalchemy import select
 
 from helpers import csrf_from, ric_for
 from grader.auth.routes import RULES
-from grader.models import (DailyReport, DutyPhoto, EvidenceItem, Ranking, ReportPhoto, Review,
-                           StationSite, User, Village)
+from grader.models import (DailyReport, DutyPhoto, EvidenceItem, Notice, NoticeRecipient, Ranking,
+                           ReportPhoto, Review, StationSite, User, Village)
 from grader.storage import get_storage
 
 ROLES = ("candidate", "township_staff", "county_staff", "reviewer", "interviewer", "admin",
@@ -128,9 +128,14 @@ def world(app, session, make_township, make_candidate, make_user):
                      Review(kind="report", item_id=objs["report"]["other"].id,
                             candidate_id=other.id, reviewer_id=rev.id)])
     ranking = Ranking(round="1", status="draft", policy={}, facts={}, result={"ranking": []})
-    session.add(ranking)
+    notice = Notice(kind="other", audience="round2", text="通知", recipients=2)
+    session.add_all([ranking, notice])
+    session.flush()
+    session.add_all(NoticeRecipient(notice_id=notice.id, candidate_id=c.id, phone=c.phone)
+                    for c in cands.values())
     session.commit()
     objs["ranking"] = {"own": ranking, "other": ranking}
+    objs["notice"] = {"own": notice, "other": notice}
     return cands, objs
 
 

@@ -14,8 +14,8 @@ from flask_login import current_user
 
 from grader.auth.permissions import can_view_candidate, may_see_item
 from grader.db import get_session
-from grader.models import (Candidate, DailyReport, DutyPhoto, EvidenceItem, Ranking, StationSite,
-                           Township, User, Village)
+from grader.models import (Candidate, DailyReport, DutyPhoto, EvidenceItem, Notice, Ranking,
+                           StationSite, Township, User, Village)
 from grader.models.states import Role
 from grader.services import records
 from grader.services.report_photos import may_see_report
@@ -53,6 +53,7 @@ OWNERS = {
     "site": Owner(StationSite, lambda _s, u, o: _own_township(u, o.township_id)),
     "village": Owner(Village, lambda _s, u, o: _own_township(u, o.township_id)),
     "duty_photo": Owner(DutyPhoto, lambda _s, u, o: _own_township(u, o.village.township_id)),
+    "notice": Owner(Notice, _in_role_scope),
 }
 
 
@@ -127,6 +128,12 @@ RULES: dict[str, Rule] = {
     "registration.correct": CANDIDATE,
     "candidates.correct": Rule((T, K), "own", (("cand_id", "candidate"),)),
     "candidates.accept_id_number": Rule((T, K), "own", (("cand_id", "candidate"),)),
+    "standing.withdraw": CANDIDATE, "standing.answer_offer": CANDIDATE,
+    "replacements.index": COUNTY, "replacements.offer": COUNTY, "replacements.answer": COUNTY,
+    "replacements.withdraw_candidate": Rule((T, K), "own", (("cand_id", "candidate"),)),
+    "notices.index": COUNTY,
+    "notices.detail": Rule((K,), objects=(("notice_id", "notice"),)),
+    "notices.sms": Rule((K,), objects=(("notice_id", "notice"),)),
 }
 
 

@@ -15,9 +15,11 @@ from grader.models.survey import OUTCOMES, SharedPhoneDecision, SpotCheck, Surve
 from grader.models.station import StationAllocation, StationSite
 from grader.models.township import Township
 from grader.models.user import ROLES, User
+from grader.models.withdrawal import Notice, NoticeRecipient, ReplacementOffer, Withdrawal
 
 __all__ = ["Base", "Appeal", "AuditLog", "Candidate", "CheckOutbox", "DailyReport", "EvidenceItem", "ExamImport",
            "GroupActivity", "GroupMemberLink", "InterviewPanel", "InterviewPanelMember",
            "InterviewScore", "InterviewSlot", "Objection", "OUTCOMES", "Ranking", "RankingEntry", "ReportPhoto", "Review",
            "STAGES", "ROLES", "SharedPhoneDecision", "Signing", "SpotCheck", "SurveyForm",
-           "StationAllocation", "StationSite", "Township", "User", "DutyPhoto", "Village"]
+           "StationAllocation", "StationSite", "Township", "User", "DutyPhoto", "Village",
+           "Notice", "NoticeRecipient", "ReplacementOffer", "Withdrawal"]

@@ -156,6 +156,50 @@ class DutyKind(StrEnum):
     NOTICE = "notice"  # the announcement on the notice board (公示栏招募公告)
     QR_CODE = "qr_code"  # the QR code on the adverts (广告加附二维码)
 
+class WithdrawReason(StrEnum):
+    """Why a candidate left the funnel (退出): their own wish or what staff found."""
+
+    OWN_REQUEST = "own_request"  # the candidate withdrew on /me
+    DECLINED = "declined"  # said no (to a place, to signing)
+    NO_SHOW = "no_show"
+    UNREACHABLE = "unreachable"
+    INELIGIBLE = "ineligible"  # found ineligible later
+    NO_STATION = "no_station"  # refused reassignment with no station left
+
+
+class OfferStatus(StrEnum):
+    """A replacement offer (递补) from offer to answer."""
+
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    LAPSED = "lapsed"  # no answer by the deadline
+
+
+class NoticeKind(StrEnum):
+    """What a notice to candidates is about."""
+
+    EXAM = "exam"  # exam time and place
+    VENUE = "venue"  # on-site test venue
+    RESULTS = "results"
+    OFFER = "offer"  # replacement offers
+    SIGNING = "signing"  # signing appointments
+    OTHER = "other"
+
+
+class Audience(StrEnum):
+    """Who a notice goes to: everyone at one stage, or those with an open offer or to sign."""
+
+    REGISTERED = "registered"
+    ONSITE_TEST = "onsite_test"
+    ROUND1 = "round1"
+    ROUND2 = "round2"
+    INTERVIEW = "interview"
+    SELECTED = "selected"
+    SIGNED = "signed"
+    OPEN_OFFERS = "open_offers"
+    SIGNING = "signing"  # selected, not yet signed: signing appointments
+
 
 def one_of(table: str, column: str, states: type[StrEnum]) -> CheckConstraint:
     """Return the CHECK constraint that keeps a column to the names of its states."""

@@ -12,6 +12,7 @@ from grader.models import AuditLog, Candidate, ExamImport, User
 from grader.services import audit
 from grader.services.tables import TableError, read_table
 from grader.services.townships import ImportResult, RowError
+from grader.services.withdrawals import not_withdrawn
 
 EXAMS = {
     # kind: (score attribute, stage that sits it, stage reached on passing)
@@ -96,7 +97,8 @@ def plan_advance(session: Session, campaign: Campaign, kind: str) -> AdvancePlan
     attr, sits, to_stage = EXAMS[kind]
     score = getattr(Candidate, attr)
     ranked = list(session.scalars(
-        select(Candidate).where(Candidate.stage == sits, Candidate.eligible, score.is_not(None))
+        select(Candidate).where(Candidate.stage == sits, Candidate.eligible, score.is_not(None),
+                                not_withdrawn())
         .order_by(score.desc(), Candidate.registered_at, Candidate.id)))
     n = campaign.advance(kind)
     if n > 0:

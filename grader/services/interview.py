@@ -14,6 +14,7 @@ from grader.models.base import SHANGHAI, utcnow
 from grader.models.states import RankingRound, Role, SigningStatus, Stage
 from grader.services import audit
 from grader.services.rounds import round_published
+from grader.services.withdrawals import not_withdrawn, withdrawal_of
 
 
 class InterviewError(CodedError):
@@ -27,8 +28,9 @@ def schedule(session: Session, campaign: Campaign, panels: list[InterviewPanel],
         raise InterviewError("no_panels", "create at least one interview panel first")
     first_day = interview_days(campaign)[0]
     taken = set(session.scalars(select(InterviewSlot.candidate_id)))
-    todo = [c for c in session.scalars(select(Candidate).where(Candidate.stage == Stage.INTERVIEW)
-                                       .order_by(Candidate.id)) if c.id not in taken]
+    todo = [c for c in session.scalars(select(Candidate).where(
+        Candidate.stage == Stage.INTERVIEW, not_withdrawn()).order_by(Candidate.id))
+        if c.id not in taken]
     counts = defaultdict(int, {p.id: 0 for p in panels})
     for slot in session.scalars(select(InterviewSlot)):
         counts[slot.panel_id] += 1
@@ -184,7 +186,7 @@ def record_signing(session: Session, actor: User, cand: Candidate, accepts: bool
         _signing_row(session, cand)
     row.site = site.strip()[:64]
     if signed_on is not None:
-        if cand.stage != Stage.SELECTED:
+        if cand.stage != Stage.SELECTED or withdrawal_of(session, cand) is not None:
             raise InterviewError("not_selected", "only candidates selected at interview sign")
         row.status, row.signed_on = SigningStatus.SIGNED, signed_on
         session.flush()
@@ -224,7 +226,8 @@ def support_totals(session: Session, campaign: Campaign) -> dict:
     partners = defaultdict(int, {t: 0 for t in session.scalars(
         select(Township.name).order_by(Township.code))})
     for name in session.scalars(select(Township.name).join(
-            Candidate, Candidate.township_id == Township.id).where(Candidate.stage == Stage.SIGNED)):
+            Candidate, Candidate.township_id == Township.id).where(Candidate.stage == Stage.SIGNED,
+                                                                   not_withdrawn())):
         partners[name] += 1
     towns = [{"township": t, "partners": n, "total": n * per_partner,
               "parts": {part: n * yuan for part, yuan in parts}} for t, n in partners.items()]
@@ -238,7 +241,8 @@ def signed_partners(session: Session) -> list[tuple[Candidate, Signing | None]]:
     """Return every signed partner with the signing record, by township and registration."""
     rows = session.execute(select(Candidate, Signing).outerjoin(
         Signing, Signing.candidate_id == Candidate.id).join(
-        Township, Township.id == Candidate.township_id).where(Candidate.stage == Stage.SIGNED)
+        Township, Township.id == Candidate.township_id).where(Candidate.stage == Stage.SIGNED,
+                                                              not_withdrawn())
         .order_by(Township.code, Candidate.reg_no))
     return [(cand, signing) for cand, signing in rows]
 
@@ -282,7 +286,8 @@ def interviewers(session: Session) -> list[User]:
 def manage_page(session: Session) -> dict:
     """Return what the management page shows: panels, slots, who is at which step, signings."""
     def at(*stages: str) -> list[Candidate]:
-        return list(session.scalars(select(Candidate).where(Candidate.stage.in_(stages))
+        return list(session.scalars(select(Candidate).where(Candidate.stage.in_(stages),
+                                                            not_withdrawn())
                                     .order_by(Candidate.id)))
 
     panels = select(InterviewPanel).options(selectinload(InterviewPanel.members))

@@ -18,6 +18,7 @@ from grader.services import audit
 from grader.services.activity import messages_of
 from grader.services.rounds import WITHOUT_BODIES, write_entries
 from grader.services.trial import FIGURES, reports_of
+from grader.services.withdrawals import not_withdrawn
 from scoring import needs_third_review, rank_facts
 from scoring.errors import FactsError
 
@@ -85,7 +86,7 @@ def _calls(session: Session, ids: list[int]) -> dict[int, Counter]:
 def _cohort(session: Session, round_name: str, stage: str) -> list[Candidate]:
     """Return who a round ranks: everyone at its stage, or, once published, the same people."""
     current = published(session, round_name)
-    query = select(Candidate).where(Candidate.stage == stage) if current is None else \
+    query = select(Candidate).where(Candidate.stage == stage, not_withdrawn()) if current is None else \
         select(Candidate).where(Candidate.reg_no.in_([r["id"] for r in current.result["ranking"]]))
     return list(session.scalars(query.order_by(Candidate.id)))
 

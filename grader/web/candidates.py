@@ -23,6 +23,7 @@ from grader.labels import CHANNELS, STAGES
 from grader.services.candidate_lists import CandidateFilter, candidate_page, candidate_rows
 from grader.services.passwords import reset_password
 from grader.services.registration import override_eligibility
+from grader.services.withdrawals import withdrawal_of
 from grader.web.actions import attempt, found
 from grader.campaign import current_campaign
 from grader.services.corrections import Correction, accept_id, correct_by_staff
@@ -35,6 +36,7 @@ from grader.i18n import error_text
 from grader.web.paging import kept_args, page_links
 from grader.web.security import page_number
 from grader.web.table_io import send_table
+from grader.web.withdrawal_forms import StaffWithdrawForm
 
 bp = Blueprint("candidates", __name__, url_prefix="/candidates")
 STAFF = ("township_staff", "county_staff")
@@ -113,7 +115,9 @@ def detail(cand_id: int):
         return redirect(url_for("candidates.detail", cand_id=cand.id))
     log = audit.history(get_session(), "candidate", cand.id)
     return render_template("candidates/detail.html", cand=cand, pii=shown(cand), form=form,
-                           log=log, reset_form=ConfirmForm(), accept_form=AcceptIdForm())
+                           log=log, reset_form=ConfirmForm(), accept_form=AcceptIdForm(),
+                           withdraw_form=StaffWithdrawForm(),
+                           withdrawal=withdrawal_of(get_session(), cand))
 
 
 @bp.route("/<int:cand_id>/password", methods=["POST"])

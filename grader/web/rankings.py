@@ -11,7 +11,7 @@ from grader.db import get_session
 from grader.models import Ranking
 from grader.models.states import RankingStatus, Role
 from grader.services import rankings as service
-from grader.services import records
+from grader.services import records, withdrawals
 from grader.services.plan_similarity import all_pairs, pair_view, plan_owners
 from grader.services.ranking_search import matching_rows
 from grader.web.actions import attempt, found
@@ -72,7 +72,14 @@ def view(ranking_id: int):
                            q=q, rows=matching_rows(ranking.result["ranking"], names, q),
                            round_name=ROUND_NAMES.get(ranking.round, ranking.round),
                            current=current, amends=amends, changes=changes,
-                           status_names=STATUS_NAMES)
+                           status_names=STATUS_NAMES, amended=_amended(db, ranking))
+
+
+def _amended(db, ranking: Ranking) -> dict:
+    """Return the withdrawals and replacements beside a published ranking's rows."""
+    if ranking.status != RankingStatus.PUBLISHED:
+        return {}
+    return withdrawals.amendments(db, ranking)
 
 
 def _changes(current: Ranking, draft: Ranking) -> list[tuple[str, bool]]:

@@ -18,12 +18,15 @@ from grader.models.states import Role
 from grader.models.base import utcnow
 from grader.services.corrections import (Correction, correct_own, history,
                                          self_correction_refusal)
+from grader.services import notices, withdrawals
+from grader.services.progress import timeline
 from grader.services.registration import RegistrationInput, register
 from grader.services.townships import all_townships
 from grader.web.actions import outcome
 from grader.web.forms import RegistrationForm, SelfRegistrationForm, with_declarations
 from grader.web.public_forms import CorrectionForm
 from grader.web.me import own_candidate
+from grader.web.withdrawal_forms import OfferAnswerForm, SelfWithdrawForm
 
 bp = Blueprint("registration", __name__)
 
@@ -126,12 +129,16 @@ def register_onsite():
 @login_required
 def status():
     """Show a candidate their registration, stage and eligibility reasons."""
-    cand = own_candidate()
+    cand, db = own_candidate(), get_session()
     return render_template("registration/status.html", cand=cand, id_shown=mask_id(cand.id_number),
                            phone_shown=mask_phone(cand.phone), email_shown=mask_email(cand.email),
                            can_correct=self_correction_refusal(current_campaign(), cand,
                                                                utcnow()) is None,
-                           corrections=history(get_session(), cand))
+                           corrections=history(get_session(), cand),
+                           steps=timeline(db, cand), offers=withdrawals.offers_of(db, cand),
+                           withdrawal=withdrawals.withdrawal_of(db, cand),
+                           notices=notices.notices_of(db, cand), withdraw_form=SelfWithdrawForm(),
+                           answer_form=OfferAnswerForm())
 
 
 @bp.route("/me/edit", methods=["GET", "POST"])
