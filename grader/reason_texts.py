@@ -183,4 +183,8 @@ REASONS = {
     "photo_refused:truncated_file": _l("文件不完整（可能上传中断）"),
     "photo_refused:unreadable": _l("文件已损坏，无法读取"),
     "no_such_candidate": _l("找不到该报名者"),
+    "candidate_ineligible": _l("该考生资格审核未通过"),
+    "import_changed": _l("预览之后数据有变动，要导入的行已变化，未导入任何数据；请核对新的预览后再确认"),
+    "upload_unknown": _l("找不到这次上传的文件，请重新上传"),
+    "upload_applied": _l("这个文件已经导入过了"),
 }

@@ -5,6 +5,7 @@ from grader.models.audit import AuditLog
 from grader.models.candidate import STAGES, Candidate
 from grader.models.evidence import Appeal, CheckOutbox, EvidenceItem
 from grader.models.exam import ExamImport
+from grader.models.outside import ChannelRecord, OperatorFigure, TableUpload
 from grader.models.review import Ranking, RankingEntry, Review
 from grader.models.round2 import (DailyReport, GroupActivity, GroupMemberLink, InterviewPanel,
                                   InterviewPanelMember, InterviewScore, InterviewSlot, ReportPhoto,
@@ -13,8 +14,8 @@ from grader.models.survey import OUTCOMES, SharedPhoneDecision, SpotCheck, Surve
 from grader.models.township import Township
 from grader.models.user import ROLES, User
 
-__all__ = ["Base", "Appeal", "AuditLog", "Candidate", "CheckOutbox", "DailyReport", "EvidenceItem", "ExamImport",
+__all__ = ["Base", "Appeal", "AuditLog", "Candidate", "ChannelRecord", "CheckOutbox", "DailyReport", "EvidenceItem", "ExamImport",
            "GroupActivity", "GroupMemberLink", "InterviewPanel", "InterviewPanelMember",
-           "InterviewScore", "InterviewSlot", "OUTCOMES", "Ranking", "RankingEntry", "ReportPhoto", "Review",
+           "InterviewScore", "InterviewSlot", "OUTCOMES", "OperatorFigure", "Ranking", "RankingEntry", "ReportPhoto", "Review",
            "STAGES", "ROLES", "SharedPhoneDecision", "Signing", "SpotCheck", "SurveyForm",
-           "Township", "User"]
+           "TableUpload", "Township", "User"]
