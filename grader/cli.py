@@ -39,9 +39,9 @@ def main() -> None:
 
 def _register_commands() -> None:
     """Attach the command modules."""
-    from grader.commands import admin, checks, funnel
+    from grader.commands import admin, checks, funnel, outside
 
-    for cmd in (*admin.COMMANDS, *checks.COMMANDS, *funnel.COMMANDS):
+    for cmd in (*admin.COMMANDS, *checks.COMMANDS, *funnel.COMMANDS, *outside.COMMANDS):
         main.add_command(cmd)
 
 

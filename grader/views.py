@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
         interview,
         main,
         me,
+        outside,
         rankings,
         registration,
         reviews,
@@ -22,5 +23,5 @@ def init_app(app: Flask) -> None:
     )
 
     for module in (main, registration, candidates, townships, exams, admin, me, reviews,
-                   rankings, trial, interview, evidence, surveys):
+                   rankings, trial, interview, evidence, surveys, outside):
         app.register_blueprint(module.bp)

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField
+from wtforms import BooleanField, HiddenField, IntegerField, SelectChoice, SelectField
 from wtforms.validators import InputRequired, Length
 from wtforms.widgets import HiddenInput
 
@@ -29,9 +29,18 @@ def mapping_form(headers: list[str], fields: dict[str, str], guesses: dict[str, 
     class MappingForm(FlaskForm):
         upload_id = upload_field()
 
-    choices = [("", _l("（不导入）"))] + list(fields.items())
+    choices = [SelectChoice("", _l("（不导入）"))] + [SelectChoice(k, v) for k, v in fields.items()]
     for i, header in enumerate(headers):
         setattr(MappingForm, f"col{i}", SelectField(header, choices=choices,
                                                     default=guesses.get(header, ""),
                                                     validate_choice=True))
     return MappingForm(formdata=formdata) if formdata is not None else MappingForm()
+
+
+class DeclaredForm(FlaskForm):
+    """Whether the operator's site asked for the campaign's declarations on its own form."""
+
+    class Meta:
+        csrf = False  # posted inside the mapping form, which carries the token
+
+    declared = BooleanField(_l("运营方网站报名时已要求作出本次招募的全部承诺"))
