@@ -27,9 +27,12 @@ ACTIONS = {
     "link_group_member": _l("关联群成员"), "unlink_group_member": _l("取消关联群成员"),
     "create_panel": _l("创建面试组"), "interview_score": _l("面试评分"),
     "reassignment": _l("登记服从调剂"), "sign": _l("签约"),
+    "import_registration": _l("导入运营方网站报名"), "merge_registration": _l("合并运营方网站报名"),
+    "import_operator_figures": _l("导入运营方试运营数据"),
 }
 ENTITIES = {"candidate": _l("报名者"), "user_account": _l("账号"), "township": _l("乡镇"),
-            "ranking": _l("排名"), "interview_panel": _l("面试组")}
+            "ranking": _l("排名"), "interview_panel": _l("面试组"),
+            "operator_figure": _l("运营方记录数据")}
 FIELDS = {
     "eligible": _l("资格"), "stage": _l("阶段"), "online_exam_score": _l("线上考试成绩"),
     "onsite_test_score": _l("现场测试成绩"), "target": _l("报名目标"), "status": _l("状态"),
@@ -40,6 +43,9 @@ FIELDS = {
     "interview_score": _l("面试成绩"), "review_score": _l("评审分数"), "score": _l("分数"),
     "round1_score": _l("第一轮成绩"), "round2_score": _l("第二轮成绩"),
     "signing": _l("签约"), "group_member": _l("群成员"),
+    "channel": _l("报名渠道"), "phone": _l("手机号"), "email": _l("电子邮箱"),
+    "orders": _l("订单数"), "sales_yuan": _l("销售额"), "villagers_served": _l("服务村民数"),
+    "app_activations": _l("APP激活数"),
 }
 VALUES = {
     "draft": _l("预览"), "published": _l("已发布"), "superseded": _l("已被取代"),

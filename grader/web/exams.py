@@ -64,7 +64,7 @@ def confirm_scores(kind: str):
     result = attempt(lambda: _confirm(kind, form))
     if result is None:
         return redirect(url_for("exams.import_scores", kind=kind))
-    flash(_("已导入 %(n)s 条成绩，%(m)s 行未导入", n=result.applied, m=len(result.errors)),
+    flash(_("已导入 %(n)s 条成绩，%(m)s 行未导入", n=result.applied, m=len({e.row for e in result.errors})),
           "success")
     return redirect(url_for("exams.advance", kind=kind))
 

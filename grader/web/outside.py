@@ -8,6 +8,7 @@ from grader.auth.permissions import roles_required
 from grader.campaign import current_campaign
 from grader.db import get_session
 from grader.models.states import Role
+from grader.services import operator_figures as figs
 from grader.services import outside_registrations as regs
 from grader.services import staged
 from grader.storage import get_storage
@@ -95,3 +96,48 @@ def registrations_confirm():
         flash(_("已导入：新报名 %(n)s 人，合并 %(m)s 人，未导入 %(r)s 行", n=done.new, m=done.merged,
                 r=done.refused), "success")
     return redirect(url_for("outside.registrations"))
+
+
+@bp.route("/figures", methods=["GET", "POST"])
+@roles_required(Role.COUNTY_STAFF)
+def figures():
+    """Upload the operator's daily data export and preview it."""
+    form, found, confirm = UploadForm(), None, ConfirmImportForm(formdata=None)
+    if form.validate_on_submit():
+        upload, db = form.file.data, get_session()
+        data, name = upload.read(), upload.filename or "upload"
+        got = attempt(lambda: figs.preview_upload(db, get_storage(), current_campaign(), name,
+                                                  data, current_user, _limit()))
+        if got is not None:
+            staged_upload, found = got
+            confirm.upload_id.data, confirm.fingerprint.data = staged_upload.id, \
+                found.fingerprint()
+    return render_template("outside/figures.html", form=form, found=found, confirm=confirm)
+
+
+@bp.route("/figures/confirm", methods=["POST"])
+@roles_required(Role.COUNTY_STAFF)
+def figures_confirm():
+    """Store the previewed export's good rows as the figures of record."""
+    form = ConfirmImportForm()
+    if not form.validate_on_submit():
+        flash_invalid(form)
+        return redirect(url_for("outside.figures"))
+    done = attempt(lambda: figs.confirm_upload(
+        get_session(), get_storage(), current_campaign(), form.upload_id.data, current_user,
+        form.fingerprint.data or "", _limit()))
+    if done is None:
+        return redirect(url_for("outside.figures"))
+    flash(_("已导入 %(n)s 行运营方数据，%(m)s 行未导入", n=done.applied, m=len({e.row for e in done.errors})),
+          "success")
+    return redirect(url_for("outside.differences"))
+
+
+@bp.route("/figures/differences")
+@roles_required(Role.COUNTY_STAFF)
+def differences():
+    """List the self-reported figures further from the operator's record than the tolerance."""
+    campaign = current_campaign()
+    return render_template("outside/differences.html",
+                           rows=figs.differences(get_session(), campaign),
+                           tolerance=campaign.round2.figure_check)
