@@ -195,3 +195,14 @@ def test_ranking_search(app, session, count_queries, county, spread):
         ranking.result = {"ranking": rows, "advance": 0}
 
     same_queries_for_n_and_3n(app, session, count_queries, f"/rankings/{ranking_id}?q=2", grow)
+
+
+def test_figure_differences(app, session, count_queries, county, spread):
+    from grader.models import DailyReport, OperatorFigure
+
+    def grow(n):
+        for cand in spread(n, "round2"):
+            session.add(DailyReport(candidate_id=cand.id, day=1, text="日报", orders=10))
+            session.add(OperatorFigure(candidate_id=cand.id, day=1, orders=2))
+
+    same_queries_for_n_and_3n(app, session, count_queries, "/outside/figures/differences", grow)
