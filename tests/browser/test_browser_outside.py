@@ -51,3 +51,18 @@ def test_the_mapping_preview_on_a_phone(live_app, live_server, phone, tmp_path):
     with session_scope(live_app) as s:
         cand = s.scalars(select(Candidate).where(Candidate.id_number == fresh)).one()
         assert (cand.channel, cand.education, cand.eligible) == ("operator", "college", True)
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_the_outside_pages_speak_one_language(live_server, browser, lang):
+    from site_pages import open_as, visit
+    from test_browser_language import READ, foreign
+
+    page = open_as(browser, live_server, "county", lang)
+    found = []
+    for path in ("/outside/registrations", "/outside/figures", "/outside/figures/differences",
+                 "/exams/onsite_test/advance"):
+        visit(page, live_server, path)
+        found += [f"{path}: {t[:100]!r}" for t in foreign(page.evaluate(READ), lang)]
+    page.context.close()
+    assert not found, "\n".join(found)
