@@ -159,3 +159,14 @@ def test_the_page_maps_previews_and_imports(app, session, make_user, make_townsh
     assert "已导入：新报名 1 人，合并 0 人，未导入 1 行" in done.text
     cand = session.scalar(select(Candidate).where(Candidate.id_number == fresh[1]))
     assert cand.channel == "operator" and cand.eligible
+
+
+def test_the_detail_page_names_the_operator_channel_of_a_merged_registration(
+        app, session, campaign, make_user, make_township, make_candidate):
+    ours = make_candidate(make_township("城关镇"))
+    make_user("county", "county_staff")
+    row = ["王五", ours.id_number, "13700001111", "城关镇", "高中"]
+    regs.apply_registrations(session, campaign, plan_of(session, campaign, export([row])), None)
+    session.commit()
+    page = client_as(app, "county").get(f"/candidates/{ours.id}").text
+    assert "网上报名（另有：运营方网站报名）" in page

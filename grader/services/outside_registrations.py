@@ -304,3 +304,9 @@ def confirm_staged(session: Session, storage, campaign: Campaign, upload_id: int
     done = apply_registrations(session, campaign, plan, actor, upload.id)
     staged.applied(upload, done.new + done.merged)
     return done
+
+
+def other_channels(session: Session, cand: Candidate) -> list[str]:
+    """Return the channels recorded for a candidate besides the one they first came through."""
+    return [c for c in session.scalars(select(ChannelRecord.channel).where(
+        ChannelRecord.candidate_id == cand.id).order_by(ChannelRecord.id)) if c != cand.channel]
