@@ -158,3 +158,37 @@ def test_the_pages_preview_import_and_list_differences(app, session, campaign, p
                        data={"csrf_token": csrf_from(res), **fields})
     assert "已导入 1 行运营方数据，1 行未导入" in done.text
     assert "共 1 处差异" in done.text and a.reg_no in done.text
+
+
+def test_the_cli_previews_and_applies_figures(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from grader import create_app, migrate
+    from grader.cli import main
+    from grader.db import session_scope
+    from grader.models import Candidate, Township
+
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "STORAGE_DIR": str(tmp_path / "s"),
+           "QUEUE_URL": f"sqlite:///{tmp_path / 'q.db'}"}
+    cli_app = create_app(env)
+    migrate.upgrade(cli_app.extensions["grader.engine"])
+    with session_scope(cli_app) as s:
+        town = Township(code="01", name="城关镇", target=5)
+        s.add(town)
+        s.flush()
+        s.add(Candidate(reg_no="201600001", township_id=town.id, name="甲",
+                        id_number="140121199203150017", sex="M", birthdate=datetime(1992, 3, 15).date(),
+                        education="high", channel="online", stage="round2", eligible=True))
+    path = tmp_path / "d.csv"
+    path.write_bytes(export([("140121199203150017", "2016-06-02", 3, 9.5, 2, 1),
+                             ("140121199203150017", "2016-07-02", 3, 9.5, 2, 1)]))
+    runner = CliRunner()
+    dry = json.loads(runner.invoke(main, ["import", "figures", str(path), "--json"], env=env).output)
+    assert (dry["applied"], dry["rows_of_record"], dry["rows"]) == (
+        False, 1, [{"row": 3, "outcome": "refused", "reasons": ["bad_trial_day"]}])
+    res = runner.invoke(main, ["import", "figures", str(path), "--apply", "--json"], env=env)
+    assert json.loads(res.output)["rows_of_record"] == 1
+    with session_scope(cli_app) as s:
+        assert s.scalar(select(OperatorFigure.sales_yuan)) == 9.5

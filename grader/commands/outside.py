@@ -89,4 +89,32 @@ def import_registrations(path: str, pairs: tuple[str, ...], declared: bool, do_a
                     for r in plan.rows if r.outcome == service.REFUSED or r.reasons]}, as_json)
 
 
+@import_group.command("figures")
+@click.argument("path", metavar="FILE")
+@click.option("--apply", "do_apply", is_flag=True, help="Store the rows (default: preview only).")
+@click.option("--json", "as_json", is_flag=True)
+def import_figures(path: str, do_apply: bool, as_json: bool) -> None:
+    """Import the operator's daily trial figures as the figures of record."""
+    from grader.services import operator_figures as service
+    from grader.services.tables import TableError
+
+    data, app = _read_file(path), create_app()
+    migrate.upgrade(app.extensions["grader.engine"])
+    campaign = app.extensions["grader.campaign"]
+    try:
+        with session_scope(app) as session:
+            if do_apply:
+                result = service.import_figures(session, campaign, path, data, None, MAX_BYTES)
+                good, refused = result.applied, result.errors
+            else:
+                found = service.check_figures(session, campaign, path, data, MAX_BYTES)
+                good, refused = len(found.good), found.refused
+    except (TableError, service.FigureError) as exc:
+        raise click.UsageError(f"{exc.code}: {exc}") from exc
+    rows = sorted({e.row for e in refused})
+    _echo({"file": path, "applied": do_apply, "rows_of_record": good, "refused": len(rows),
+           "rows": [{"row": n, "outcome": "refused",
+                     "reasons": [e.code for e in refused if e.row == n]} for n in rows]}, as_json)
+
+
 COMMANDS = (import_group,)
