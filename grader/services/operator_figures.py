@@ -53,14 +53,23 @@ class FigureCheck:
         return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _find(session: Session, row: dict) -> Candidate | None:
-    """Find the row's candidate by ID number or registration number."""
-    if row.get("id_number"):
-        return session.scalar(select(Candidate).where(
-            Candidate.id_number == row["id_number"].strip().upper()))
-    if row.get("reg_no"):
-        return session.scalar(select(Candidate).where(Candidate.reg_no == row["reg_no"].strip()))
-    return None
+def _candidates(session: Session, table) -> dict[str, Candidate]:
+    """Load the candidates the rows name, keyed by ID number and registration number."""
+    ids = {r.get("id_number", "").strip().upper() for _, r in table.rows} - {""}
+    regs = {r.get("reg_no", "").strip() for _, r in table.rows} - {""}
+    out: dict[str, Candidate] = {}
+    for column, keys in ((Candidate.id_number, sorted(ids)), (Candidate.reg_no, sorted(regs))):
+        for i in range(0, len(keys), 500):
+            for cand in session.scalars(select(Candidate).where(column.in_(keys[i:i + 500]))):
+                out[cand.id_number], out[cand.reg_no] = cand, cand
+    return out
+
+
+def _find(known: dict[str, Candidate], row: dict) -> Candidate | None:
+    """Find the row's candidate by ID number or, without one, registration number."""
+    if row.get("id_number", "").strip():
+        return known.get(row["id_number"].strip().upper())
+    return known.get(row.get("reg_no", "").strip() or "\0")
 
 
 def _day(row: dict, campaign: Campaign) -> int | None:
@@ -105,9 +114,9 @@ def check_figures(session: Session, campaign: Campaign, filename: str, data: byt
             not set(FIGURES) & have:
         raise TableError("missing_column", "need an ID or registration number, a day or date, "
                                            "and at least one figure column")
-    found, seen = FigureCheck([], []), set()
+    found, seen, known = FigureCheck([], []), set(), _candidates(session, table)
     for n, row in table.rows:
-        cand, day = _find(session, row), _day(row, campaign)
+        cand, day = _find(known, row), _day(row, campaign)
         values, bad = _figures(row)
         errors = _row_errors(cand, day, row, seen) + [(f, "bad_figure", row.get(f, "")[:40])
                                                      for f in bad]
@@ -148,26 +157,25 @@ def import_figures(session: Session, campaign: Campaign, filename: str, data: by
     if expected is not None and expected != found.fingerprint():
         raise FigureError("import_changed", "the rows changed since the preview; review again")
     stored = {(f.candidate_id, f.day): f for f in session.scalars(select(OperatorFigure).where(
-        OperatorFigure.candidate_id.in_([c.id for _, c, _, _ in found.good])))}
+        OperatorFigure.candidate_id.in_({c.id for _, c, _, _ in found.good})))}
+    added = []
     for _n, cand, day, values in found.good:
-        _store(session, actor, stored.get((cand.id, day)), cand, day, values, upload_id)
+        figure = stored.get((cand.id, day))
+        if figure is None:
+            figure = OperatorFigure(candidate_id=cand.id, day=day, upload_id=upload_id, **values)
+            session.add(figure)
+            added.append((figure, cand, values))
+            continue
+        figure.upload_id = upload_id
+        for name, value in values.items():
+            audit.change(session, actor, figure, name, value, "import_operator_figures",
+                         cand.reg_no)
+    session.flush()
+    for figure, cand, values in added:  # audited once their ids are known
+        audit.record(session, actor, "import_operator_figures", "operator_figure", figure.id,
+                     f"day{figure.day}", None, values, cand.reg_no)
     session.flush()
     return ImportResult(len(found.good), found.refused)
-
-
-def _store(session: Session, actor: User | None, figure: OperatorFigure | None,
-           cand: Candidate, day: int, values: dict, upload_id: int | None) -> None:
-    """Insert or update one day's figures of record, auditing what changed."""
-    if figure is None:
-        figure = OperatorFigure(candidate_id=cand.id, day=day, upload_id=upload_id, **values)
-        session.add(figure)
-        session.flush()
-        audit.record(session, actor, "import_operator_figures", "operator_figure", figure.id,
-                     f"day{day}", None, values, cand.reg_no)
-        return
-    figure.upload_id = upload_id
-    for name, value in values.items():
-        audit.change(session, actor, figure, name, value, "import_operator_figures", cand.reg_no)
 
 
 def of_record(session: Session, ids: list[int]) -> dict[int, dict[int, OperatorFigure]]:

@@ -222,18 +222,24 @@ class RegistrationImport:
 def apply_registrations(session: Session, campaign: Campaign, plan: RegistrationPlan,
                         actor: User | None, upload_id: int | None = None) -> RegistrationImport:
     """Save the new registrations and the merges of a plan, each audited; skip refused rows."""
+    added = [(row, _new_candidate(session, row, actor))
+             for row in plan.rows if row.outcome == NEW]
+    session.flush()  # one flush for every new row: their ids give the registration numbers
+    for row, cand in added:
+        cand.reg_no = f"{campaign.registration_end.year}{cand.id:05d}"
+        session.add(ChannelRecord(candidate_id=cand.id, channel=Channel.OPERATOR,
+                                  upload_id=upload_id))
+        audit.record(session, actor, "import_registration", "candidate", cand.id, "eligible",
+                     None, cand.eligible, ",".join(row.reasons) or None)
     for row in plan.rows:
-        if row.outcome == NEW:
-            _save_new(session, campaign, row, actor, upload_id)
-        elif row.outcome == MERGED:
+        if row.outcome == MERGED:
             _save_merge(session, row, actor, upload_id)
     session.flush()
     return RegistrationImport(plan.count(NEW), plan.count(MERGED), plan.count(REFUSED))
 
 
-def _save_new(session: Session, campaign: Campaign, row: RowPlan, actor: User | None,
-              upload_id: int | None) -> None:
-    """Create the candidate and an account that staff open with a one-time password."""
+def _new_candidate(session: Session, row: RowPlan, actor: User | None) -> Candidate:
+    """Add the candidate and an account that staff open with a one-time password."""
     v = row.values
     user = User(username=row.id_number, role=Role.CANDIDATE, display_name=row.name,
                 password_hash="!", must_change_password=True)  # no password until staff set one
@@ -244,11 +250,7 @@ def _save_new(session: Session, campaign: Campaign, row: RowPlan, actor: User | 
         declarations=v["declarations"], eligible=not row.reasons,
         eligibility_reasons=row.reasons, registered_by_id=actor.id if actor else None)
     session.add(cand)
-    session.flush()
-    cand.reg_no = f"{campaign.registration_end.year}{cand.id:05d}"
-    session.add(ChannelRecord(candidate_id=cand.id, channel=Channel.OPERATOR, upload_id=upload_id))
-    audit.record(session, actor, "import_registration", "candidate", cand.id, "eligible", None,
-                 cand.eligible, ",".join(row.reasons) or None)
+    return cand
 
 
 def _save_merge(session: Session, row: RowPlan, actor: User | None,
