@@ -178,3 +178,22 @@ def test_the_import_page_previews_then_imports_the_good_rows(app, session, make_
                         data={"csrf_token": csrf_from(res), **form})
     assert "这个文件已经导入过了" in again.text
     assert session.scalar(select(TableUpload.applied_rows)) == 1
+
+
+def test_a_batch_another_confirmation_moved_on_meanwhile_applies_nothing(session, set_campaign,
+                                                                         sitting):
+    from sqlalchemy import update
+
+    from grader.models import Candidate
+
+    campaign = set_campaign(onsite_test={"advance": 2})
+    give(session, sitting[:2], [70, 60])
+    plan = exams.plan_advance(session, campaign, "onsite_test")
+    # another request confirmed and committed the same list: the rows moved, our objects not
+    session.execute(update(Candidate).where(Candidate.id == sitting[0].id)
+                    .values(stage="round1").execution_options(synchronize_session=False))
+    assert sitting[0].stage == "onsite_test"
+    with pytest.raises(exams.ExamError) as err:
+        exams.apply_advance(session, plan, None)
+    assert err.value.code == "plan_changed"
+    assert session.scalars(select(AuditLog).where(AuditLog.action == "advance_onsite_test")).all() == []

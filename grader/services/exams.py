@@ -237,9 +237,12 @@ def apply_advance(session: Session, plan: AdvancePlan, actor: User | None,
     if expected is not None and expected != fingerprint(plan):
         raise ExamError("plan_changed", f"the {plan.kind} advancement list changed since the "
                                         "preview; nothing was applied, review it again")
+    sits = EXAMS[plan.kind][1]
+    stages = dict(session.execute(select(Candidate.id, Candidate.stage).where(
+        Candidate.id.in_([c.id for c in plan.advancing])).with_for_update()).all())
+    if any(stage != sits for stage in stages.values()):  # a confirmation got there first
+        raise ExamError("plan_changed", "the advancement list changed; review it again")
     for cand in plan.advancing:
-        if cand.stage != EXAMS[plan.kind][1]:  # moved on by a confirmation since the plan
-            raise ExamError("plan_changed", "the advancement list changed; review it again")
         audit.change(session, actor, cand, "stage", plan.to_stage, f"advance_{plan.kind}",
                      plan.rule)
     return len(plan.advancing)
