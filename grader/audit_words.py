@@ -44,6 +44,13 @@ ACTIONS = {
 ENTITIES = {"candidate": _l("报名者"), "user_account": _l("账号"), "township": _l("乡镇"),
             "ranking": _l("排名"), "interview_panel": _l("面试组"),
             "replacement_offer": _l("递补"), "notice": _l("通知")}
+
+    "import_registration": _l("导入运营方网站报名"), "merge_registration": _l("合并运营方网站报名"),
+    "import_operator_figures": _l("导入运营方试运营数据"),
+}
+ENTITIES = {"candidate": _l("报名者"), "user_account": _l("账号"), "township": _l("乡镇"),
+            "ranking": _l("排名"), "interview_panel": _l("面试组"),
+            "operator_figure": _l("运营方记录数据")}
 FIELDS = {
     "eligible": _l("资格"), "stage": _l("阶段"), "online_exam_score": _l("线上考试成绩"),
     "onsite_test_score": _l("现场测试成绩"), "target": _l("报名目标"), "status": _l("状态"),
@@ -62,6 +69,10 @@ FIELDS = {
     "eligibility_reasons": _l("资格审核原因"),
 
     "withdrawn": _l("退出"), "offer": _l("递补名额"), "recipients": _l("接收人数"),
+
+    "channel": _l("报名渠道"), "phone": _l("手机号"), "email": _l("电子邮箱"),
+    "orders": _l("订单数"), "sales_yuan": _l("销售额"), "villagers_served": _l("服务村民数"),
+    "app_activations": _l("APP激活数"),
 }
 VALUES = {
     "draft": _l("预览"), "published": _l("已发布"), "superseded": _l("已被取代"),

@@ -118,6 +118,17 @@ class Round2Weights(Section):
     report_quality: Share = _R2.weight_reports
 
 
+class FigureCheck(Section):
+    """How far a candidate's self-reported trial figure may be from the operator's record.
+
+    A day's figure is flagged for staff when |self-reported - record| is more than both
+    `absolute` and `relative` x the record.
+    """
+
+    relative: Share = 0.1
+    absolute: Share = 1.0
+
+
 class Reviews(Section):
     """Plan reviews: reviewers per plan, the third-review gap, days to appeal."""
 
@@ -211,6 +222,7 @@ class Round2(Section):
     reviews_per_report: Positive = 1
     weights: Round2Weights = Round2Weights()
     report_rubric: tuple[Criterion, ...] = ()
+    figure_check: FigureCheck = FigureCheck()
 
 
 class Interview(Section):

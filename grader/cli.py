@@ -39,10 +39,10 @@ def main() -> None:
 
 def _register_commands() -> None:
     """Attach the command modules."""
-    from grader.commands import admin, checks, evidence, funnel, replacements
+    from grader.commands import admin, checks, evidence, funnel, outside, replacements
 
     for cmd in (*admin.COMMANDS, *checks.COMMANDS, *evidence.COMMANDS, *funnel.COMMANDS,
-                *replacements.COMMANDS):
+                *outside.COMMANDS, *replacements.COMMANDS):
         main.add_command(cmd)
 
 

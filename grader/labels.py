@@ -20,7 +20,8 @@ STAGES = {"registered": _l("已报名"), "onsite_test": _l("现场测试"), "rou
           "round2": _l("任务考核第二轮"), "interview": _l("面试"), "selected": _l("面试通过"),
           "signed": _l("已签约")}
 
-CHANNELS = {"online": _l("网上报名"), "onsite": _l("现场报名"), "wechat": _l("微信链接")}
+CHANNELS = {"online": _l("网上报名"), "onsite": _l("现场报名"), "wechat": _l("微信链接"),
+            "operator": _l("运营方网站报名")}
 
 COMPONENTS = {"completeness": _l("完成度"), "completion_time": _l("完成时间"),
               "timeliness": _l("及时性"), "plan": _l("计划书"),

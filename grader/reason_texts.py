@@ -235,4 +235,12 @@ REASONS = {
     "notice_text": _l("通知内容应为1到%(n)s个字"),
     "no_recipients": _l("这个范围内没有报名者，未发送"),
     "audience_changed": _l("预览之后人数有变化（现在 %(n)s 人），未发送；请重新预览"),
+
+    "candidate_ineligible": _l("该考生资格审核未通过"),
+    "import_changed": _l("预览之后数据有变动，要导入的行已变化，未导入任何数据；请核对新的预览后再确认"),
+    "upload_unknown": _l("找不到这次上传的文件，请重新上传"),
+    "upload_applied": _l("这个文件已经导入过了"),
+    "not_in_trial": _l("该报名者没有参加第二轮试运营"),
+    "bad_trial_day": _l("试运营天数应为试运营期间的第几天（整数），或试运营期间的日期（如2016-06-03）"),
+    "unknown_field": _l("列对应的字段不存在"),
 }

@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
         main,
         me,
         notices,
+        outside,
         publicity,
         rankings,
         registration,
@@ -29,5 +30,5 @@ def init_app(app: Flask) -> None:
 
     for module in (main, registration, candidates, townships, exams, admin, me, reviews,
                    rankings, trial, interview, evidence, surveys, publicity, stations,
-                   duties, standing, replacements, notices):
+                   duties, standing, replacements, notices, outside):
         app.register_blueprint(module.bp)

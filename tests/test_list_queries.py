@@ -304,3 +304,13 @@ def test_notices_and_their_recipients(app, session, count_queries, county, sprea
     same_queries_for_n_and_3n(app, session, count_queries, "/notices/", grow_list)
     same_queries_for_n_and_3n(app, session, count_queries, f"/notices/{notice_id}",
                               grow_recipients)
+
+def test_figure_differences(app, session, count_queries, county, spread):
+    from grader.models import DailyReport, OperatorFigure
+
+    def grow(n):
+        for cand in spread(n, "round2"):
+            session.add(DailyReport(candidate_id=cand.id, day=1, text="日报", orders=10))
+            session.add(OperatorFigure(candidate_id=cand.id, day=1, orders=2))
+
+    same_queries_for_n_and_3n(app, session, count_queries, "/outside/figures/differences", grow)

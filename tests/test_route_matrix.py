@@ -51,6 +51,7 @@ PLAIN_ARGS = {"task": "wechat_share", "fmt": "csv", "n": 0, "code": "zh_CN", "st
               "filename": "style.css", "user_id": 999999,  # no such account: nothing changes
               "duty": "banner"}
 KIND_ARG = {"reviews.queue": ("plan", "report"), "exams.import_scores": ("online_exam",),
+            "exams.confirm_scores": ("online_exam",),
             "exams.advance": ("online_exam",)}
 # POSTs whose form names an object: (field, kind of object, the rest of the minimal form)
 FORM_OBJECTS = {"evidence.review": ("item_id", "plan", {"verdict": "reject"})}

@@ -95,18 +95,19 @@ def scores_csv(pairs):
     return write_csv(["身份证号", "成绩"], [[i, s] for i, s in pairs])
 
 
-def test_exam_import_reports_bad_rows_and_applies_nothing(session, make_township,
-                                                          make_candidate):
+def test_exam_import_refuses_bad_rows_and_applies_the_rest(session, make_township,
+                                                            make_candidate):
     town = make_township()
     a, b = make_candidate(town), make_candidate(town)
     data = scores_csv([(a.id_number, "88"), ("110101199001010011", "70"), (b.id_number, "101"),
                        (a.id_number, "90")])
     result = exams.import_scores(session, "online_exam", "s.csv", data, None, 10**6)
-    assert result.applied == 0
+    assert result.applied == 1
     assert [(e.row, e.code) for e in result.errors] == [
         (3, "unknown_candidate"), (4, "bad_score"), (5, "duplicate_row")]
     session.refresh(a)
-    assert a.online_exam_score is None
+    session.refresh(b)
+    assert (a.online_exam_score, b.online_exam_score) == (88, None)
 
 
 def test_exam_import_then_best_n_advance_with_ties(session, set_campaign, make_township,
@@ -147,7 +148,12 @@ def test_exam_pages_preview_and_apply(client, auth, make_user, make_township, ma
     page = client.get("/exams/online_exam")
     upload = {"file": (io.BytesIO(scores_csv([(cand.id_number, "77")])), "s.csv"),
               "csrf_token": csrf_from(page)}
-    res = client.post("/exams/online_exam", data=upload, follow_redirects=True)
+    res = client.post("/exams/online_exam", data=upload)
+    assert "可导入 1 行，不导入 0 行" in res.text
+    session.refresh(cand)
+    assert cand.online_exam_score is None  # the preview imports nothing
+    res = client.post("/exams/online_exam/confirm", follow_redirects=True,
+                      data={"csrf_token": csrf_from(res), **hidden_fields(res.text)})
     assert "已导入 1 条成绩" in res.text and "77.0" in res.text
     preview = client.get("/exams/online_exam/advance")
     printed = re.search(r'name="fingerprint" value="([0-9a-f]{64})"', preview.text).group(1)
@@ -168,7 +174,7 @@ def test_exam_page_shows_row_errors_in_chinese(client, auth, make_user, make_tow
     upload = {"file": (io.BytesIO(scores_csv([("110101199001010011", "70")])), "s.csv"),
               "csrf_token": csrf_from(page)}
     res = client.post("/exams/online_exam", data=upload)
-    assert "找不到该考生" in res.text and "未导入任何数据" in res.text
+    assert "找不到该考生" in res.text and "可导入 0 行，不导入 1 行" in res.text
 
 
 def quota(*rows):
@@ -265,6 +271,14 @@ def test_editing_a_target_to_999999_is_saved(client, auth, make_user, make_towns
     client.post(f"/townships/{town.id}", data={"target": " 999999 ", "csrf_token": csrf_from(page)})
     session.refresh(town)
     assert town.target == 999999
+
+
+def hidden_fields(page: str) -> dict:
+    """Return the upload id and fingerprint a preview's confirmation form carries."""
+    found = dict(re.findall(r'id="(upload_id|fingerprint)" name="\1" type="hidden" value="(\w+)"',
+                            page))
+    assert set(found) == {"upload_id", "fingerprint"}, "no confirmation form in the preview"
+    return found
 
 
 def fingerprint_from(response) -> str:

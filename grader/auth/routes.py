@@ -92,7 +92,10 @@ RULES: dict[str, Rule] = {
     "evidence.status": CANDIDATE,
     "evidence.file": Rule((C, R, K, T), "own", (("item_id", "item"),)),
     "evidence.review": Rule((R, K), "any"),  # reviewers: never their own township (service)
-    "exams.import_scores": COUNTY, "exams.advance": COUNTY, "exams.audit_log": COUNTY,
+    "outside.registrations": COUNTY, "outside.registrations_preview": COUNTY,
+    "outside.registrations_confirm": COUNTY, "outside.figures": COUNTY,
+    "outside.figures_confirm": COUNTY, "outside.differences": COUNTY,
+    "exams.import_scores": COUNTY, "exams.confirm_scores": COUNTY, "exams.advance": COUNTY, "exams.audit_log": COUNTY,
     "interview.scores": Rule((V,), "any"),  # interviewers: never their own township (service)
     "interview.manage": COUNTY, "interview.create_panel": COUNTY,
     "interview.schedule": COUNTY, "interview.reassign": COUNTY, "interview.sign": COUNTY,

@@ -28,6 +28,16 @@ class Channel(StrEnum):
     ONLINE = "online"
     ONSITE = "onsite"
     WECHAT = "wechat"
+    OPERATOR = "operator"  # the platform operator's own recruitment site, from its export
+
+
+class ImportPurpose(StrEnum):
+    """What an uploaded table is for, kept between its preview and its confirmation."""
+
+    ONLINE_EXAM = "online_exam"
+    ONSITE_TEST = "onsite_test"
+    REGISTRATIONS = "registrations"
+    OPERATOR_FIGURES = "operator_figures"
 
 
 class Role(StrEnum):

@@ -14,7 +14,7 @@ from grader.models.base import SHANGHAI, utcnow
 from grader.models.candidate import STAGES
 from grader.models.states import (AppealStatus, RankingRound, RankingStatus, ReviewKind, Stage,
                                   Verdict)
-from grader.services import audit
+from grader.services import audit, operator_figures
 from grader.services.activity import messages_of
 from grader.services.rounds import WITHOUT_BODIES, write_entries
 from grader.services.trial import FIGURES, reports_of
@@ -134,13 +134,16 @@ def round2_facts(session: Session, campaign: Campaign) -> tuple[dict, list[dict]
     cands = _cohort(session, RankingRound.ROUND2, Stage.ROUND2)
     ids = [c.id for c in cands]
     reports, msgs = reports_of(session, ids), messages_of(session, ids)
+    record = operator_figures.of_record(session, ids)  # the operator's export, where it came
     reviews_by = _scored_reviews(session, "report", ids)
     rows, warnings = [], []
     for c in cands:
         reps = reports[c.id].values()
         rows.append({"id": c.reg_no, "registered_at": iso(c.registered_at),
                      "reports": [{"day": r.day, "submitted_at": iso(r.submitted_at)} for r in reps],
-                     "metrics": {f: sum(getattr(r, f) for r in reps) for f in FIGURES},
+                     "metrics": operator_figures.totals(reports[c.id], record[c.id]),
+                     "self_reported": {f: sum(getattr(r, f) for r in reps) for f in FIGURES},
+                     "days_of_record": sorted(record[c.id]),
                      "messages": [{"day": d, "count": n} for d, n in sorted(msgs[c.id].items())],
                      "report_reviews": reviews_by[c.id]})
         if len(reviews_by[c.id]) < len(reps):

@@ -20,6 +20,7 @@ from grader.models import Candidate
 from grader.models.states import Role
 from grader.services import audit, records
 from grader.labels import CHANNELS, STAGES
+from grader.services.outside_registrations import other_channels
 from grader.services.candidate_lists import CandidateFilter, candidate_page, candidate_rows
 from grader.services.passwords import reset_password
 from grader.services.registration import override_eligibility
@@ -117,7 +118,8 @@ def detail(cand_id: int):
     return render_template("candidates/detail.html", cand=cand, pii=shown(cand), form=form,
                            log=log, reset_form=ConfirmForm(), accept_form=AcceptIdForm(),
                            withdraw_form=StaffWithdrawForm(),
-                           withdrawal=withdrawal_of(get_session(), cand))
+                           withdrawal=withdrawal_of(get_session(), cand),
+                           also=other_channels(get_session(), cand))
 
 
 @bp.route("/<int:cand_id>/password", methods=["POST"])

@@ -1,6 +1,7 @@
 """Exam results: import score files, preview and apply the advancement; the audit log."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+                   url_for)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -11,12 +12,14 @@ from grader.db import get_session
 from grader.models.states import Role
 from grader.services import audit
 from grader.services import exams as service
-from grader.web.actions import attempt
+from grader.services import staged
+from grader.storage import get_storage
+from grader.web.actions import attempt, flash_invalid
 from grader.web.forms import UploadForm
+from grader.web.import_forms import ConfirmImportForm
 from grader.web.paging import kept_args, page_links
 from grader.web.security import page_number, row_id
 from grader.web.staff_forms import AdvanceForm, AuditFilterForm
-from grader.web.table_io import import_table
 
 bp = Blueprint("exams", __name__)
 AUDIT_PAGE = 100  # entries a page of the audit log
@@ -33,19 +36,48 @@ def _kind(kind: str) -> str:
 @bp.route("/exams/<kind>", methods=["GET", "POST"])
 @roles_required(Role.COUNTY_STAFF)
 def import_scores(kind: str):
-    """Import a score file for one exam."""
+    """Upload a score file for one exam and preview it: the rows that apply, those refused."""
     kind = _kind(kind)
-    form = UploadForm()
-    result = None
+    form, found, confirm = UploadForm(), None, ConfirmImportForm()
     if form.validate_on_submit():
-        db = get_session()
-        result = import_table(form, lambda name, data, limit: service.import_scores(
-            db, kind, name, data, current_user, limit))
-        if result is not None and not result.errors:
-            flash(_("已导入 %(n)s 条成绩", n=result.applied), "success")
-            return redirect(url_for("exams.advance", kind=kind))
+        db, upload = get_session(), form.file.data
+        data, name = upload.read(), upload.filename or "upload"
+        found = attempt(lambda: service.check_scores(
+            db, kind, name, data, current_app.config["IMPORT_MAX_BYTES"]))
+        if found is not None:
+            staged_upload = staged.stage(db, get_storage(), kind, name, data, current_user)
+            confirm.upload_id.data = staged_upload.id
+            confirm.fingerprint.data = service.scores_fingerprint(found)
     return render_template("exams/import.html", kind=kind, title=KINDS[kind], form=form,
-                           result=result)
+                           found=found, confirm=confirm)
+
+
+@bp.route("/exams/<kind>/confirm", methods=["POST"])
+@roles_required(Role.COUNTY_STAFF)
+def confirm_scores(kind: str):
+    """Import the good rows of a previewed score file."""
+    kind = _kind(kind)
+    form = ConfirmImportForm()
+    if not form.validate_on_submit():
+        flash_invalid(form)
+        return redirect(url_for("exams.import_scores", kind=kind))
+    result = attempt(lambda: _confirm(kind, form))
+    if result is None:
+        return redirect(url_for("exams.import_scores", kind=kind))
+    flash(_("已导入 %(n)s 条成绩，%(m)s 行未导入", n=result.applied, m=len({e.row for e in result.errors})),
+          "success")
+    return redirect(url_for("exams.advance", kind=kind))
+
+
+def _confirm(kind: str, form: ConfirmImportForm):
+    """Read the staged file again and import its good rows, if they are the rows previewed."""
+    db = get_session()
+    upload, data = staged.waiting(db, get_storage(), form.upload_id.data, kind)
+    result = service.import_scores(db, kind, upload.filename, data, current_user,
+                                   current_app.config["IMPORT_MAX_BYTES"],
+                                   form.fingerprint.data or "")
+    staged.applied(upload, result.applied)
+    return result
 
 
 @bp.route("/exams/<kind>/advance", methods=["GET", "POST"])
