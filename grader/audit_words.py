@@ -31,25 +31,19 @@ ACTIONS = {
     "correct_self": _l("本人更正报名信息"), "correct_staff": _l("工作人员更正报名信息"),
     "accept_id": _l("核实身份证号"), "objection_filed": _l("公示异议"),
     "objection_upheld": _l("公示异议成立"), "objection_rejected": _l("公示异议不成立"),
-
     "add_station_site": _l("添加服务站点"), "remove_station_site": _l("删除服务站点"),
     "set_township_seat": _l("修改乡镇驻地坐标"), "allocate_station": _l("确认站点分配"),
     "add_village": _l("添加村"), "import_villages": _l("导入村名表"),
     "duty_photo": _l("上传宣传任务照片"), "set_responsible": _l("填写第一责任人"),
-
     "withdraw": _l("退出选拔"), "offer_place": _l("发出递补"), "accept_offer": _l("接受递补"),
     "declined_offer": _l("放弃递补"), "lapsed_offer": _l("递补逾期"),
     "send_notice": _l("发送通知"),
-}
-ENTITIES = {"candidate": _l("报名者"), "user_account": _l("账号"), "township": _l("乡镇"),
-            "ranking": _l("排名"), "interview_panel": _l("面试组"),
-            "replacement_offer": _l("递补"), "notice": _l("通知")}
-
     "import_registration": _l("导入运营方网站报名"), "merge_registration": _l("合并运营方网站报名"),
     "import_operator_figures": _l("导入运营方试运营数据"),
 }
 ENTITIES = {"candidate": _l("报名者"), "user_account": _l("账号"), "township": _l("乡镇"),
             "ranking": _l("排名"), "interview_panel": _l("面试组"),
+            "replacement_offer": _l("递补"), "notice": _l("通知"),
             "operator_figure": _l("运营方记录数据")}
 FIELDS = {
     "eligible": _l("资格"), "stage": _l("阶段"), "online_exam_score": _l("线上考试成绩"),
@@ -70,7 +64,7 @@ FIELDS = {
 
     "withdrawn": _l("退出"), "offer": _l("递补名额"), "recipients": _l("接收人数"),
 
-    "channel": _l("报名渠道"), "phone": _l("手机号"), "email": _l("电子邮箱"),
+    "channel": _l("报名渠道"),
     "orders": _l("订单数"), "sales_yuan": _l("销售额"), "villagers_served": _l("服务村民数"),
     "app_activations": _l("APP激活数"),
 }
