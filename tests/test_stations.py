@@ -148,3 +148,31 @@ def test_the_outcome_table_is_exported(app, session, county_world, fmt):
     assert table["西镇"] == [3, 1, 1, 0, 0, 1]
     assert table["北镇"] == [0, 0, 0, 0, 1, 0]
     assert table["合计"] == [4, 2, 1, 1, 2, 1]
+
+
+def test_a_refuser_without_a_slot_leaves_and_the_next_is_offered(session, campaign, county_world,
+                                                                 make_candidate):
+    """人5 refuses reassignment and 北镇 has no slot: confirming withdraws 人5 (no station) and
+    offers the place to the next of the interview ranking; 人3, never asked, only waits."""
+    from grader.models import ReplacementOffer, User, Withdrawal
+
+    towns, people = county_world
+    ranking = session.scalar(select(Ranking))
+    sixth = make_candidate(towns["west"], name="人6", phone="13800139006")
+    sixth.stage = "interview"
+    session.add(RankingEntry(ranking_id=ranking.id, candidate_id=sixth.id, rank=6, score=80,
+                             advance=False, row={}))
+    session.add_all([StationSite(township_id=towns["east"].id, slots=1),
+                     StationSite(township_id=towns["west"].id, slots=2)])
+    session.commit()
+    county = session.scalar(select(User).where(User.username == "county"))
+    shown = stations.preview(session, campaign)
+    assert [c.name for c in stations.refusers(shown)] == ["人5"]
+    done = stations.confirm(session, campaign, county, shown.fingerprint, date(2016, 6, 14))
+    assert done.replaced == [(people[4].id, "offered")]
+    gone = session.scalars(select(Withdrawal)).all()
+    assert [(w.candidate_id, w.reason) for w in gone] == [(people[4].id, "no_station")]
+    offer = session.scalars(select(ReplacementOffer)).one()
+    assert (offer.candidate_id, offer.stage, offer.status) == (sixth.id, "selected", "open")
+    assert people[2].id not in {w.candidate_id for w in gone}  # never asked: staff ask first
+    assert all(p.partner_id != people[4].id for p in stations.preview(session, campaign).placements)

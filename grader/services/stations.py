@@ -11,8 +11,8 @@ from grader.campaign import Campaign
 from grader.errors import CodedError
 from grader.models import (Candidate, RankingEntry, Signing, StationAllocation, StationSite,
                            Township, User)
-from grader.models.states import RankingRound, Role, Stage, StationOutcome
-from grader.services import audit, rankings
+from grader.models.states import RankingRound, Role, Stage, StationOutcome, WithdrawReason
+from grader.services import audit, rankings, withdrawals
 from grader.services.station_plan import (Partner, Placement, Slot, allocate, km_between,
                                           outcome_table)
 
@@ -102,6 +102,7 @@ class Allocation:
     towns: list[Township]
     table: dict[int, dict] = field(default_factory=dict)
     confirmed: bool = False
+    replaced: list[tuple[int, str]] = field(default_factory=list)  # refusers withdrawn on confirm
 
     @property
     def fingerprint(self) -> str:
@@ -133,7 +134,8 @@ def _selected(session: Session) -> list[tuple[Candidate, int, bool | None]]:
     answers = dict(session.execute(select(Signing.candidate_id,
                                           Signing.accepts_reassignment)).all())
     cands = session.scalars(select(Candidate).options(selectinload(Candidate.township))
-                            .where(Candidate.stage.in_((Stage.SELECTED, Stage.SIGNED)))
+                            .where(Candidate.stage.in_((Stage.SELECTED, Stage.SIGNED)),
+                                   withdrawals.not_withdrawn())
                             .order_by(Candidate.id)).all()
     last = max(ranks.values(), default=0) + 1  # unranked (no published entry): after everyone
     return [(c, ranks.get(c.id, last), answers.get(c.id)) for c in cands]
@@ -210,7 +212,35 @@ def confirm(session: Session, campaign: Campaign, actor: User, expected: str,
         _store(session, actor, alloc, p, before.get(p.partner_id))
     session.flush()
     alloc.confirmed = True
+    alloc.replaced = _replace_refusers(session, actor, alloc)
     return alloc
+
+
+def refusers(alloc: Allocation) -> list[Candidate]:
+    """Return the unplaced partners who refused reassignment: they leave, the next is offered.
+
+    A partner never asked (no answer recorded) stays unplaced for staff to ask first.
+    """
+    return [alloc.partners[p.partner_id] for p in alloc.placements
+            if p.outcome == StationOutcome.UNPLACED and p.reason == "refused"]
+
+
+def _replace_refusers(session: Session, actor: User, alloc: Allocation) -> list[tuple[int, str]]:
+    """Withdraw each refuser (no station) and offer the place to the next of the ranking.
+
+    Returns (candidate id, the offer's outcome: 'offered' or the refusal code) per refuser.
+    """
+    done = []
+    for cand in refusers(alloc):
+        withdrawals.withdraw(session, cand, actor, WithdrawReason.NO_STATION,
+                             "不服从调剂，本乡镇无站点名额")
+        try:
+            withdrawals.offer_next(session, Stage.SELECTED, actor)
+            done.append((cand.id, "offered"))
+        except withdrawals.WithdrawalError as err:
+            done.append((cand.id, err.code))
+    session.flush()
+    return done
 
 
 def _store(session: Session, actor: User, alloc: Allocation, p: Placement,

@@ -90,6 +90,10 @@ def allocation():
             flash(_("站点分配已确认：%(own)s 人在本乡镇，%(moved)s 人调剂，%(left)s 人未安排",
                     own=done.count(StationOutcome.OWN), moved=done.count(StationOutcome.REASSIGNED),
                     left=done.count(StationOutcome.UNPLACED)), "success")
+            if done.replaced:
+                flash(_("%(n)s 人不服从调剂且无名额，已退出；已向下一位发出递补 %(m)s 个（在“退出与递补”查看）",
+                        n=len(done.replaced), m=sum(r == "offered" for _c, r in done.replaced)),
+                      "success")
         return redirect(url_for("stations.allocation"))
     preview = service.preview(db, campaign)
     form.fingerprint.data = preview.fingerprint
