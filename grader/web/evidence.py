@@ -26,6 +26,7 @@ from grader.web.security import page_number, row_id, stored_file_headers
 
 bp = Blueprint("evidence", __name__)
 PAGE = 30  # items per page of the review queue
+EXCERPT = 200  # characters of OCR text a queue card shows; the item's own page shows all
 TASK_NAMES = {"wechat_share": "微信转发截图", "app_download": "农村淘宝APP下载截图",
               "plan": "项目计划书"}
 
@@ -181,5 +182,6 @@ def review():
     return render_template(
         "evidence/review.html", items=found.items, form=form, status=filt.status, filt=filt,
         names=TASK_NAMES, found=found, show_reg=current_user.has_role(Role.COUNTY_STAFF),
+        excerpt=EXCERPT, task_words={t: _(n) for t, n in TASK_NAMES.items()},
         prev_url=_page_url(found.page - 1, before=first) if found.page > 1 and first else None,
         next_url=_page_url(found.page + 1, after=last) if found.more else None)
