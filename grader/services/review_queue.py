@@ -67,8 +67,11 @@ def _queue_query(filt: QueueFilter, after: int = 0, before: int = MAX_ID):
         query = query.where(EvidenceItem.id == filt.item_id) if filt.item_id is not None \
             else query.where(EvidenceItem.id > after, EvidenceItem.id < before)
         return query, (EvidenceItem.id,)
+    # SQLite plans by the plain terms, PostgreSQL by the row comparison (same rows either way)
     key = tuple_(EvidenceItem.status, EvidenceItem.id)
-    return (query.where(key > tuple_(literal(filt.status), literal(after)),
+    return (query.where(EvidenceItem.status == filt.status, EvidenceItem.id > after,
+                        EvidenceItem.id < before,
+                        key > tuple_(literal(filt.status), literal(after)),
                         key < tuple_(literal(filt.status), literal(before))),
             (EvidenceItem.status, EvidenceItem.id))
 
