@@ -145,3 +145,15 @@ def test_the_candidate_pages_issue_as_many_queries_for_3n_rows(app, session, cou
             assert client.get(url).status_code == 200
         counts.append(q.n)
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize("query", ["?before=99999999999&status=zzz", "?before=-3", "?before=x",
+                                   "?show=all&before=0"])
+def test_odd_paging_arguments_show_the_first_page(app, cand, add_items, add_forms, query):
+    newest = add_items(cand, 25)[-1]
+    add_forms(cand, 3)
+    client = client_as(app, cand.id_number)
+    for url in ("/me/evidence/wechat_share", "/me/surveys"):
+        res = client.get(url + query)
+        assert res.status_code == 200
+    assert listed(client.get("/me/evidence/wechat_share" + query).text, "items")[0] == newest
