@@ -38,7 +38,7 @@ from sqlalchemy import create_engine, func, select  # noqa: E402
 from grader import create_app, jobs, migrate  # noqa: E402
 from grader.db import session_scope  # noqa: E402
 from grader.models import EvidenceItem, Township  # noqa: E402
-from grader.services import evidence  # noqa: E402
+from grader.services import check_queue, evidence  # noqa: E402
 from grader.services.demo import make_id  # noqa: E402
 from grader.services.registration import RegistrationInput, register  # noqa: E402
 from uploads import ocr, synth  # noqa: E402
@@ -165,6 +165,8 @@ def run_pipeline(corpus, queue: str, k: int, tmp: Path) -> tuple[float, float, C
            "QUEUE_URL": queue}
     app = create_app(dict(env))
     ids = submit(app, corpus)
+    with session_scope(app) as s:  # as the upload page does once it queued them: the
+        check_queue.mark_queued(s, ids)  # sweeper at the worker's start queues none again
     if queue.startswith("redis"):
         jobs.huey.storage.flush_all()
     proc = start_worker(env, k)
