@@ -81,13 +81,15 @@ def people(cur, pw_hash: str) -> None:
 
 
 def evidence_rows():
-    """Yield 180,000 items: mostly accepted, the newest third partly waiting for review."""
+    """Yield 180,000 items, 150 of each task a candidate: mostly accepted, the newest third
+    partly waiting for review."""
     cols = ("id", "candidate_id", "task", "filename", "sha256", "size", "mime", "storage_key",
             "status", "machine_verdict", "reasons", "detail", "text", "attempts", "submitted_at")
     yield cols
     total, rng = ACTIVE * EVIDENCE_EACH, random.Random(1)
     for i in range(1, total + 1):
-        cand, task = (i - 1) % ACTIVE + 1, ("wechat_share", "app_download")[i % 2]
+        # every active candidate gets 150 of each task (i % 2 gave each only one task)
+        cand, task = (i - 1) % ACTIVE + 1, ("wechat_share", "app_download")[(i - 1) // ACTIVE % 2]
         status = "review" if i > total * 2 // 3 and rng.random() < 0.3 else \
             ("reject" if rng.random() < 0.1 else "accept")
         yield (i, cand, task, f"{i}.png", f"{i:064x}", 50_000, "image/png", f"k/{i}", status,

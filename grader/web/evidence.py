@@ -14,7 +14,7 @@ from grader.models.base import utcnow
 from grader.models.states import Role, Verdict
 from grader.services import evidence as service
 from grader.services import review_queue as queue
-from grader.services import records
+from grader.services import own_lists, records
 from grader.services.records import small_id
 from grader.storage import get_storage
 from grader.web.actions import attempt, flash_invalid, found, refusal
@@ -26,6 +26,8 @@ from grader.web.security import page_number, row_id, stored_file_headers
 
 bp = Blueprint("evidence", __name__)
 PAGE = 30  # items per page of the review queue
+OWN_STATUSES = (Verdict.ACCEPT, Verdict.PENDING, Verdict.REVIEW, Verdict.REJECT)  # list filters
+EXCERPT = 200  # characters of OCR text a queue card shows; the item's own page shows all
 TASK_NAMES = {"wechat_share": "微信转发截图", "app_download": "农村淘宝APP下载截图",
               "plan": "项目计划书"}
 
@@ -57,14 +59,18 @@ def _item_json(item: EvidenceItem) -> dict:
 @bp.route("/me/evidence/<task>")
 @roles_required(Role.CANDIDATE)
 def upload_page(task: str):
-    """Show the upload page with the counter and every item's verdict."""
-    cand, db = own_candidate(), get_session()
+    """Show the upload page: the counter, the rejected items first, then the latest items."""
+    cand, db, args = own_candidate(), get_session(), request.args
     task = _task(task)
-    required = current_campaign().round1.tasks[task].required
+    status = args.get("status") if args.get("status") in OWN_STATUSES else None
+    page = own_lists.item_page(db, cand, task, row_id(args.get("before", type=int)), status)
+    counts = service.counters(db, cand, task)
+    first = page.first and status is None and counts[Verdict.REJECT]
     return render_template("evidence/upload.html", cand=cand, task=task, name=TASK_NAMES[task],
-                           items=service.items_of(db, cand, task),
-                           counts=service.counters(db, cand, task),
-                           required=required, form=ConfirmForm(), human_verdict=human_verdict)
+                           page=page, items=page.rows, status=status,
+                           rejected=own_lists.rejected_items(db, cand, task) if first else [],
+                           counts=counts, required=current_campaign().round1.tasks[task].required,
+                           form=ConfirmForm(), human_verdict=human_verdict)
 
 
 @bp.route("/me/evidence/<task>/upload", methods=["POST"])
@@ -181,5 +187,6 @@ def review():
     return render_template(
         "evidence/review.html", items=found.items, form=form, status=filt.status, filt=filt,
         names=TASK_NAMES, found=found, show_reg=current_user.has_role(Role.COUNTY_STAFF),
+        excerpt=EXCERPT, task_words={t: _(n) for t, n in TASK_NAMES.items()},
         prev_url=_page_url(found.page - 1, before=first) if found.page > 1 and first else None,
         next_url=_page_url(found.page + 1, after=last) if found.more else None)

@@ -15,7 +15,7 @@ from grader.db import get_session
 from grader.i18n import reason_text
 from grader.models import SpotCheck
 from grader.models.states import Role
-from grader.services import call_reports, call_sheets, calls, records, survey_forms
+from grader.services import call_reports, call_sheets, calls, own_lists, records, survey_forms
 from grader.services import shared_phones as sharing
 from grader.services.call_sheets import OUTCOME_ZH
 from grader.services.rounds import round_published
@@ -53,13 +53,20 @@ def mine():
         errors = _submit(form, cand) or []
         if not errors and not request.is_json:
             return redirect(url_for("surveys.mine"))
-    rows = survey_forms.forms_of(db, cand)
+    invalid_only = request.args.get("show") == "invalid"
+    page = own_lists.form_page(db, cand, row_id(request.args.get("before", type=int)),
+                               invalid_only)
+    counts = own_lists.form_counts(db, cand)
+    first = page.first and not invalid_only and counts["invalid"]
+    invalid = own_lists.form_page(db, cand, None, True, own_lists.ATTENTION).rows if first else []
     single = not (form.file.data and form.file.data.filename)  # the household form, not a sheet
-    return render_template("surveys/mine.html", cand=cand, rows=rows, form=form, errors=errors,
+    return render_template("surveys/mine.html", cand=cand, rows=page.rows, page=page,
+                           invalid=invalid, invalid_only=invalid_only, counts=counts,
+                           form=form, errors=errors,
                            field_errors={e.column: cell_message(e.code) for e in errors}
                            if single else {},
-                           decisions=survey_forms.decisions_of(db, list(rows)),
-                           key=secrets.token_hex(16), valid=sum(r.valid for r in rows),
+                           decisions=survey_forms.decisions_of(db, [*invalid, *page.rows]),
+                           key=secrets.token_hex(16), valid=counts["valid"],
                            required=campaign.round1.tasks["survey"].required,
                            questions=survey_forms.questions(campaign))
 

@@ -1,0 +1,71 @@
+"""A candidate's own screenshots and survey forms, a page at a time (newest first).
+
+A candidate sends 100 or more of each, with OCR text: their pages show the counts (one
+aggregate query: `evidence.counters`, `form_counts`), what needs them first (rejected items, invalid forms) and a page of the
+latest, linked to older pages by keyset on the (candidate, task, id) index.
+"""
+
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from grader.models import Candidate, EvidenceItem, SurveyForm
+from grader.models.states import Verdict
+from grader.services.records import MAX_ID
+
+PER_PAGE = 20  # rows a page: a phone scrolls through them, a weak connection loads them fast
+ATTENTION = 5  # the newest rejected items (invalid forms) shown above the list
+T = TypeVar("T")
+
+
+@dataclass
+class OwnPage(Generic[T]):
+    """A page of a candidate's rows: `older` is the `before` of the next page, if any."""
+
+    rows: list[T]
+    older: int | None
+    first: bool  # the newest page (no `before`)
+
+
+def _page(session: Session, query, before: int | None, per_page: int) -> OwnPage:
+    """Run a newest-first query for one page (one row more tells whether older ones exist)."""
+    model = query.column_descriptions[0]["entity"]
+    rows = list(session.scalars(query.where(model.id < (before or MAX_ID))
+                                .order_by(model.id.desc()).limit(per_page + 1)))
+    older = rows[per_page - 1].id if len(rows) > per_page else None
+    return OwnPage(rows[:per_page], older, before is None)
+
+
+def item_page(session: Session, cand: Candidate, task: str, before: int | None = None,
+              status: str | None = None, per_page: int = PER_PAGE) -> OwnPage[EvidenceItem]:
+    """Return a page of a candidate's items of a task, newest first, of one status if given."""
+    query = select(EvidenceItem).where(EvidenceItem.candidate_id == cand.id,
+                                       EvidenceItem.task == task)
+    if status is not None:
+        query = query.where(EvidenceItem.status == status)
+    return _page(session, query, before, per_page)
+
+
+def rejected_items(session: Session, cand: Candidate, task: str, limit: int = ATTENTION
+                   ) -> list[EvidenceItem]:
+    """Return the newest rejected items of a task: the ones to take again and upload."""
+    return item_page(session, cand, task, status=Verdict.REJECT, per_page=limit).rows
+
+
+def form_counts(session: Session, cand: Candidate) -> dict[str, int]:
+    """Count a candidate's forms and the valid ones, in one query."""
+    total, valid = session.execute(select(
+        func.count(), func.coalesce(func.sum(case((SurveyForm.valid.is_(True), 1), else_=0)), 0))
+        .where(SurveyForm.candidate_id == cand.id)).one()
+    return {"total": total, "valid": valid, "invalid": total - valid}
+
+
+def form_page(session: Session, cand: Candidate, before: int | None = None,
+              invalid_only: bool = False, per_page: int = PER_PAGE) -> OwnPage[SurveyForm]:
+    """Return a page of a candidate's forms, newest first (only the invalid ones if asked)."""
+    query = select(SurveyForm).where(SurveyForm.candidate_id == cand.id)
+    if invalid_only:
+        query = query.where(SurveyForm.valid.is_(False))
+    return _page(session, query, before, per_page)
