@@ -27,7 +27,7 @@ def test_header_is_one_sticky_row_with_a_menu(live_server, browser, role):
     page.mouse.wheel(0, 2000)
     expect(header).to_be_in_viewport()
     menu = page.locator("details.menu")
-    logout = page.get_by_role("button", name="退出")
+    logout = page.get_by_role("button", name="退出", exact=True)
     expect(logout).to_be_hidden()
     page.get_by_text("菜单").click()
     expect(logout).to_be_visible()
