@@ -6,12 +6,13 @@ from typing import Any
 from flask import Flask, request, session
 from flask_babel import Babel, get_locale
 from flask_babel import lazy_gettext as _l
+from jinja2 import pass_context
 
 from markupsafe import Markup, escape
 
 from grader.audit_words import ACTIONS, ENTITIES, FIELDS, audit_reason, audit_value, audit_words
 from grader.errors import CodedError
-from grader.labels import CHANNELS, COMPONENTS, DECLARATIONS, EDUCATION, ROLES, STAGES
+from grader.labels import CHANNELS, COLUMNS, COMPONENTS, DECLARATIONS, EDUCATION, ROLES, STAGES
 from grader.models import states
 from grader.models.base import SHANGHAI
 from grader.reason_texts import REASONS
@@ -20,7 +21,7 @@ from surveys.schema import BASE_QUESTIONS
 LANGUAGES = ("zh_CN", "en")
 
 
-QUESTION_NAMES = {q.name: q.zh for q in BASE_QUESTIONS}
+QUESTIONS = {q.name: q for q in BASE_QUESTIONS}
 EDITED_FIELDS = {"post_time": _l("转发时间"), "nickname": _l("昵称"), "app_name": _l("APP名称"),
                  "state": _l("下载或注册状态")}
 
@@ -38,6 +39,8 @@ def reason_text(code: str, **params: Any) -> str:
     head, _sep, detail = code.partition(":")
     if head == "declaration_missing":
         return f"{REASONS[head]}{punct('：')}{DECLARATIONS.get(detail, detail)}"
+    if head in ("best", "pass_score"):  # an advancement rule: its detail is the number
+        return str(_filled(REASONS[head], {"n": detail}))
     if head == "id_invalid":
         return str(REASONS.get(detail, REASONS[head]))
     if head == "possible_edit":  # "possible_edit:post_time@x,y,w,h": the box is drawn, not said
@@ -46,7 +49,8 @@ def reason_text(code: str, **params: Any) -> str:
     if "reason" in params:  # a refusal that carries another's code says it in words too
         params = {**params, "reason": _said_within(head, params)}
     text = _filled(REASONS.get(head), params)
-    detail = QUESTION_NAMES.get(detail, detail)  # "implausible:surveyed_at" → 调研日期
+    if detail in QUESTIONS:  # "implausible:surveyed_at" → 调研日期 / Survey date
+        detail = asked(QUESTIONS[detail])
     return f"{text}{punct('（')}{detail}{punct('）')}" if text and detail else str(text or code)
 
 
@@ -141,6 +145,12 @@ def said(obj: Any, field: str = "name") -> str:
     return english or get(field) or ""
 
 
+def asked(question: Any) -> str:
+    """Say a survey question's label in the reader's language (its Chinese header by default)."""
+    english = getattr(question, "en", "") if str(get_locale()) == "en" else ""
+    return english or question.zh
+
+
 def data(value: Any) -> Markup:
     """Mark a name or other data (shown as entered, in any language) for readers and checks."""
     return Markup('<span class="data">%s</span>') % escape("" if value is None else value)
@@ -160,10 +170,13 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["audit_reason"] = audit_reason
     app.jinja_env.filters["data"] = data
     app.jinja_env.filters["said"] = said
-    app.jinja_env.filters["punct"] = punct
+    app.jinja_env.filters["asked"] = asked
+    # read at render time: Jinja folds a filter of a constant ('（'|punct) when it compiles a
+    # template, which would fix the first reader's language for every later one
+    app.jinja_env.filters["punct"] = pass_context(lambda _context, mark: punct(mark))
     app.jinja_env.globals.update(STATES)  # templates compare against Stage.ROUND1, never 'round1'
     app.jinja_env.globals.update(get_locale=get_locale, COMPONENT_NAMES=COMPONENTS,
-                                 STAGE_NAMES=STAGES, CHANNEL_NAMES=CHANNELS, ROLE_NAMES=ROLES,
+                                 STAGE_NAMES=STAGES, CHANNEL_NAMES=CHANNELS, COLUMN_NAMES=COLUMNS, ROLE_NAMES=ROLES,
                                  EDUCATION_NAMES=EDUCATION, DECLARATION_NAMES=DECLARATIONS,
                                  AUDIT_ACTIONS=ACTIONS, AUDIT_ENTITIES=ENTITIES,
                                  AUDIT_FIELDS=FIELDS)

@@ -183,4 +183,7 @@ REASONS = {
     "photo_refused:truncated_file": _l("文件不完整（可能上传中断）"),
     "photo_refused:unreadable": _l("文件已损坏，无法读取"),
     "no_such_candidate": _l("找不到该报名者"),
+    # an exam advancement's rule (`best:600`, `pass_score:60`), shown on the preview and audited
+    "best": _l("按成绩取前 %(n)s 名"),
+    "pass_score": _l("成绩不低于 %(n)s 分"),
 }

@@ -18,3 +18,14 @@ def test_every_page_links_its_icon(client):
     assert 'rel="icon" href="/favicon.ico"' in page
     for link in ("/static/favicon.svg", "/static/favicon.png"):
         assert client.get(link).status_code == 200
+
+
+def test_the_icon_never_sends_the_session_cookie_back(client, auth, make_user):
+    # Chromium fetches the icon beside the page, with the cookie it started with: had the answer
+    # carried that cookie, it could undo a language switch answered meanwhile (a flaky
+    # whole-page-in-Chinese failure of the language test).
+    make_user("icon-k", "county_staff")
+    auth.login("icon-k")
+    assert "Set-Cookie" not in client.get("/favicon.ico").headers
+    assert "Set-Cookie" not in client.get("/townships/stats").headers  # a page that changes nothing
+    assert "Set-Cookie" in client.get("/lang/en").headers

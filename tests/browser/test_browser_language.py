@@ -17,7 +17,7 @@ WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
 # words a Chinese page uses as they are: formats, units, brands, abbreviations
 ALLOWED = {"APP", "PDF", "DOCX", "TXT", "PNG", "JPG", "JPEG", "WEBP", "HEIC", "ZIP", "CSV",
            "XLSX", "Excel", "Word", "ID", "MB", "KB", "GB", "OCR", "UTF", "GBK", "QQ", "WeChat",
-           "English", "x", "px"}
+           "English", "x", "px", "IP"}
 READ = """() => {
   const lang = document.documentElement.lang;
   const hidden = el => el.closest('.data, script, style, template') ||
@@ -47,7 +47,8 @@ def foreign(texts: list[str], lang: str) -> list[str]:
 # hints naming Chinese headers on English pages, survey question labels (surveys.schema has no
 # English), township names on the stats table and in aria-labels not yet marked as data, ID
 # numbers ending in X, fullwidth （n） after titles, 调研质量S / TF-IDF / j / k / Enter wording.
-LEFT = {("candidate", "en"), ("township", "en"), ("county", "zh_CN"), ("county", "en"),
+LEFT: set = set()  # TMP
+XX = {
         ("reviewer", "zh_CN")}
 CASES = [pytest.param(role, lang, marks=pytest.mark.xfail(
     (role, lang) in LEFT, reason="text of the other language left, see LEFT", strict=True))
