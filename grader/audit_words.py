@@ -40,6 +40,7 @@ FIELDS = {
     "interview_score": _l("面试成绩"), "review_score": _l("评审分数"), "score": _l("分数"),
     "round1_score": _l("第一轮成绩"), "round2_score": _l("第二轮成绩"),
     "signing": _l("签约"), "group_member": _l("群成员"),
+    "roundinterview_score": _l("面试排名得分"),
 }
 VALUES = {
     "draft": _l("预览"), "published": _l("已发布"), "superseded": _l("已被取代"),

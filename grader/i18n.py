@@ -1,9 +1,10 @@
 """Languages (zh_CN first, en switchable), time zones and the texts of reason codes."""
 
+import re
 from datetime import datetime
 from typing import Any
 
-from flask import Flask, request, session
+from flask import Flask, has_app_context, request, session
 from flask_babel import Babel, get_locale
 from flask_babel import lazy_gettext as _l
 from jinja2 import pass_context
@@ -49,9 +50,18 @@ def reason_text(code: str, **params: Any) -> str:
     if "reason" in params:  # a refusal that carries another's code says it in words too
         params = {**params, "reason": _said_within(head, params)}
     text = _filled(REASONS.get(head), params)
-    if detail in QUESTIONS:  # "implausible:surveyed_at" → 调研日期 / Survey date
-        detail = asked(QUESTIONS[detail])
+    detail = asked(detail)  # "implausible:surveyed_at" → 调研日期 / Survey date
     return f"{text}{punct('（')}{detail}{punct('）')}" if text and detail else str(text or code)
+
+
+def reason_shown(code: str, **params: Any) -> Markup:
+    """Say a reason code on a page, its detail as stored (a keyword, a file) marked as data."""
+    text = reason_text(code, **params)
+    detail = code.partition(":")[2]
+    tail = f"{punct('（')}{detail}{punct('）')}"
+    if detail and text.endswith(tail):
+        return escape(text[: -len(tail)]) + escape(punct("（")) + data(detail) + escape(punct("）"))
+    return escape(text)
 
 
 def edit_boxes(reasons: list[str]) -> list[dict[str, Any]]:
@@ -146,9 +156,37 @@ def said(obj: Any, field: str = "name") -> str:
 
 
 def asked(question: Any) -> str:
-    """Say a survey question's label in the reader's language (its Chinese header by default)."""
+    """Say a survey question (or its name) in the reader's language, its Chinese by default.
+
+    A name that is no question (the detail of another code) is said as it is.
+    """
+    if isinstance(question, str):
+        found = QUESTIONS.get(question) or _campaign_question(question)
+        if found is None:
+            return question
+        question = found
     english = getattr(question, "en", "") if str(get_locale()) == "en" else ""
     return english or question.zh
+
+
+def _campaign_question(name: str) -> Any:
+    """Return the running campaign's extra survey question of that name, if any."""
+    if not name or not has_app_context():
+        return None
+    from grader.campaign import current_campaign
+
+    extra = current_campaign().round1.survey_questions
+    return next((q for q in extra if q.name == name), None)
+
+
+SYMBOL = re.compile(r"(?<![\w.])([A-Z][a-z]?\d*|[a-z]\d+|h|min|max)(?!\w)")
+
+
+def formula(text: str) -> Markup:
+    """Mark a formula's symbols (T, Q, Pq, R5, h) as variables: notation, in either language."""
+    parts = SYMBOL.split(str(text))  # odd places hold the symbols
+    return Markup("").join(Markup("<var>%s</var>") % p if i % 2 else escape(p)
+                           for i, p in enumerate(parts))
 
 
 def data(value: Any) -> Markup:
@@ -160,7 +198,7 @@ def init_app(app: Flask) -> None:
     """Install Babel and the template helpers."""
     Babel(app, locale_selector=select_locale)
     app.jinja_env.filters["local_time"] = local_time
-    app.jinja_env.filters["reason"] = reason_text
+    app.jinja_env.filters["reason"] = reason_shown
     app.jinja_env.filters["edit_boxes"] = edit_boxes
     app.jinja_env.filters["copy_sources"] = copy_sources
     app.jinja_env.filters["describe"] = describe
@@ -171,6 +209,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["data"] = data
     app.jinja_env.filters["said"] = said
     app.jinja_env.filters["asked"] = asked
+    app.jinja_env.filters["formula"] = formula
     # read at render time: Jinja folds a filter of a constant ('（'|punct) when it compiles a
     # template, which would fix the first reader's language for every later one
     app.jinja_env.filters["punct"] = pass_context(lambda _context, mark: punct(mark))

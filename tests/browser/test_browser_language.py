@@ -1,7 +1,8 @@
 """Every page of every role, in each language, says nothing in the other language.
 
 Names and data (a candidate's name, a township, a file's name, a score's ID column) are marked in
-the templates with class="data" (or a lang attribute saying which language they are in); the
+the templates with class="data" (or a lang attribute saying which language they are in), a
+formula's symbols (T, Q, R5) with <var>; the
 check reads everything else a user reads: text, titles, placeholders, labels for screen readers.
 """
 
@@ -20,7 +21,7 @@ ALLOWED = {"APP", "PDF", "DOCX", "TXT", "PNG", "JPG", "JPEG", "WEBP", "HEIC", "Z
            "English", "x", "px", "IP"}
 READ = """() => {
   const lang = document.documentElement.lang;
-  const hidden = el => el.closest('.data, script, style, template') ||
+  const hidden = el => el.closest('.data, var, script, style, template') ||
                        (el.closest('[lang]') && el.closest('[lang]').lang !== lang);
   const out = [document.title];
   const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
