@@ -184,8 +184,9 @@ def map_headers(headers: list[str], questions: Iterable[Question]) -> dict[int, 
     """Map column positions to question names (English or Chinese headers)."""
     lookup = {}
     for question in questions:
-        for label in (question.name, question.zh, *question.aliases):
-            lookup[_label(label)] = question.name
+        for label in (question.name, question.zh, question.en, *question.aliases):
+            if label:  # a question without an English label has an empty `en`
+                lookup[_label(label)] = question.name
     mapping: dict[int, str] = {}
     for index, header in enumerate(headers):
         name = lookup.get(_label(header))
@@ -205,7 +206,7 @@ def _check_columns(mapping: dict[int, str], questions: tuple[Question, ...]) -> 
     present = set(mapping.values())
     missing = [q for q in questions if q.required and q.name not in present]
     if missing:
-        en = ", ".join(f"{q.name} ({q.zh})" for q in missing)
+        en = ", ".join(q.en or q.name for q in missing)
         zh = "、".join(q.zh for q in missing)
         raise SheetError(f"missing columns: {en}", f"缺少列：{zh}", "missing_columns", columns=zh)
 

@@ -109,3 +109,27 @@ def test_the_ranking_export_is_named_for_its_round(county):
     client.get("/lang/en")
     name, rows = _sheet(client.get(f"/rankings/{ranking_id}.xlsx"))
     assert "interview_" not in name and rows[1][3] == "Yes"
+
+
+def test_a_campaign_file_question_is_said_in_both_languages(app, set_campaign):
+    set_campaign(round1={"survey_questions": [
+        {"name": "shop_count", "zh": "村里网店数", "en": "Online shops in the village",
+         "kind": "int", "low": 0, "high": 50},
+        {"name": "road", "zh": "是否通公路", "kind": "yesno"}]})
+    with app.test_request_context():
+        with force_locale("zh_CN"):
+            assert [asked("shop_count"), asked("road")] == ["村里网店数", "是否通公路"]
+            assert reason_text("implausible:shop_count").endswith("（村里网店数）")
+        with force_locale("en"):  # a label left without English keeps its Chinese
+            assert [asked("shop_count"), asked("road")] == ["Online shops in the village",
+                                                            "是否通公路"]
+            assert reason_text("implausible:shop_count").endswith("(Online shops in the village)")
+
+
+def test_a_sheet_headed_in_english_labels_is_read():
+    from surveys.sheets import map_headers
+
+    headers = ["Registration number", "Head of household", "Phone number", "household size",
+               "Shops online", "Survey date", "村组"]
+    assert sorted(map_headers(headers, BASE_QUESTIONS).values()) == sorted(
+        q.name for q in BASE_QUESTIONS)
