@@ -215,7 +215,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["punct"] = pass_context(lambda _context, mark: punct(mark))
     app.jinja_env.globals.update(STATES)  # templates compare against Stage.ROUND1, never 'round1'
     app.jinja_env.globals.update(get_locale=get_locale, COMPONENT_NAMES=COMPONENTS,
-                                 STAGE_NAMES=STAGES, CHANNEL_NAMES=CHANNELS, COLUMN_NAMES=COLUMNS, ROLE_NAMES=ROLES,
-                                 EDUCATION_NAMES=EDUCATION, DECLARATION_NAMES=DECLARATIONS,
+                                 STAGE_NAMES=STAGES, CHANNEL_NAMES=CHANNELS, ROLE_NAMES=ROLES,
+                                 COLUMN_NAMES=COLUMNS, EDUCATION_NAMES=EDUCATION, DECLARATION_NAMES=DECLARATIONS,
                                  AUDIT_ACTIONS=ACTIONS, AUDIT_ENTITIES=ENTITIES,
                                  AUDIT_FIELDS=FIELDS)
