@@ -206,7 +206,7 @@ def _check_columns(mapping: dict[int, str], questions: tuple[Question, ...]) -> 
     present = set(mapping.values())
     missing = [q for q in questions if q.required and q.name not in present]
     if missing:
-        en = ", ".join(q.en or q.name for q in missing)
+        en = ", ".join(f"{q.en} ({q.name})" if q.en else q.name for q in missing)
         zh = "、".join(q.zh for q in missing)
         raise SheetError(f"missing columns: {en}", f"缺少列：{zh}", "missing_columns", columns=zh)
 
