@@ -77,7 +77,8 @@ def county(session, client, auth, make_user, make_township, make_candidate):
     return client, ranking.id
 
 
-EXPORTS = ["/candidates/export.xlsx", "/townships/stats.xlsx", "/rankings/{id}.xlsx"]
+EXPORTS = ["/candidates/export.xlsx", "/townships/stats.xlsx", "/rankings/{id}.xlsx",
+           "/interview/support.xlsx", "/interview/support-partners.xlsx"]
 
 
 @pytest.mark.parametrize("path", EXPORTS)
