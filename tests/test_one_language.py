@@ -134,3 +134,30 @@ def test_a_sheet_headed_in_english_labels_is_read():
                "Shops online", "Survey date", "村组"]
     assert sorted(map_headers(headers, BASE_QUESTIONS).values()) == sorted(
         q.name for q in BASE_QUESTIONS)
+
+
+def test_a_call_list_exported_in_english_reads_back(session, campaign, client, auth, round1_pair,
+                                                     make_user):
+    from grader.models import SpotCheck
+    from grader.services import calls
+    from helpers import csrf_from
+    from survey_helpers import fill, xlsx
+
+    fill(session, campaign, round1_pair[0], 3, "04")
+    calls.draw_sample(session, campaign, "x", 5)
+    calls.assign(session, [make_user("county-c", "county_staff")])
+    session.commit()
+    auth.login("county-c")
+    client.get("/lang/en")
+    _name, rows = _sheet(client.get("/calls/list.xlsx"))
+    assert not [h for h in rows[0] if HAN.search(str(h))], rows[0]
+    answers = dict(zip(rows[0], rows[1], strict=True)) | {
+        "Result": "属实", "Villager: household size": 4, "Villager: shops online": "是"}
+    page = client.get("/surveys/")
+    reply = client.post("/surveys/", data={"action": "import", "csrf_token": csrf_from(page),
+                                           "file": (io.BytesIO(xlsx([list(answers),
+                                                                     list(answers.values())])),
+                                                    "calls.xlsx")}, follow_redirects=True)
+    assert reply.status_code == 200
+    call = session.get(SpotCheck, rows[1][0])
+    assert call.outcome == "confirmed" and call.answers["household_size"] == "4"
