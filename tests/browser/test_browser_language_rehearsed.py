@@ -24,8 +24,8 @@ PAGES = {
     "county": ["/dashboard", "/candidates/", "/townships/stats", "/exams/online_exam/advance",
                "/exams/onsite_test/advance", "/audit", "/evidence/review", "/trial/activity",
                "/surveys/", "/surveys/phones", "/calls/list", "/interview/manage", "/rankings/",
-               "/rankings/similarity", "/review/progress", "/me/appeals", "rankings",
-               "candidates"],
+               "/rankings/similarity", "/review/progress", "/me/appeals", "/calls/next",
+               "/evidence/review?status=all", "rankings", "candidates", "pairs"],
     "reviewer": ["/dashboard", "/evidence/review", "/review/plan", "/review/report"],
     "interviewer": ["/dashboard", "/interview/"],
     "candidate": ["/me", "/me/evidence/wechat_share", "/me/evidence/app_download", "/me/surveys",
@@ -75,6 +75,8 @@ def _pages(page, base: str, role: str) -> list[str]:
             paths += _links(page, base, "/rankings/", r"/rankings/\d+", 10)
         elif path == "candidates":
             paths += _links(page, base, "/candidates/?stage=signed", r"/candidates/\d+", 2)
+        elif path == "pairs":
+            paths += _links(page, base, "/rankings/similarity", r"/rankings/similarity/\d+/\d+", 1)
         else:
             paths.append(path)
     return paths
