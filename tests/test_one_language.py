@@ -161,3 +161,20 @@ def test_a_call_list_exported_in_english_reads_back(session, campaign, client, a
     assert reply.status_code == 200
     call = session.get(SpotCheck, rows[1][0])
     assert call.outcome == "confirmed" and call.answers["household_size"] == "4"
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_the_survey_template_is_in_the_readers_language_and_reads_back(client, lang):
+    from surveys import import_sheet
+
+    client.get(f"/lang/{lang}")
+    reply = client.get("/surveys/template.xlsx")
+    name, rows = _sheet(reply)
+    book = load_workbook(io.BytesIO(reply.data))
+    if lang == "en":  # the examples (张三, 城关镇王庄村一组) are data, in the help's last column
+        help_rows = list(book.worksheets[1].iter_rows(values_only=True))
+        words = [*rows[0], name, *book.sheetnames, *[c for r in help_rows for c in r[:4] if c]]
+        assert not [w for w in words if HAN.search(str(w))], words
+    else:
+        assert all(HAN.search(str(h)) for h in rows[0])
+    assert import_sheet(io.BytesIO(reply.data)).rows == []  # only the example row: skipped
