@@ -1,4 +1,4 @@
-"""The one-language check on a rehearsed campaign: every page full of data, in both languages.
+"""The one-language check on a rehearsed campaign: every role's pages full of data, both languages.
 
 The demo database stops at registration; here `simulate` has run the whole funnel (exams,
 both rounds, calls, reviews, rankings, interviews, signing), so rankings, audit rows, survey
@@ -19,13 +19,15 @@ from test_browser_language import READ, foreign
 pytestmark = pytest.mark.browser
 PASSWORD = "rehearsal"  # every rehearsal account's
 STAFF = {"county": "sim-county_staff-0", "reviewer": "sim-reviewer-0",
-         "interviewer": "sim-interviewer-0"}
+         "interviewer": "sim-interviewer-0", "township": "lang-township", "admin": "lang-admin"}
 PAGES = {
     "county": ["/dashboard", "/candidates/", "/townships/stats", "/exams/online_exam/advance",
                "/exams/onsite_test/advance", "/audit", "/evidence/review", "/trial/activity",
                "/surveys/", "/surveys/phones", "/calls/list", "/interview/manage", "/rankings/",
                "/rankings/similarity", "/review/progress", "/me/appeals", "/calls/next",
                "/evidence/review?status=all", "rankings", "candidates", "pairs"],
+    "township": ["/dashboard", "/candidates/", "/townships/stats", "/trial/activity", "candidates"],
+    "admin": ["/dashboard", "/admin/"],
     "reviewer": ["/dashboard", "/evidence/review", "/review/plan", "/review/report"],
     "interviewer": ["/dashboard", "/interview/"],
     "candidate": ["/me", "/me/evidence/wechat_share", "/me/evidence/app_download", "/me/surveys",
@@ -37,6 +39,7 @@ PAGES = {
 def live_app(tmp_path_factory):
     """An app on a SQLite file holding a whole rehearsed campaign of 130 people."""
     from grader.services import simulation
+    from grader.services.accounts import create_user
     from uploads.storage import FileStorage
 
     base = tmp_path_factory.mktemp("rehearsed")
@@ -47,6 +50,8 @@ def live_app(tmp_path_factory):
         simulation.run(simulation.Rehearsal(session, FileStorage(str(base / "s")),
                                             app.extensions["grader.campaign"],
                                             random.Random(3)), 130)
+        create_user(session, STAFF["township"], PASSWORD, "township_staff", township="城关镇")
+        create_user(session, STAFF["admin"], PASSWORD, "admin")
     return app
 
 
