@@ -67,6 +67,8 @@ FIELDS = {
     "channel": _l("报名渠道"),
     "orders": _l("订单数"), "sales_yuan": _l("销售额"), "villagers_served": _l("服务村民数"),
     "app_activations": _l("APP激活数"),
+
+    "roundinterview_score": _l("面试排名得分"),
 }
 VALUES = {
     "draft": _l("预览"), "published": _l("已发布"), "superseded": _l("已被取代"),

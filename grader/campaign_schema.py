@@ -168,6 +168,7 @@ class SurveyQuestion(Section):
     high: Number | None = _QUESTION["high"]
     example: str = _QUESTION["example"]
     aliases: Names = _QUESTION["aliases"]
+    en: str = _QUESTION["en"]  # the English label; the Chinese header stands in when it is empty
 
     def question(self) -> Question:
         """Return the survey package's question."""

@@ -1,17 +1,19 @@
 """Languages (zh_CN first, en switchable), time zones and the texts of reason codes."""
 
+import re
 from datetime import datetime
 from typing import Any
 
-from flask import Flask, request, session
+from flask import Flask, has_app_context, request, session
 from flask_babel import Babel, get_locale
 from flask_babel import lazy_gettext as _l
+from jinja2 import pass_context
 
 from markupsafe import Markup, escape
 
 from grader.audit_words import ACTIONS, ENTITIES, FIELDS, audit_reason, audit_value, audit_words
 from grader.errors import CodedError
-from grader.labels import (AUDIENCES, CHANNELS, COMPONENTS, DECLARATIONS, EDUCATION,
+from grader.labels import (AUDIENCES, CHANNELS, COLUMNS, COMPONENTS, DECLARATIONS, EDUCATION,
                            NOTICE_KINDS, OFFER_STATUSES, ROLES, STAGES, STEPS, WITHDRAW_REASONS)
 from grader.models import states
 from grader.models.base import SHANGHAI
@@ -21,7 +23,7 @@ from surveys.schema import BASE_QUESTIONS
 LANGUAGES = ("zh_CN", "en")
 
 
-QUESTION_NAMES = {q.name: q.zh for q in BASE_QUESTIONS}
+QUESTIONS = {q.name: q for q in BASE_QUESTIONS}
 EDITED_FIELDS = {"post_time": _l("转发时间"), "nickname": _l("昵称"), "app_name": _l("APP名称"),
                  "state": _l("下载或注册状态")}
 
@@ -39,6 +41,8 @@ def reason_text(code: str, **params: Any) -> str:
     head, _sep, detail = code.partition(":")
     if head == "declaration_missing":
         return f"{REASONS[head]}{punct('：')}{DECLARATIONS.get(detail, detail)}"
+    if head in ("best", "pass_score"):  # an advancement rule: its detail is the number
+        return str(_filled(REASONS[head], {"n": detail}))
     if head == "id_invalid":
         return str(REASONS.get(detail, REASONS[head]))
     if head == "possible_edit":  # "possible_edit:post_time@x,y,w,h": the box is drawn, not said
@@ -47,8 +51,18 @@ def reason_text(code: str, **params: Any) -> str:
     if "reason" in params:  # a refusal that carries another's code says it in words too
         params = {**params, "reason": _said_within(head, params)}
     text = _filled(REASONS.get(head), params)
-    detail = QUESTION_NAMES.get(detail, detail)  # "implausible:surveyed_at" → 调研日期
+    detail = asked(detail)  # "implausible:surveyed_at" → 调研日期 / Survey date
     return f"{text}{punct('（')}{detail}{punct('）')}" if text and detail else str(text or code)
+
+
+def reason_shown(code: str, **params: Any) -> Markup:
+    """Say a reason code on a page, its detail as stored (a keyword, a file) marked as data."""
+    text = reason_text(code, **params)
+    detail = code.partition(":")[2]
+    tail = f"{punct('（')}{detail}{punct('）')}"
+    if detail and text.endswith(tail):
+        return escape(text[: -len(tail)]) + escape(punct("（")) + data(detail) + escape(punct("）"))
+    return escape(text)
 
 
 def edit_boxes(reasons: list[str]) -> list[dict[str, Any]]:
@@ -143,6 +157,40 @@ def said(obj: Any, field: str = "name") -> str:
     return english or get(field) or ""
 
 
+def asked(question: Any) -> str:
+    """Say a survey question (or its name) in the reader's language, its Chinese by default.
+
+    A name that is no question (the detail of another code) is said as it is.
+    """
+    if isinstance(question, str):
+        found = QUESTIONS.get(question) or _campaign_question(question)
+        if found is None:
+            return question
+        question = found
+    english = getattr(question, "en", "") if str(get_locale()) == "en" else ""
+    return english or question.zh
+
+
+def _campaign_question(name: str) -> Any:
+    """Return the running campaign's extra survey question of that name, if any."""
+    if not name or not has_app_context():
+        return None
+    from grader.campaign import current_campaign
+
+    extra = current_campaign().round1.survey_questions
+    return next((q for q in extra if q.name == name), None)
+
+
+SYMBOL = re.compile(r"(?<![\w.])([A-Z][a-z]?\d*|[a-z]\d+|h|min|max)(?!\w)")
+
+
+def formula(text: str) -> Markup:
+    """Mark a formula's symbols (T, Q, Pq, R5, h) as variables: notation, in either language."""
+    parts = SYMBOL.split(str(text))  # odd places hold the symbols
+    return Markup("").join(Markup("<var>%s</var>") % p if i % 2 else escape(p)
+                           for i, p in enumerate(parts))
+
+
 def data(value: Any) -> Markup:
     """Mark a name or other data (shown as entered, in any language) for readers and checks."""
     return Markup('<span class="data">%s</span>') % escape("" if value is None else value)
@@ -152,7 +200,7 @@ def init_app(app: Flask) -> None:
     """Install Babel and the template helpers."""
     Babel(app, locale_selector=select_locale)
     app.jinja_env.filters["local_time"] = local_time
-    app.jinja_env.filters["reason"] = reason_text
+    app.jinja_env.filters["reason"] = reason_shown
     app.jinja_env.filters["edit_boxes"] = edit_boxes
     app.jinja_env.filters["copy_sources"] = copy_sources
     app.jinja_env.filters["describe"] = describe
@@ -162,11 +210,15 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["audit_reason"] = audit_reason
     app.jinja_env.filters["data"] = data
     app.jinja_env.filters["said"] = said
-    app.jinja_env.filters["punct"] = punct
+    app.jinja_env.filters["asked"] = asked
+    app.jinja_env.filters["formula"] = formula
+    # read at render time: Jinja folds a filter of a constant ('（'|punct) when it compiles a
+    # template, which would fix the first reader's language for every later one
+    app.jinja_env.filters["punct"] = pass_context(lambda _context, mark: punct(mark))
     app.jinja_env.globals.update(STATES)  # templates compare against Stage.ROUND1, never 'round1'
     app.jinja_env.globals.update(get_locale=get_locale, COMPONENT_NAMES=COMPONENTS,
                                  STAGE_NAMES=STAGES, CHANNEL_NAMES=CHANNELS, ROLE_NAMES=ROLES,
-                                 EDUCATION_NAMES=EDUCATION, DECLARATION_NAMES=DECLARATIONS,
+                                 COLUMN_NAMES=COLUMNS, EDUCATION_NAMES=EDUCATION, DECLARATION_NAMES=DECLARATIONS,
                                  AUDIT_ACTIONS=ACTIONS, AUDIT_ENTITIES=ENTITIES,
                                  AUDIT_FIELDS=FIELDS, WITHDRAW_NAMES=WITHDRAW_REASONS,
                                  OFFER_NAMES=OFFER_STATUSES, NOTICE_NAMES=NOTICE_KINDS,

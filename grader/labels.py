@@ -20,6 +20,10 @@ STAGES = {"registered": _l("已报名"), "onsite_test": _l("现场测试"), "rou
           "round2": _l("任务考核第二轮"), "interview": _l("面试"), "selected": _l("面试通过"),
           "signed": _l("已签约")}
 
+# the columns of imported tables, named in an import's errors as the reader's headers
+COLUMNS = {"code": _l("乡镇编码"), "name": _l("乡镇"), "target": _l("报名目标"),
+           "id_number": _l("身份证号"), "reg_no": _l("报名编号"), "score": _l("成绩")}
+
 CHANNELS = {"online": _l("网上报名"), "onsite": _l("现场报名"), "wechat": _l("微信链接"),
             "operator": _l("运营方网站报名")}
 

@@ -243,4 +243,8 @@ REASONS = {
     "not_in_trial": _l("该报名者没有参加第二轮试运营"),
     "bad_trial_day": _l("试运营天数应为试运营期间的第几天（整数），或试运营期间的日期（如2016-06-03）"),
     "unknown_field": _l("列对应的字段不存在"),
+
+    # an exam advancement's rule (`best:600`, `pass_score:60`), shown on the preview and audited
+    "best": _l("按成绩取前 %(n)s 名"),
+    "pass_score": _l("成绩不低于 %(n)s 分"),
 }

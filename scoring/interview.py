@@ -66,5 +66,5 @@ def _reassignment_note(accepts: bool | None) -> Note:
     en = {True: "yes", False: "no", None: "not recorded"}[accepts]
     zh = {True: "是", False: "否", None: "未登记"}[accepts]
     return note("reassignment", {"accepts": accepts},
-                f"Accepts reassignment (服从调剂): {en}; shown beside the score, not scored",
+                f"Accepts reassignment: {en}; shown beside the score, not scored",
                 f"是否服从调剂:{zh}(仅供参考,不计分)")

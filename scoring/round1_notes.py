@@ -26,10 +26,10 @@ def completeness(tasks: dict[str, Task], value: float) -> Note:
 def completion(tasks: dict[str, Task], done: datetime | None) -> Note:
     """Explain the completion time, or which tasks are unfinished."""
     if done is not None:
-        stamp = done.isoformat()
+        stamp, shown = done.isoformat(), done.strftime("%Y-%m-%d %H:%M")
         return note("completion_time", {"at": stamp},
-                    f"All tasks complete at {stamp} (the latest task completion time)",
-                    f"全部任务于 {stamp} 完成(各任务完成时间中最晚者)")
+                    f"All tasks complete at {shown} (the latest task completion time)",
+                    f"全部任务于 {shown} 完成(各任务完成时间中最晚者)")
     missing = {n: [t.accepted, t.required] for n, t in tasks.items() if t.completed_at is None}
     parts = ", ".join(f"{n} {a}/{r}" for n, (a, r) in missing.items())
     zh_parts = ", ".join(f"{zh(n)} {a}/{r}" for n, (a, r) in missing.items())

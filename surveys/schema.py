@@ -32,7 +32,11 @@ class SheetError(ValueError):
 
 @dataclass(frozen=True)
 class Question:
-    """One column of the survey form; ``low``/``high`` bound plausible numeric answers."""
+    """One column of the survey form; ``low``/``high`` bound plausible numeric answers.
+
+    ``zh`` is the header of the sheet and the label by default; ``en`` is the English label
+    (the Chinese stands in when it is empty).
+    """
 
     name: str
     zh: str
@@ -43,6 +47,7 @@ class Question:
     high: float | None = None
     example: str = ""
     aliases: tuple[str, ...] = ()
+    en: str = ""
 
     def __post_init__(self) -> None:
         if not self.name or not self.zh:
@@ -65,16 +70,20 @@ class Question:
 
 
 BASE_QUESTIONS = (
-    Question("candidate", "报名编号", example="C0001", aliases=("报名号", "编号")),
-    Question("name", "户主姓名", example="张三", aliases=("姓名", "户主")),
+    Question("candidate", "报名编号", example="C0001", aliases=("报名号", "编号"),
+             en="Registration number"),
+    Question("name", "户主姓名", example="张三", aliases=("姓名", "户主"),
+             en="Head of household"),
     Question("phone", "联系电话", "phone", example="13800138000",
-             aliases=("电话", "手机号", "手机号码", "联系方式")),
-    Question("village", "村组", example="城关镇王庄村一组", aliases=("村", "村名", "所在村")),
+             aliases=("电话", "手机号", "手机号码", "联系方式"), en="Phone number"),
+    Question("village", "村组", example="城关镇王庄村一组", aliases=("村", "村名", "所在村"),
+             en="Village and group"),
     Question("household_size", "家庭人口", "int", low=1, high=20, example="4",
-             aliases=("人口", "家庭人口数")),
-    Question("shops_online", "是否网购", "yesno", example="是", aliases=("网购",)),
+             aliases=("人口", "家庭人口数"), en="Household size"),
+    Question("shops_online", "是否网购", "yesno", example="是", aliases=("网购",),
+             en="Shops online"),
     Question("surveyed_at", "调研日期", "date", example="2016-05-26 10:30",
-             aliases=("调研时间", "调查日期", "日期")),
+             aliases=("调研时间", "调查日期", "日期"), en="Survey date"),
 )
 
 REASONS = {

@@ -184,8 +184,9 @@ def map_headers(headers: list[str], questions: Iterable[Question]) -> dict[int, 
     """Map column positions to question names (English or Chinese headers)."""
     lookup = {}
     for question in questions:
-        for label in (question.name, question.zh, *question.aliases):
-            lookup[_label(label)] = question.name
+        for label in (question.name, question.zh, question.en, *question.aliases):
+            if label:  # a question without an English label has an empty `en`
+                lookup[_label(label)] = question.name
     mapping: dict[int, str] = {}
     for index, header in enumerate(headers):
         name = lookup.get(_label(header))
@@ -205,7 +206,7 @@ def _check_columns(mapping: dict[int, str], questions: tuple[Question, ...]) -> 
     present = set(mapping.values())
     missing = [q for q in questions if q.required and q.name not in present]
     if missing:
-        en = ", ".join(f"{q.name} ({q.zh})" for q in missing)
+        en = ", ".join(f"{q.en} ({q.name})" if q.en else q.name for q in missing)
         zh = "、".join(q.zh for q in missing)
         raise SheetError(f"missing columns: {en}", f"缺少列：{zh}", "missing_columns", columns=zh)
 
@@ -233,29 +234,35 @@ def example_values() -> dict[str, Any]:
 
 
 def write_template_xlsx(target: str | os.PathLike[str] | BinaryIO,
-                        extra_questions: Iterable[Question | Mapping[str, Any]] = ()) -> None:
-    """Write the county template: Chinese headers, an example row, a help sheet."""
+                        extra_questions: Iterable[Question | Mapping[str, Any]] = (), *,
+                        english: bool = False) -> None:
+    """Write the county template: headers, an example row, a help sheet (Chinese or English).
+
+    Either language's sheet reads back: headers match a question's Chinese, English label or
+    name, and yes/no cells take 是/否 or yes/no.
+    """
     questions = all_questions(extra_questions)
     book = openpyxl.Workbook()
     sheet = book.worksheets[0]  # a new workbook's one (active) sheet
-    sheet.title = DATA_SHEET
-    sheet.append([q.zh for q in questions])
-    sheet.append([_example_cell(q) for q in questions])
-    _style_template(sheet, questions)
-    _write_help(book.create_sheet(HELP_SHEET), questions)
+    sheet.title = "Survey" if english else DATA_SHEET
+    sheet.append([(q.en or q.zh) if english else q.zh for q in questions])
+    sheet.append([_example_cell(q, english) for q in questions])
+    _style_template(sheet, questions, english)
+    help_sheet = book.create_sheet("How to fill in" if english else HELP_SHEET)
+    (_write_help_en if english else _write_help)(help_sheet, questions)
     book.save(target)
 
 
-def _example_cell(question: Question) -> Any:
+def _example_cell(question: Question, english: bool = False) -> Any:
     value = parse_record(2, {question.name: question.example}, (question,)).values[question.name]
     if question.kind in ("text", "phone") or value is None:
         return question.example
     if question.kind == "yesno":
-        return "是" if value else "否"
+        return _YES_NO[english][0 if value else 1]
     return value
 
 
-def _style_template(sheet: Any, questions: tuple[Question, ...]) -> None:
+def _style_template(sheet: Any, questions: tuple[Question, ...], english: bool = False) -> None:
     header_fill = PatternFill("solid", fgColor="DDEBF7")
     for index, question in enumerate(questions, start=1):
         letter = get_column_letter(index)
@@ -263,17 +270,17 @@ def _style_template(sheet: Any, questions: tuple[Question, ...]) -> None:
         sheet[f"{letter}1"].fill = header_fill
         sheet[f"{letter}2"].font = Font(italic=True, color="808080")
         sheet.column_dimensions[letter].width = max(12, 2 * len(question.zh) + 4)
-        _format_column(sheet, letter, question)
+        _format_column(sheet, letter, question, english)
     sheet.freeze_panes = "A2"
 
 
-def _format_column(sheet: Any, letter: str, question: Question) -> None:
+def _format_column(sheet: Any, letter: str, question: Question, english: bool = False) -> None:
     if question.kind == "phone":  # keep numbers as text so Excel does not write 1.38E+10
         sheet.column_dimensions[letter].number_format = "@"
         sheet[f"{letter}2"].number_format = "@"
     if question.kind == "date":
         sheet[f"{letter}2"].number_format = "yyyy-mm-dd hh:mm"
-    choices = ("是", "否") if question.kind == "yesno" else question.choices
+    choices = _YES_NO[english] if question.kind == "yesno" else question.choices
     if choices and question.kind in ("yesno", "choice"):
         valid = DataValidation(type="list", formula1='"' + ",".join(choices) + '"')
         valid.add(f"{letter}2:{letter}1001")
@@ -283,6 +290,28 @@ def _format_column(sheet: Any, letter: str, question: Question) -> None:
 _KIND_HELP = {"text": "文字", "phone": "手机号或带区号的固话", "int": "整数", "number": "数字",
               "yesno": "是/否", "date": "日期，如 2016-05-26 或 2016-05-26 10:30",
               "choice": "从下拉选项中选择"}
+
+
+_YES_NO = {False: ("是", "否"), True: ("yes", "no")}
+_KIND_HELP_EN = {"text": "text", "phone": "a mobile number, or a landline with its area code",
+                 "int": "a whole number", "number": "a number", "yesno": "yes/no",
+                 "date": "a date, e.g. 2016-05-26 or 2016-05-26 10:30",
+                 "choice": "one of the list's choices"}
+
+
+def _write_help_en(sheet: Any, questions: tuple[Question, ...]) -> None:
+    sheet.append(["Column", "Key", "Required", "Format", "Example"])
+    for question in questions:
+        kind = _KIND_HELP_EN[question.kind]
+        if question.choices:
+            kind += ": " + "/".join(question.choices)
+        sheet.append([question.en or question.zh, question.name,
+                      "yes" if question.required else "no", kind, question.example])
+    sheet.append([])
+    sheet.append(["Row 2 of the Survey sheet is an example (grey): left as it is, it is skipped "
+                  "on import."])
+    sheet.append(["One household a row; the registration number and the phone number must be "
+                  "right: spot checks call that number."])
 
 
 def _write_help(sheet: Any, questions: tuple[Question, ...]) -> None:

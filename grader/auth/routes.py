@@ -78,6 +78,7 @@ STAFF = Rule((T, K), "own")
 
 RULES: dict[str, Rule] = {
     "static": PUBLIC, "auth.login": PUBLIC, "main.home": PUBLIC, "main.set_language": PUBLIC,
+    "main.favicon": PUBLIC,
     "registration.register_self": PUBLIC, "registration.wechat_link": PUBLIC,
     "auth.logout": Rule(EVERYONE), "auth.change_password": Rule(EVERYONE),
     "main.dashboard": Rule(EVERYONE, "own"),  # candidates are sent on to /me

@@ -50,16 +50,21 @@ def lifetime_for(user: User) -> timedelta:
     return timedelta(hours=current_app.config["STAFF_SESSION_HOURS"])
 
 
+# files a page loads beside it: they neither slide nor end a session, so never send its cookie
+QUIET_ENDPOINTS = ("static", "main.favicon")
+
+
 def keep_session():
     """End an idle session, slide a live one, and hold a forced password change."""
-    if request.endpoint == "static" or not current_user.is_authenticated:
+    if request.endpoint in QUIET_ENDPOINTS or not current_user.is_authenticated:
         return None
     now, ttl = int(time.time()), lifetime_for(current_user).total_seconds()
     seen = session.get("_seen", now)
     if now - seen > ttl:
         end()
         return redirect(url_for("auth.login"))
-    session.permanent = True
+    if not session.permanent:  # setting it marks the session changed, even to the same value
+        session.permanent = True
     if now - seen >= SLIDE_EVERY or "_seen" not in session or session.get("_ttl") != ttl:
         session["_seen"], session["_ttl"] = now, ttl
     if current_user.must_change_password and request.endpoint not in OPEN_WHILE_CHANGING:

@@ -21,7 +21,11 @@ ASK = "是否有人上门做过农村淘宝调研？家里几口人？平时网�
 # survey's own village, so it is never read back as an answer.
 CALL_ALIASES = {"抽查编号": "id", "结果": "outcome", "村民答：家庭人口": "household_size",
                 "村民答：是否网购": "shops_online", "村民答：村组": "village", "备注": "note",
-                "家庭人口": "household_size", "是否网购": "shops_online"}
+                "家庭人口": "household_size", "是否网购": "shops_online",
+                # the headers of a list exported from an English page (the catalogue's words)
+                "Call no.": "id", "Result": "outcome", "Villager: household size": "household_size",
+                "Villager: shops online": "shops_online", "Villager: village and group": "village",
+                "Note": "note"}
 OUTCOME_ZH = {"confirmed": "属实", "denied": "否认", "wrong_number": "号码错误",
               "unreachable": "无人接听", "refused": "拒绝回答"}
 MAX_BYTES = 5 << 20

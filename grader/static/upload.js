@@ -23,8 +23,8 @@
         var used = false;
         function line() { if (used) return row(""); used = true; return li; }
         (data.items || []).forEach(function (it) { var l = line(); l.textContent = describe(it); l.dataset.id = it.id; l.className = "item-" + it.status; });
-        (data.known || []).forEach(function (it) { var l = line(); l.textContent = it.file + " — " + V.duplicate.replace("%s", it.id) + "（" + describe(it).split(" — ").pop() + "）"; l.dataset.id = it.id; l.className = "item-" + it.status + " duplicate"; });
-        (data.refused || []).forEach(function (r) { var l = line(); l.textContent = r.file + " — " + V.skipped + "：" + r.reasons.join("；"); l.className = "item-reject"; });
+        (data.known || []).forEach(function (it) { var l = line(); l.textContent = it.file + " — " + V.duplicate.replace("%s", it.id) + V.open + describe(it).split(" — ").pop() + V.close; l.dataset.id = it.id; l.className = "item-" + it.status + " duplicate"; });
+        (data.refused || []).forEach(function (r) { var l = line(); l.textContent = r.file + " — " + V.skipped + V.colon + r.reasons.join(V.semi); l.className = "item-reject"; });
         if (data.counts) counter(data.counts);
         resolve();
       };
@@ -35,8 +35,8 @@
 
   // A person's decision (and note) replaces the machine's reasons.
   function describe(it) {
-    if (it.decided) return it.file + " — " + it.decided + (it.note ? "：" + it.note : "");
-    return it.file + " — " + V[it.status] + (it.reasons.length ? "：" + it.reasons.join("；") : "");
+    if (it.decided) return it.file + " — " + it.decided + (it.note ? V.colon + it.note : "");
+    return it.file + " — " + V[it.status] + (it.reasons.length ? V.colon + it.reasons.join(V.semi) : "");
   }
 
   function counter(c) {

@@ -134,7 +134,7 @@ def support_export(fmt: str):
     rows = [[t["township"], t["partners"], *[t["parts"][p] for p in parts], t["total"]]
             for t in totals["townships"]]
     county = totals["county"]
-    rows.append(["合计", county["partners"], *[county["parts"][p] for p in parts],
+    rows.append([_("合计"), county["partners"], *[county["parts"][p] for p in parts],
                  county["total"]])
     return send_table(fmt, "合伙人扶持资金", ["乡镇/街道", "签约合伙人",
                                         *[_part_name(p) for p in parts], "合计（元）"], rows)
@@ -158,5 +158,5 @@ def support_partners(fmt: str):
 def _part_name(part: str) -> str:
     """Name a part of the support in the county's words."""
     if part.startswith("living_"):
-        return f"第{part.removeprefix('living_')}年生活补贴（元）"
-    return {"fitout": "装修补贴（元）", "goods": "开业铺货（元）", "training": "培训（元）"}[part]
+        return _("第%(n)s年生活补贴（元）", n=part.removeprefix("living_"))
+    return {"fitout": _("装修补贴（元）"), "goods": _("开业铺货（元）"), "training": _("培训（元）")}[part]

@@ -1,6 +1,15 @@
 """Home page, language switch and each role's dashboard."""
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
 from flask_login import current_user
 
 from grader.campaign import current_campaign
@@ -43,3 +52,10 @@ def set_language(code: str):
         session["lang"] = code
     target = request.referrer or url_for("main.home")
     return redirect(target if target.startswith(request.host_url) else url_for("main.home"))
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Send the site's icon where browsers and bookmarks look for it without a <link>."""
+    return send_from_directory(current_app.static_folder or "static", "favicon.ico",
+                               mimetype="image/vnd.microsoft.icon", max_age=86400)

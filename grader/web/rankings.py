@@ -8,6 +8,7 @@ from flask_login import current_user
 from grader.auth.permissions import roles_required
 from grader.campaign import current_campaign
 from grader.db import get_session
+from grader.labels import COMPONENTS
 from grader.models import Ranking
 from grader.models.states import RankingStatus, Role
 from grader.services import rankings as service
@@ -97,10 +98,12 @@ def export(ranking_id: int, fmt: str):
     rows = ranking.result["ranking"]
     keys = sorted({k for r in rows for k, v in r["components"].items()
                    if not isinstance(v, (dict, list))})
-    header = ["名次", "报名编号", "得分", "是否晋级", *keys]
-    cells = [[r["rank"], r["id"], r["score"], "是" if r["advance"] else "否",
+    header = ["名次", "报名编号", "得分", "是否晋级", *[COMPONENTS.get(k, k) for k in keys]]
+    cells = [[r["rank"], r["id"], r["score"], _("是") if r["advance"] else _("否"),
               *[r["components"].get(k) for k in keys]] for r in rows]
-    return send_table(fmt, f"排名_{ranking.round}_{ranking.id}", header, cells)
+    title = _("%(round)s排名_%(id)s", round=ROUND_NAMES.get(ranking.round, ranking.round),
+              id=ranking.id)
+    return send_table(fmt, title, header, cells)
 
 
 @bp.route("/similarity")

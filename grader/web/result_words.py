@@ -5,6 +5,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from grader.i18n import punct
 from grader.labels import COMPONENTS
 
 # Parts of a score out of 100 that a candidate can act on (composites such as Q are left out).
@@ -50,8 +51,8 @@ def _counted(notes: dict[str, dict]) -> str | None:
              for name, (got, need) in tasks.items()]
     short = [_("%(t)s 少 %(n)s 份", t=TASK_NAMES.get(name, name), n=need - got)
              for name, (got, need) in tasks.items() if got < need]
-    said = _("完成度按通过的材料计算：%(p)s。", p="，".join(parts))
-    return said + (_("%(s)s，总分按完成比例打折。", s="，".join(short)) if short else "")
+    said = _("完成度按通过的材料计算：%(p)s。", p=punct("，").join(parts))
+    return said + (_("%(s)s，总分按完成比例打折。", s=punct("，").join(short)) if short else "")
 
 
 def _lost(notes: dict[str, dict]) -> str | None:
@@ -63,4 +64,4 @@ def _lost(notes: dict[str, dict]) -> str | None:
         return None
     parts = [_("%(p)s %(v).2f 分（少 %(l).2f 分）", p=PARTS[code], v=value, l=100 - value)
              for value, code in lost[:LOST_SHOWN]]
-    return _("失分最多的是（满分各 100）：%(p)s。", p="；".join(parts))
+    return _("失分最多的是（满分各 100）：%(p)s。", p=punct("；").join(parts))

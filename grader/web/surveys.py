@@ -2,9 +2,11 @@
 
 import io
 import secrets
+from urllib.parse import quote
 
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
                    request, url_for)
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -35,12 +37,13 @@ ASKED_ZH = {"household_size": _l("家庭人口"), "shops_online": _l("是否网�
 
 @bp.route("/surveys/template.xlsx")
 def template() -> Response:
-    """Download the county's survey template with Chinese headers."""
+    """Download the county's survey template, headed in the reader's language."""
     out = io.BytesIO()
-    write_template_xlsx(out, survey_forms.extra_questions(current_campaign()))
+    english = str(get_locale()) == "en"
+    write_template_xlsx(out, survey_forms.extra_questions(current_campaign()), english=english)
+    name = "villager-survey.xlsx" if english else quote("村民信息调研表.xlsx")
     return Response(out.getvalue(), mimetype=XLSX, headers={
-        "Content-Disposition": "attachment; filename*=UTF-8''%E6%9D%91%E6%B0%91%E4%BF%A1%E6%81"
-                               "%AF%E8%B0%83%E7%A0%94%E8%A1%A8.xlsx"})
+        "Content-Disposition": f"attachment; filename*=UTF-8''{name}"})
 
 
 @bp.route("/me/surveys", methods=["GET", "POST"])

@@ -77,5 +77,5 @@ def stats():
 def stats_export(fmt: str) -> Response:
     """Export the statistics table as XLSX or CSV."""
     rows, total = _stat_rows()
-    cells = [_as_cells(r, r["township"]) for r in rows] + [_as_cells(total, "合计")]
+    cells = [_as_cells(r, r["township"]) for r in rows] + [_as_cells(total, _("合计"))]
     return send_table(fmt, "招募人数统计表", STAT_HEADERS, cells)

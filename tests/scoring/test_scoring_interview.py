@@ -17,7 +17,8 @@ def test_interview_score_is_the_mean_and_reassignment_is_shown():
     assert row(result, "B")["components"]["accepts_reassignment"] is False
     assert row(result, "C")["components"]["accepts_reassignment"] is None
     note = row(result, "B")["explain"][1]
-    assert note["code"] == "reassignment" and "服从调剂" in note["en"]
+    assert note["code"] == "reassignment" and "服从调剂" in note["zh"]
+    assert "Accepts reassignment" in note["en"] and "服从调剂" not in note["en"]  # one language
     assert result["round"] == "interview"
 
 

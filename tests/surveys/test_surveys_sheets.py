@@ -1,4 +1,5 @@
 import io
+import re
 from datetime import date, datetime
 
 import openpyxl
@@ -124,7 +125,8 @@ def test_extra_question_kinds():
 def test_missing_and_doubled_columns():
     with pytest.raises(SheetError) as missing:
         import_sheet(b"candidate,name\nC0001,x\n")
-    assert "phone (联系电话)" in str(missing.value) and "联系电话" in missing.value.zh
+    assert "Phone number (phone)" in str(missing.value) and "联系电话" in missing.value.zh
+    assert not re.search("[\u4e00-\u9fff]", str(missing.value))  # the English says no Chinese
     with pytest.raises(SheetError, match="two columns"):
         import_sheet(csv_bytes("", header=HEADER_ZH + ",phone"))
     with pytest.raises(SheetError, match="missing columns: main_crop"):
