@@ -217,9 +217,19 @@ def support_parts(campaign: Campaign) -> list[tuple[str, int]]:
             ("training", sum(y["training"] for y in years))]
 
 
+def operator_parts(campaign: Campaign) -> list[tuple[str, int]]:
+    """Return the operator's part for one partner: computers, signs, fit-outs, the loan (yuan)."""
+    op = campaign.support.operator
+    return [("computers", op.computers), ("signs", op.signs), ("fitouts", 1),
+            ("loan", op.startup_loan), ("loan_max", op.startup_loan_max)]
+
+
 def support_totals(session: Session, campaign: Campaign) -> dict:
-    """Return the support owed to signed partners per township (all of them) and the county."""
-    parts = support_parts(campaign)
+    """Return the support owed to signed partners per township (all of them) and the county.
+
+    `operator` holds the operator's part beside the county's money: things counted, loans in yuan.
+    """
+    parts, ops = support_parts(campaign), operator_parts(campaign)
     per_partner = sum(yuan for _part, yuan in parts)
     partners = defaultdict(int, {t: 0 for t in session.scalars(
         select(Township.name).order_by(Township.code))})
@@ -227,11 +237,13 @@ def support_totals(session: Session, campaign: Campaign) -> dict:
             Candidate, Candidate.township_id == Township.id).where(Candidate.stage == Stage.SIGNED)):
         partners[name] += 1
     towns = [{"township": t, "partners": n, "total": n * per_partner,
-              "parts": {part: n * yuan for part, yuan in parts}} for t, n in partners.items()]
+              "parts": {part: n * yuan for part, yuan in parts},
+              "operator": {part: n * x for part, x in ops}} for t, n in partners.items()]
     county = sum(partners.values())
     return {"per_partner": per_partner, "townships": towns,
             "county": {"partners": county, "total": per_partner * county,
-                       "parts": {part: county * yuan for part, yuan in parts}}}
+                       "parts": {part: county * yuan for part, yuan in parts},
+                       "operator": {part: county * x for part, x in ops}}}
 
 
 def signed_partners(session: Session) -> list[tuple[Candidate, Signing | None]]:
