@@ -86,3 +86,64 @@ def test_rehearsal_plans_differ_and_planted_copies_are_caught():
     texts["copy"] = copied(rng, texts["p7"])
     assert texts["copy"].startswith(texts["p7"]) and len(texts["copy"]) > len(texts["p7"])
     assert [(p.a, p.b) for p in similar_pairs(texts, threshold=0.6)] == [("copy", "p7")]
+
+
+def _login(client, username, password):
+    from helpers import csrf_from
+
+    token = csrf_from(client.get("/login"))
+    return client.post("/login", data={"username": username, "password": password,
+                                       "csrf_token": token})
+
+
+def test_a_rehearsal_leaves_the_demo_accounts_and_work_for_each_role(tmp_path):
+    import io
+
+    from PIL import Image
+    from sqlalchemy import func, select
+
+    from grader import create_app
+    from grader.db import session_scope
+    from grader.models import (Candidate, EvidenceItem, InterviewPanelMember, SpotCheck,
+                               Township, User)
+    from grader.services.demo import DEMO_CANDIDATE_ID, DEMO_PASSWORDS
+
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'r'}.db",
+           "QUEUE_URL": f"sqlite:///{tmp_path / 'r'}-q.db", "STORAGE_DIR": str(tmp_path / "rf"),
+           "CAMPAIGN_FILE": str(small_campaign(tmp_path))}
+    out = run(env, "simulate", "--candidates", "130", "--seed", "3")
+    listed = out.split("accounts to try", 1)[1]
+    for user, password in DEMO_PASSWORDS.items():  # every demo account, with its password
+        assert f" {user} " in listed and password in listed
+    assert "sim-reviewer-0" in listed and "rehearsal" in listed
+    assert "left 12 screenshots in the review queue" in out and "8 calls left to county" in out
+    app = create_app({**{k: v for k, v in env.items() if k != "CAMPAIGN_FILE"},
+                      "TESTING": True, "SECRET_KEY": "test", "LOGIN_LIMIT_ENABLED": False,
+                      "CAMPAIGN_FILE": env["CAMPAIGN_FILE"]})
+    with session_scope(app) as s:
+        users = {u.username: u for u in s.scalars(select(User))}
+        assert {"admin", "county", "township", "reviewer", "reviewer2", "interviewer"} <= set(users)
+        waiting = s.scalars(select(EvidenceItem).where(EvidenceItem.status == "review")).all()
+        assert len(waiting) == 12 and all(i.storage_key for i in waiting)
+        shown = s.scalars(select(EvidenceItem).where(EvidenceItem.status == "reject")).first()
+        calls = s.scalar(select(func.count()).where(SpotCheck.outcome.is_(None),
+                                                    SpotCheck.caller_id == users["county"].id))
+        seated = s.scalar(select(func.count()).where(
+            InterviewPanelMember.user_id == users["interviewer"].id))
+        town = s.scalar(select(Township).where(Township.id == users["township"].township_id))
+        mine = s.scalar(select(func.count()).where(Candidate.township_id == town.id))
+        assert s.scalar(select(Candidate.stage).where(Candidate.id_number == DEMO_CANDIDATE_ID))
+        item_id, shown_id = waiting[0].id, shown.id
+    assert calls == 8 and seated == 1 and town.name == "鼓场街道" and mine > 0
+    client = app.test_client()
+    assert _login(client, "reviewer", DEMO_PASSWORDS["reviewer"]).status_code == 302
+    page = client.get("/evidence/review")
+    assert page.status_code == 200 and f"/evidence/file/{item_id}" in page.text
+    assert "无文件" not in page.text
+    for shot in (item_id, shown_id):  # a real image behind the queue's items, any status
+        got = client.get(f"/evidence/file/{shot}")
+        assert got.status_code == 200 and got.mimetype == "image/png"
+        assert Image.open(io.BytesIO(got.data)).size[1] > 600
+    client = app.test_client()
+    assert _login(client, "township", DEMO_PASSWORDS["township"]).status_code == 302
+    assert client.get("/candidates/").status_code == 200

@@ -140,6 +140,44 @@ def score(session: Session, interviewer: User, cand: Candidate, value: float,
     return row
 
 
+def score_many(session: Session, entries: list[tuple[User, Candidate, float]]) -> int:
+    """Enter many interviewers' scores at once (a rehearsal's panels), with score's rules.
+
+    One query each for the slots, the panels' members and the scores already there, instead
+    of four round trips a score.
+    """
+    if round_published(session, RankingRound.INTERVIEW):
+        raise InterviewError("scores_closed", "the interview ranking is published")
+    ids = list({cand.id for _u, cand, _v in entries})
+    panel_of = dict(session.execute(select(InterviewSlot.candidate_id, InterviewSlot.panel_id)
+                                    .where(InterviewSlot.candidate_id.in_(ids))).all())
+    seats = set(session.execute(select(InterviewPanelMember.panel_id,
+                                       InterviewPanelMember.user_id)).all())
+    rows = {(s.candidate_id, s.interviewer_id): s for s in session.scalars(
+        select(InterviewScore).where(InterviewScore.candidate_id.in_(ids)))}
+    for user, cand, value in entries:
+        if cand.stage != Stage.INTERVIEW:
+            raise InterviewError("not_in_interview", "the candidate is not at the interview stage")
+        if not 0 <= value <= 100:
+            raise InterviewError("bad_score", "an interview score is 0..100")
+        if user.township_id is not None and user.township_id == cand.township_id:
+            raise InterviewError("own_township", "interviewers never score their own township")
+        panel = panel_of.get(cand.id)
+        if panel is not None and (panel, user.id) not in seats:
+            raise InterviewError("not_on_panel", "the interviewer is not on this candidate's panel")
+        row = rows.get((cand.id, user.id))
+        before = row.score if row else None
+        if row is None:
+            row = rows[(cand.id, user.id)] = InterviewScore(candidate_id=cand.id,
+                                                            interviewer_id=user.id, score=value)
+            session.add(row)
+        row.score, row.note, row.scored_at = value, None, utcnow()
+        audit.record(session, user, "interview_score", "candidate", cand.id, "interview_score",
+                     before, value)
+    session.flush()
+    return len(entries)
+
+
 def _signing_row(session: Session, cand: Candidate) -> Signing:
     """Return the candidate's signing row, created on first use."""
     row = session.scalar(select(Signing).where(Signing.candidate_id == cand.id))

@@ -312,11 +312,13 @@ def interviews(r: Rehearsal) -> None:
     r.session.add_all(panels)
     r.session.flush()
     interview.schedule(r.session, r.campaign, panels)
-    for slot in r.session.scalars(select(InterviewSlot)):
+    scores, answers = [], {}
+    for slot in r.session.scalars(select(InterviewSlot).order_by(InterviewSlot.id)):
         for user in slot.panel.members:
-            interview.score(r.session, user, slot.candidate, round(r.rng.uniform(55, 98), 1))
-        interview.record_reassignment(r.session, r.staff["county_staff"][0], slot.candidate,
-                                      r.rng.random() < 0.8)  # asked at the interview
+            scores.append((user, slot.candidate, round(r.rng.uniform(55, 98), 1)))
+        answers[slot.candidate_id] = r.rng.random() < 0.8  # asked at the interview
+    interview.score_many(r.session, scores)
+    interview.record_reassignments(r.session, r.staff["county_staff"][0], answers)
     publish(r, "interview")
     deadline = interview.signing_days(r.campaign)[1]
     for cand in r.session.scalars(select(Candidate).where(Candidate.stage == Stage.SELECTED)):
