@@ -147,3 +147,63 @@ def test_a_rehearsal_leaves_the_demo_accounts_and_work_for_each_role(tmp_path):
     client = app.test_client()
     assert _login(client, "township", DEMO_PASSWORDS["township"]).status_code == 302
     assert client.get("/candidates/").status_code == 200
+
+
+def test_calls_recorded_in_a_batch_get_the_replacements_and_extra_calls_of_single_ones(
+        session, campaign, round1_pair, make_user):
+    from collections import Counter
+
+    from sqlalchemy import select
+
+    from grader.models import AuditLog, SpotCheck
+    from grader.services import calls
+    from survey_helpers import fill
+
+    a, b = round1_pair
+    fill(session, campaign, a, 14, "04")
+    fill(session, campaign, b, 14, "05")
+    calls.draw_sample(session, campaign, "x", 5)
+    county = make_user("county", "county_staff")
+    calls.assign(session, [county])
+    said = ["unreachable", "denied", "denied", "denied", "confirmed"]
+
+    def drawn(cand):
+        return session.scalars(select(SpotCheck).where(SpotCheck.candidate_id == cand.id)
+                               .order_by(SpotCheck.id)).all()
+
+    calls.record_many(session, campaign, county, [
+        (call, outcome, {"household_size": "3"}) for call, outcome in zip(drawn(a), said)])
+    for call, outcome in zip(drawn(b), said):
+        calls.record(session, campaign, call, county, outcome, {"household_size": "3"})
+    batch, single = (Counter(c.reason for c in drawn(x)) for x in (a, b))
+    extra = campaign.round1.spot_check.extra_calls
+    assert batch == single == {"sample": 5, "replace": 1, "extra": extra}
+    phones = [c.form.phone_e164 for c in drawn(a)]
+    assert len(set(phones)) == len(phones)  # never the same villager twice
+    audited = session.scalars(select(AuditLog.entity_id).where(AuditLog.action == "spot_check"))
+    assert Counter(audited) == {a.id: 5, b.id: 5}
+
+
+def test_reviews_scored_in_a_batch_are_audited_and_call_a_third_when_far_apart(
+        session, campaign, round1_pair, make_user):
+    from sqlalchemy import select
+
+    from grader.models import AuditLog, Review
+    from grader.services import reviews
+
+    a, b = round1_pair
+    r1, r2, r3 = (make_user(f"rev{i}", "reviewer") for i in range(3))
+    reviews.assign(session, "plan", [reviews.Item(101, a.id, a.township_id),
+                                     reviews.Item(102, b.id, b.township_id)], 2)
+    keys = [c["key"] for c in reviews.rubric(campaign, "plan")]
+    marks = {101: (90, 40), 102: (70, 72)}  # far apart, close
+    scored = []
+    for item, (x, y) in marks.items():
+        two = session.scalars(select(Review).where(Review.item_id == item).order_by(Review.id))
+        scored += [(rev, dict.fromkeys(keys, m)) for rev, m in zip(two, (x, y))]
+    by_id = {u.id: u for u in (r1, r2, r3)}
+    assert reviews.score_many(session, campaign, scored, by_id) == 4
+    per_item = {i: session.scalars(select(Review.score).where(Review.item_id == i)).all()
+                for i in marks}
+    assert sorted(per_item[101], key=str) == [40.0, 90.0, None] and len(per_item[102]) == 2
+    assert len(session.scalars(select(AuditLog).where(AuditLog.action == "review_plan")).all()) == 4

@@ -167,7 +167,7 @@ def _thirds(session: Session, campaign: Campaign, kind: str, item_ids: set[int])
     far = [i for i, got in scores.items() if len(got) == 2 and None not in got
            and needs_third_review(got, _gap(campaign))]
     towns = dict(session.execute(select(Candidate.id, Candidate.township_id).where(
-        Candidate.id.in_({cand_of[i] for i in far})))) if far else {}
+        Candidate.id.in_({cand_of[i] for i in far}))).all()) if far else {}
     return assign(session, kind, [Item(i, cand_of[i], towns[cand_of[i]]) for i in sorted(far)],
                   3) if far else 0
 
