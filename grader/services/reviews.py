@@ -59,16 +59,26 @@ def _reviewers(session: Session) -> list[User]:
     return list(session.scalars(select(User).where(User.role == Role.REVIEWER, User.active)))
 
 
-def _state(session: Session, kind: str) -> tuple[Counter, set]:
-    """Return the current load per reviewer and the (item, reviewer) pairs already made."""
-    rows = session.execute(select(Review.item_id, Review.reviewer_id).where(Review.kind == kind))
-    taken = {(i, r) for i, r in rows}
-    return Counter(r for _i, r in taken), taken
+def _state(session: Session, kind: str, item_ids: list[int]) -> tuple[Counter, set]:
+    """Return the current load per reviewer and the (item, reviewer) pairs made for these items.
+
+    The load is counted in the database and only these items' pairs are read: one plan sent
+    at a time no longer reads every review of the campaign.
+    """
+    load = Counter(dict(session.execute(select(
+        Review.reviewer_id, func.count(func.distinct(Review.item_id))).where(Review.kind == kind)
+        .group_by(Review.reviewer_id)).all()))
+    taken = set()
+    for chunk in _chunks(sorted(set(item_ids))):
+        taken |= {(i, r) for i, r in session.execute(select(Review.item_id, Review.reviewer_id)
+                                                     .where(Review.kind == kind,
+                                                            Review.item_id.in_(chunk)))}
+    return load, taken
 
 
 def assign(session: Session, kind: str, items: list[Item], per_item: int) -> int:
     """Give every item at least `per_item` reviewers with balanced load; return new ones."""
-    load, taken = _state(session, kind)
+    load, taken = _state(session, kind, [i.item_id for i in items])
     pairs = plan_assignments(items, _reviewers(session), per_item, load, taken)
     for item, reviewer in pairs:
         session.add(Review(kind=kind, item_id=item.item_id, candidate_id=item.candidate_id,
