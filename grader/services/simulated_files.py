@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from uploads import synth
 from uploads.storage import FileStorage, StoredFile
 
-GOOD, BAD = 6, 3  # images per task in the pool: accepted-looking and rejected-looking
+GOOD, BAD = 4, 2  # images per task in the pool: accepted-looking and rejected-looking
 
 
 @dataclass
@@ -33,10 +33,10 @@ class ImagePool:
 
 
 def shot(rng: random.Random, task: str, when: datetime, bad: bool) -> bytes:
-    """Render one screenshot of a task as a phone sends it (PNG)."""
+    """Render one screenshot of a task as a chat app passes it on (JPEG: quick to encode)."""
     if task == "app_download":
         spec = synth.random_app(rng, when, state_text="下载中 45%") if bad else \
             synth.random_app(rng, when)
-        return synth.to_png(synth.render_app(spec))
+        return synth.to_jpeg(synth.render_app(spec), 85)
     posted = when - timedelta(days=12) if bad else None
-    return synth.to_png(synth.render_share(synth.random_share(rng, when, posted)))
+    return synth.to_jpeg(synth.render_share(synth.random_share(rng, when, posted)), 85)
