@@ -172,8 +172,8 @@ def test_calls_recorded_in_a_batch_get_the_replacements_and_extra_calls_of_singl
                                .order_by(SpotCheck.id)).all()
 
     calls.record_many(session, campaign, county, [
-        (call, outcome, {"household_size": "3"}) for call, outcome in zip(drawn(a), said)])
-    for call, outcome in zip(drawn(b), said):
+        (call, outcome, {"household_size": "3"}) for call, outcome in zip(drawn(a), said, strict=True)])
+    for call, outcome in zip(drawn(b), said, strict=True):
         calls.record(session, campaign, call, county, outcome, {"household_size": "3"})
     batch, single = (Counter(c.reason for c in drawn(x)) for x in (a, b))
     extra = campaign.round1.spot_check.extra_calls
@@ -200,7 +200,7 @@ def test_reviews_scored_in_a_batch_are_audited_and_call_a_third_when_far_apart(
     scored = []
     for item, (x, y) in marks.items():
         two = session.scalars(select(Review).where(Review.item_id == item).order_by(Review.id))
-        scored += [(rev, dict.fromkeys(keys, m)) for rev, m in zip(two, (x, y))]
+        scored += [(rev, dict.fromkeys(keys, m)) for rev, m in zip(two, (x, y), strict=True)]
     by_id = {u.id: u for u in (r1, r2, r3)}
     assert reviews.score_many(session, campaign, scored, by_id) == 4
     per_item = {i: session.scalars(select(Review.score).where(Review.item_id == i)).all()
