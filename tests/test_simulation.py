@@ -1,6 +1,7 @@
 """`grader simulate` runs a whole campaign through the services; same seed, same result."""
 
 import json
+from datetime import date
 
 from click.testing import CliRunner
 
@@ -207,3 +208,34 @@ def test_reviews_scored_in_a_batch_are_audited_and_call_a_third_when_far_apart(
                 for i in marks}
     assert sorted(per_item[101], key=str) == [40.0, 90.0, None] and len(per_item[102]) == 2
     assert len(session.scalars(select(AuditLog).where(AuditLog.action == "review_plan")).all()) == 4
+
+
+def test_registrations_in_a_batch_are_numbered_audited_and_refuse_duplicates(
+        session, campaign, make_township):
+    from sqlalchemy import select
+
+    from grader.models import AuditLog
+    from grader.services.registration import (RegistrationError, RegistrationInput, register,
+                                              register_many)
+    from helpers import ric_for
+
+    town = make_township()
+
+    def person(number, name="张三"):
+        return RegistrationInput(name=name, id_number=number, education="high",
+                                 township_id=town.id, phone="13800138000",
+                                 declarations=dict.fromkeys(campaign.declarations, True),
+                                 password="secret123")
+
+    first, second, third = (ric_for(date(1990, 1, d), "011") for d in (1, 2, 3))
+    when = campaign.window("registration")[0]
+    register(session, campaign, person(first), "online", now=when)
+    got = register_many(session, campaign, [(person(first), "online"), (person(second), "onsite"),
+                                            (person(second), "wechat"),
+                                            (person(third, " "), "online")], now=when)
+    assert [g.code if isinstance(g, RegistrationError) else "ok" for g in got] == [
+        "duplicate_id", "ok", "duplicate_id", "name_required"]
+    cand = got[1].candidate
+    assert cand.reg_no == f"2016{cand.id:05d}" and cand.channel == "onsite" and cand.eligible
+    audited = session.scalars(select(AuditLog.entity_id).where(AuditLog.action == "register"))
+    assert sorted(audited) == sorted([cand.id, cand.id - 1])

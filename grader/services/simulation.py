@@ -18,7 +18,7 @@ from grader.services import (activity, calls, evidence, exams, interview, plans,
                              survey_forms, trial)
 from grader.services.accounts import create_user
 from grader.services.demo import DEMO_PASSWORDS, TOWNSHIPS, _accounts, _registration
-from grader.services.registration import RegistrationError, register
+from grader.services.registration import RegistrationError, register_many
 from grader.services.simulated_files import ImagePool
 from grader.services.simulated_plans import copied, plan_text
 from grader.services.tables import write_csv
@@ -82,22 +82,26 @@ def setup(r: Rehearsal, n: int) -> list[Township]:
 
 
 def registrations(r: Rehearsal, towns: list[Township], n: int) -> None:
-    """Register synthetic people through the registration service until n are registered."""
+    """Register synthetic people through the registration service until n are registered.
+
+    They come in batches (one insert for a batch); a drawn duplicate ID is drawn again.
+    """
     start = r.campaign.window("registration")[0] + timedelta(hours=8)
     done = r.session.scalar(select(func.count()).select_from(Candidate)) or 0  # the demo's
     while done < n:
-        data = _registration(r.rng, r.campaign, towns)
-        data.password = PASSWORD
-        try:
-            cand = register(r.session, r.campaign, data, r.rng.choice(("online", "onsite",
-                                                                        "wechat")),
-                            now=start).candidate  # inside the window the campaign may enforce
-        except RegistrationError as err:
-            if err.code != "duplicate_id":
-                raise  # only a drawn duplicate is drawn again
-            continue
-        cand.registered_at = start + timedelta(minutes=done * 7 + r.rng.randint(0, 6))
-        done += 1
+        entries = []
+        for _ in range(n - done):
+            data = _registration(r.rng, r.campaign, towns)
+            data.password = PASSWORD
+            entries.append((data, r.rng.choice(("online", "onsite", "wechat"))))
+        for got in register_many(r.session, r.campaign, entries, now=start):  # in the window
+            if isinstance(got, RegistrationError):
+                if got.code != "duplicate_id":
+                    raise got  # only a drawn duplicate is drawn again
+                continue
+            got.candidate.registered_at = start + timedelta(minutes=done * 7
+                                                            + r.rng.randint(0, 6))
+            done += 1
     r.session.flush()
     r.step(f"registered {done}")
 
