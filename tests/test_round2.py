@@ -180,6 +180,9 @@ def test_support_exports_per_township_and_per_partner(session, campaign, make_to
     lines = [[c.value for c in r] for r in each.iter_rows()]
     assert lines[1][:3] == [partner.reg_no, "钱七", "城关镇"]
     assert lines[1][-6:] == [27600, 1, 1, 1, 10000, 60000]
+    page = client.get("/interview/manage").text  # the operator's part beside the county's
+    assert "阿里巴巴提供（每位合伙人）" in page and "创业贷款 10,000 元，视营业情况最多 60,000 元" in page
+    assert "已签约 1 人：阿里巴巴提供电脑 1 台、门头 1 块，创业贷款 10,000 元（最多 60,000 元）" in page
     make_user("clerk", "township_staff", town)
     auth.login("clerk")
     assert client.get("/interview/support-partners.xlsx").status_code == 403
