@@ -247,14 +247,32 @@ class Signing(Section):
     deadline: Day
 
 
+class OperatorSupport(Section):
+    """What the operator (阿里巴巴) provides each partner's shop: things per site and a loan."""
+
+    name: str = "阿里巴巴"
+    computers: Count = 1          # 店铺电脑, per site
+    signs: Count = 1              # 门头, per site
+    fitout_standard: str = "室内软装修（文化墙）"  # the operator's interior fit-out, per site
+    startup_loan: Count = 10000   # 创业贷款 at signing (yuan)
+    startup_loan_max: Count = 60000  # up to this later, by how the shop does
+
+    @model_validator(mode="after")
+    def _loan_ordered(self) -> "OperatorSupport":
+        if self.startup_loan_max < self.startup_loan:
+            raise ValueError("startup_loan_max must not be below startup_loan")
+        return self
+
+
 class Support(Section):
-    """What the county gives each partner (yuan)."""
+    """What the county gives each partner (yuan), and the operator's part beside it."""
 
     fitout_subsidy: Count = 0
     living_subsidy_by_year: tuple[Count, ...] = ()
     opening_goods: Count = 0
     trainings_per_year: Count = 2
     training_cost_per_year: Count = 400
+    operator: OperatorSupport = OperatorSupport()
 
 
 class Publicity(Section):

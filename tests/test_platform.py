@@ -147,7 +147,7 @@ def test_admin_commands_on_a_fresh_database(tmp_path):
     assert res.exit_code == 0, res.output
     assert "demo: loaded 40 registrations" in res.output and "county2016" in res.output
     assert "nothing loaded" in run(env, "demo").output
-    res = run(env, "createuser", "zhang", "--role", "township_staff", "--township", "东山镇",
+    res = run(env, "createuser", "zhang", "--role", "township_staff", "--township", "西洛街道",
               "--password", "pw123456")
     assert res.exit_code == 0 and "created township_staff zhang" in res.output
     res = run(env, "createuser", "li", "--role", "township_staff", "--password", "pw123456")

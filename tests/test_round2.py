@@ -147,7 +147,10 @@ def test_support_schedule_arithmetic(session, campaign, make_township, make_cand
     assert totals["per_partner"] == 27600
     assert totals["county"] == {"partners": 3, "total": 82800, "parts": {
         "fitout": 30000, "living_1": 21600, "living_2": 14400, "living_3": 7200, "goods": 6000,
-        "training": 3600}}
+        "training": 3600}, "operator": {"computers": 3, "signs": 3, "fitouts": 3,
+                                        "loan": 30000, "loan_max": 180000}}
+    assert {t["township"]: t["operator"]["loan"] for t in totals["townships"]} == {
+        "城关镇": 20000, "东山镇": 10000}
     assert {t["township"]: t["total"] for t in totals["townships"]} == {"城关镇": 55200,
                                                                         "东山镇": 27600}
 
@@ -164,14 +167,22 @@ def test_support_exports_per_township_and_per_partner(session, campaign, make_to
     auth.login("county")
     sheet = load_workbook(io.BytesIO(client.get("/interview/support.xlsx").data)).active
     rows = [[c.value for c in r] for r in sheet.iter_rows()]
-    assert rows[0][:3] == ["乡镇/街道", "签约合伙人", "装修补贴（元）"] and rows[0][-1] == "合计（元）"
+    assert rows[0][:3] == ["乡镇/街道", "签约合伙人", "装修补贴（元）"]
+    assert rows[0][8:] == ["县级合计（元）", "阿里巴巴店铺电脑（台）", "阿里巴巴门头（块）",
+                           "阿里巴巴室内软装修（文化墙）（处）", "阿里巴巴创业贷款（元）",
+                           "阿里巴巴创业贷款上限（元）"]  # the operator's part beside the county's
     by_town = {r[0]: r[1:] for r in rows[1:]}
     assert by_town["东山镇"][0] == 0  # a township without partners is listed too
-    assert by_town["城关镇"] == [1, 10000, 7200, 4800, 2400, 2000, 1200, 27600]
-    assert rows[-1][0] == "合计" and rows[-1][-1] == 27600
+    assert by_town["城关镇"] == [1, 10000, 7200, 4800, 2400, 2000, 1200, 27600,
+                                 1, 1, 1, 10000, 60000]
+    assert rows[-1][0] == "合计" and rows[-1][8:] == [27600, 1, 1, 1, 10000, 60000]
     each = load_workbook(io.BytesIO(client.get("/interview/support-partners.xlsx").data)).active
     lines = [[c.value for c in r] for r in each.iter_rows()]
-    assert lines[1][:3] == [partner.reg_no, "钱七", "城关镇"] and lines[1][-1] == 27600
+    assert lines[1][:3] == [partner.reg_no, "钱七", "城关镇"]
+    assert lines[1][-6:] == [27600, 1, 1, 1, 10000, 60000]
+    page = client.get("/interview/manage").text  # the operator's part beside the county's
+    assert "阿里巴巴提供（每位合伙人）" in page and "创业贷款 10,000 元，视营业情况最多 60,000 元" in page
+    assert "已签约 1 人：阿里巴巴提供电脑 1 台、门头 1 块，创业贷款 10,000 元（最多 60,000 元）" in page
     make_user("clerk", "township_staff", town)
     auth.login("clerk")
     assert client.get("/interview/support-partners.xlsx").status_code == 403

@@ -1,6 +1,7 @@
 """`grader simulate` runs a whole campaign through the services; same seed, same result."""
 
 import json
+from datetime import date
 
 from click.testing import CliRunner
 
@@ -86,3 +87,155 @@ def test_rehearsal_plans_differ_and_planted_copies_are_caught():
     texts["copy"] = copied(rng, texts["p7"])
     assert texts["copy"].startswith(texts["p7"]) and len(texts["copy"]) > len(texts["p7"])
     assert [(p.a, p.b) for p in similar_pairs(texts, threshold=0.6)] == [("copy", "p7")]
+
+
+def _login(client, username, password):
+    from helpers import csrf_from
+
+    token = csrf_from(client.get("/login"))
+    return client.post("/login", data={"username": username, "password": password,
+                                       "csrf_token": token})
+
+
+def test_a_rehearsal_leaves_the_demo_accounts_and_work_for_each_role(tmp_path):
+    import io
+
+    from PIL import Image
+    from sqlalchemy import func, select
+
+    from grader import create_app
+    from grader.db import session_scope
+    from grader.models import (Candidate, EvidenceItem, InterviewPanelMember, SpotCheck,
+                               Township, User)
+    from grader.services.demo import DEMO_CANDIDATE_ID, DEMO_PASSWORDS
+
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'r'}.db",
+           "QUEUE_URL": f"sqlite:///{tmp_path / 'r'}-q.db", "STORAGE_DIR": str(tmp_path / "rf"),
+           "CAMPAIGN_FILE": str(small_campaign(tmp_path))}
+    out = run(env, "simulate", "--candidates", "130", "--seed", "3")
+    listed = out.split("accounts to try", 1)[1]
+    for user, password in DEMO_PASSWORDS.items():  # every demo account, with its password
+        assert f" {user} " in listed and password in listed
+    assert "sim-reviewer-0" in listed and "rehearsal" in listed
+    assert "left 12 screenshots in the review queue" in out and "8 calls left to county" in out
+    app = create_app({**{k: v for k, v in env.items() if k != "CAMPAIGN_FILE"},
+                      "TESTING": True, "SECRET_KEY": "test", "LOGIN_LIMIT_ENABLED": False,
+                      "CAMPAIGN_FILE": env["CAMPAIGN_FILE"]})
+    with session_scope(app) as s:
+        users = {u.username: u for u in s.scalars(select(User))}
+        assert {"admin", "county", "township", "reviewer", "reviewer2", "interviewer"} <= set(users)
+        waiting = s.scalars(select(EvidenceItem).where(EvidenceItem.status == "review")).all()
+        assert len(waiting) == 12 and all(i.storage_key for i in waiting)
+        shown = s.scalars(select(EvidenceItem).where(EvidenceItem.status == "reject")).first()
+        calls = s.scalar(select(func.count()).where(SpotCheck.outcome.is_(None),
+                                                    SpotCheck.caller_id == users["county"].id))
+        seated = s.scalar(select(func.count()).where(
+            InterviewPanelMember.user_id == users["interviewer"].id))
+        town = s.scalar(select(Township).where(Township.id == users["township"].township_id))
+        mine = s.scalar(select(func.count()).where(Candidate.township_id == town.id))
+        assert s.scalar(select(Candidate.stage).where(Candidate.id_number == DEMO_CANDIDATE_ID))
+        item_id, shown_id = waiting[0].id, shown.id
+    assert calls == 8 and seated == 1 and town.name == "鼓场街道" and mine > 0
+    client = app.test_client()
+    assert _login(client, "reviewer", DEMO_PASSWORDS["reviewer"]).status_code == 302
+    page = client.get("/evidence/review")
+    assert page.status_code == 200 and f"/evidence/file/{item_id}" in page.text
+    assert "无文件" not in page.text
+    for shot in (item_id, shown_id):  # a real image behind the queue's items, any status
+        got = client.get(f"/evidence/file/{shot}")
+        assert got.status_code == 200 and got.mimetype in ("image/png", "image/jpeg")
+        assert Image.open(io.BytesIO(got.data)).size[1] > 600
+    client = app.test_client()
+    assert _login(client, "township", DEMO_PASSWORDS["township"]).status_code == 302
+    assert client.get("/candidates/").status_code == 200
+
+
+def test_calls_recorded_in_a_batch_get_the_replacements_and_extra_calls_of_single_ones(
+        session, campaign, round1_pair, make_user):
+    from collections import Counter
+
+    from sqlalchemy import select
+
+    from grader.models import AuditLog, SpotCheck
+    from grader.services import calls
+    from survey_helpers import fill
+
+    a, b = round1_pair
+    fill(session, campaign, a, 14, "04")
+    fill(session, campaign, b, 14, "05")
+    calls.draw_sample(session, campaign, "x", 5)
+    county = make_user("county", "county_staff")
+    calls.assign(session, [county])
+    said = ["unreachable", "denied", "denied", "denied", "confirmed"]
+
+    def drawn(cand):
+        return session.scalars(select(SpotCheck).where(SpotCheck.candidate_id == cand.id)
+                               .order_by(SpotCheck.id)).all()
+
+    calls.record_many(session, campaign, county, [
+        (call, outcome, {"household_size": "3"}) for call, outcome in zip(drawn(a), said, strict=True)])
+    for call, outcome in zip(drawn(b), said, strict=True):
+        calls.record(session, campaign, call, county, outcome, {"household_size": "3"})
+    batch, single = (Counter(c.reason for c in drawn(x)) for x in (a, b))
+    extra = campaign.round1.spot_check.extra_calls
+    assert batch == single == {"sample": 5, "replace": 1, "extra": extra}
+    phones = [c.form.phone_e164 for c in drawn(a)]
+    assert len(set(phones)) == len(phones)  # never the same villager twice
+    audited = session.scalars(select(AuditLog.entity_id).where(AuditLog.action == "spot_check"))
+    assert Counter(audited) == {a.id: 5, b.id: 5}
+
+
+def test_reviews_scored_in_a_batch_are_audited_and_call_a_third_when_far_apart(
+        session, campaign, round1_pair, make_user):
+    from sqlalchemy import select
+
+    from grader.models import AuditLog, Review
+    from grader.services import reviews
+
+    a, b = round1_pair
+    r1, r2, r3 = (make_user(f"rev{i}", "reviewer") for i in range(3))
+    reviews.assign(session, "plan", [reviews.Item(101, a.id, a.township_id),
+                                     reviews.Item(102, b.id, b.township_id)], 2)
+    keys = [c["key"] for c in reviews.rubric(campaign, "plan")]
+    marks = {101: (90, 40), 102: (70, 72)}  # far apart, close
+    scored = []
+    for item, (x, y) in marks.items():
+        two = session.scalars(select(Review).where(Review.item_id == item).order_by(Review.id))
+        scored += [(rev, dict.fromkeys(keys, m)) for rev, m in zip(two, (x, y), strict=True)]
+    by_id = {u.id: u for u in (r1, r2, r3)}
+    assert reviews.score_many(session, campaign, scored, by_id) == 4
+    per_item = {i: session.scalars(select(Review.score).where(Review.item_id == i)).all()
+                for i in marks}
+    assert sorted(per_item[101], key=str) == [40.0, 90.0, None] and len(per_item[102]) == 2
+    assert len(session.scalars(select(AuditLog).where(AuditLog.action == "review_plan")).all()) == 4
+
+
+def test_registrations_in_a_batch_are_numbered_audited_and_refuse_duplicates(
+        session, campaign, make_township):
+    from sqlalchemy import select
+
+    from grader.models import AuditLog
+    from grader.services.registration import (RegistrationError, RegistrationInput, register,
+                                              register_many)
+    from helpers import ric_for
+
+    town = make_township()
+
+    def person(number, name="张三"):
+        return RegistrationInput(name=name, id_number=number, education="high",
+                                 township_id=town.id, phone="13800138000",
+                                 declarations=dict.fromkeys(campaign.declarations, True),
+                                 password="secret123")
+
+    first, second, third = (ric_for(date(1990, 1, d), "011") for d in (1, 2, 3))
+    when = campaign.window("registration")[0]
+    register(session, campaign, person(first), "online", now=when)
+    got = register_many(session, campaign, [(person(first), "online"), (person(second), "onsite"),
+                                            (person(second), "wechat"),
+                                            (person(third, " "), "online")], now=when)
+    assert [g.code if isinstance(g, RegistrationError) else "ok" for g in got] == [
+        "duplicate_id", "ok", "duplicate_id", "name_required"]
+    cand = got[1].candidate
+    assert cand.reg_no == f"2016{cand.id:05d}" and cand.channel == "onsite" and cand.eligible
+    audited = session.scalars(select(AuditLog.entity_id).where(AuditLog.action == "register"))
+    assert sorted(audited) == sorted([cand.id, cand.id - 1])

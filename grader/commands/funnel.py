@@ -51,7 +51,11 @@ def simulate(n: int, seed: int, ocr: int, reset: bool) -> None:
             random.Random(seed), echo=lambda line: click.echo(
                 f"simulate: [{time.time() - began:5.0f} s] {line}"))
         simulation.run(rehearsal, n, ocr)
+        left = simulation.accounts(rehearsal)
     click.echo(f"simulate: done in {time.time() - began:.0f} s")
+    click.echo("simulate: accounts to try (role, user, password):")
+    for role, user, password in left:
+        click.echo(f"  {role:22} {user:20} {password}")
 
 
 @click.group("stats")

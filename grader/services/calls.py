@@ -1,6 +1,6 @@
 """Phone spot-checks: call lists, outcomes, replacements, extra calls and the reports."""
 
-from collections import Counter
+from collections import Counter, defaultdict
 from typing import Any
 
 from sqlalchemy import func, select
@@ -126,6 +126,84 @@ def record(session: Session, campaign: Campaign, call: SpotCheck, caller: User, 
         _draw_more(session, campaign, call, 1, "replace")
     _maybe_extra(session, campaign, call)
     return call
+
+
+def record_many(session: Session, campaign: Campaign, caller: User,
+                made: list[tuple[SpotCheck, str, dict[str, Any]]]) -> int:
+    """Record many calls at once (a rehearsal's caller), with record's rules, in a few queries.
+
+    Each call is compared and audited as record does; then, per candidate, unreachable or
+    refusing villagers are replaced and extra calls added once the denials pass the threshold
+    (judged on the candidate's calls after the batch, as a re-imported sheet would be).
+    """
+    ids = [call.id for call, _o, _a in made]
+    session.execute(select(SpotCheck).where(SpotCheck.id.in_(ids)).options(
+        selectinload(SpotCheck.form), selectinload(SpotCheck.candidate))).all()
+    replace: Counter = Counter()
+    for call, outcome, answers in made:
+        if outcome not in OUTCOMES:
+            raise SurveyError("bad_outcome", f"outcome must be one of {', '.join(OUTCOMES)}")
+        if call.outcome is None and outcome in (CallOutcome.UNREACHABLE, CallOutcome.REFUSED):
+            replace[call.candidate_id] += 1
+        _set_outcome(session, campaign, call, caller, outcome, answers)
+    session.flush()
+    firsts = {call.candidate_id: call for call, _o, _a in made}
+    _more_for(session, campaign, firsts, replace)
+    return len(made)
+
+
+def _set_outcome(session: Session, campaign: Campaign, call: SpotCheck, caller: User,
+                 outcome: str, answers: dict[str, Any]) -> None:
+    """Compare the villager's answers, set the call's outcome and add its audit row."""
+    before = call.outcome
+    survey = _values(call.form, call.candidate.reg_no)
+    checks = compare_answers(survey, {k: v for k, v in answers.items() if v not in (None, "")},
+                             tolerances(campaign)) if outcome == CallOutcome.CONFIRMED else []
+    call.outcome, call.answers, call.called_at = outcome, answers, utcnow()
+    call.mismatches = [c.question for c in checks if not c.match]
+    call.note, call.caller_id = None, call.caller_id or caller.id
+    audit.record(session, caller, "spot_check", "candidate", call.candidate_id,
+                 f"call:{call.id}", before, outcome, None)
+
+
+def _more_for(session: Session, campaign: Campaign, firsts: dict[int, SpotCheck],
+              replace: Counter) -> None:
+    """Add each candidate's replacements and, once, extra calls, from one load of their forms."""
+    spec, cand_ids = campaign.round1.spot_check, list(firsts)
+    results = defaultdict(list)
+    for res in stored_results(session, cand_ids):
+        results[res.candidate].append(res)
+    taken, rows = defaultdict(list), defaultdict(list)
+    for cand_id, phone in session.execute(select(SpotCheck.candidate_id, SurveyForm.phone_e164)
+                                          .join(SurveyForm, SpotCheck.survey_form_id == SurveyForm.id)
+                                          .where(SpotCheck.candidate_id.in_(cand_ids))):
+        taken[cand_id].append(phone)
+    for cand_id, outcome, reason in session.execute(select(
+            SpotCheck.candidate_id, SpotCheck.outcome, SpotCheck.reason).where(
+            SpotCheck.candidate_id.in_(cand_ids))):
+        rows[cand_id].append((outcome, reason))
+    for cand_id, call in firsts.items():
+        reg = call.candidate.reg_no
+        _add_calls(session, call, results[reg], taken[cand_id], replace[cand_id], "replace")
+        if any(reason == "extra" for _o, reason in rows[cand_id]):
+            continue
+        needed = extra_calls_needed({reg: [o for o, _r in rows[cand_id] if o]},
+                                    spec.extra_threshold, spec.extra_calls)
+        _add_calls(session, call, results[reg], taken[cand_id], needed.get(reg, 0), "extra")
+    session.flush()
+
+
+def _add_calls(session: Session, call: SpotCheck, results: list[RowResult], taken: list[str],
+               n: int, reason: str) -> None:
+    """Add up to n calls for the call's candidate from the same seeded draw order."""
+    for _ in range(n):
+        pick = next_replacement(results, call.candidate.reg_no, call.seed, taken)
+        if pick is None:
+            return
+        taken.append(pick.phone_e164)
+        session.add(SpotCheck(candidate_id=call.candidate_id, survey_form_id=pick.row,
+                              draw_rank=pick.draw, seed=call.seed, reason=reason,
+                              caller_id=call.caller_id))
 
 
 def _taken(session: Session, cand_id: int) -> list[str]:

@@ -14,22 +14,31 @@ from grader.services import audit
 from grader.services.accounts import create_user
 from grader.services.registration import RegistrationError, RegistrationInput, register
 
-TOWNSHIPS = [("01", "城关镇", 60), ("02", "东山镇", 50), ("03", "西河乡", 40), ("04", "南塘镇", 50),
-             ("05", "北岭乡", 30), ("06", "青石镇", 45), ("07", "柳溪乡", 35), ("08", "桃源镇", 50),
-             ("09", "白沙乡", 30), ("10", "高桥镇", 40), ("11", "新华街道", 55), ("12", "长岗乡", 35)]
+# 金沙县 (毕节市, 贵州) in 2016: its streets (街道), towns (镇) and townships (乡), with a
+# registration target each (任务分解表); the seed's own table is not in the source text.
+TOWNSHIPS = [("01", "鼓场街道", 60), ("02", "西洛街道", 40), ("03", "岩孔街道", 30),
+             ("04", "民兴街道", 20), ("05", "禹谟镇", 35), ("06", "沙土镇", 30), ("07", "安底镇", 20),
+             ("08", "岚头镇", 20), ("09", "清池镇", 20), ("10", "源村镇", 20), ("11", "长坝镇", 20),
+             ("12", "后山镇", 20), ("13", "平坝镇", 20), ("14", "化觉镇", 20), ("15", "柳塘镇", 20),
+             ("16", "茶园乡", 20), ("17", "桂花乡", 15), ("18", "高坪乡", 15), ("19", "木孔乡", 15),
+             ("20", "石场乡", 15), ("21", "大田乡", 15), ("22", "太平乡", 15), ("23", "马路乡", 15),
+             ("24", "新化乡", 15), ("25", "官田乡", 15)]
+DEMO_CANDIDATE_ID = "522424199203150015"  # 示范考生, born in 金沙县 in 1992
 DEMO_PASSWORDS = {"admin": "admin2016", "county": "county2016", "township": "town2016",
                   "reviewer": "review2016", "reviewer2": "review2016", "interviewer": "inter2016",
-                  "140121199203150017": "cand2016"}
+                  DEMO_CANDIDATE_ID: "cand2016"}
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰红梅建国志文斌鹏飞海燕春"
-REGION = "140121"  # 山西省清徐县: a county code valid in every birth year
+# 金沙县's region code: 522424 for people born before 2011, 520523 (毕节市金沙县) since
+REGIONS = ((2011, "522424"), (9999, "520523"))
 MOBILE_PREFIXES = ("130", "131", "135", "136", "138", "139", "150", "151", "158", "159", "186",
                    "187", "188", "189")
 
 
 def make_id(rng: random.Random, born: date) -> str:
     """Return a valid 18-digit resident ID number for a birth date."""
-    body = f"{REGION}{born:%Y%m%d}{rng.randint(0, 999):03d}"
+    region = next(code for until, code in REGIONS if born.year < until)
+    body = f"{region}{born:%Y%m%d}{rng.randint(0, 999):03d}"
     return body + ric.calc_check_digit(body + "0")
 
 
@@ -94,7 +103,7 @@ def _accounts(session: Session, campaign: Campaign, towns: list[Township]) -> No
                 display_name="评审二")  # each plan needs two reviewers, neither from its township
     create_user(session, "interviewer", p["interviewer"], "interviewer", display_name="面试官")
     register(session, campaign, RegistrationInput(
-        name="示范考生", id_number="140121199203150017", education="college",
+        name="示范考生", id_number=DEMO_CANDIDATE_ID, education="college",
         township_id=towns[0].id, phone="13800138000",
-        declarations={d: True for d in campaign.declarations}, password=p["140121199203150017"]),
+        declarations={d: True for d in campaign.declarations}, password=p[DEMO_CANDIDATE_ID]),
         "online", now=campaign.window("registration")[0])

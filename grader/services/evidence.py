@@ -153,6 +153,7 @@ class CheckedFile:
     verdict: str
     reasons: tuple[str, ...]
     submitted_at: datetime
+    stored: StoredFile | None = None  # an image to show for it (a rehearsal's generated one)
 
 
 def submit_checked(session: Session, cand: Candidate, task: str,
@@ -161,7 +162,9 @@ def submit_checked(session: Session, cand: Candidate, task: str,
     if cand.stage != Stage.ROUND1:
         raise EvidenceError("not_in_round1", "only candidates in round 1 submit evidence")
     rows = [{"candidate_id": cand.id, "task": task, "filename": f.name, "sha256": f.sha256,
-             "size": 0, "mime": "image/png", "storage_key": "", "status": f.verdict,
+             "size": f.stored.size if f.stored else 0,
+             "mime": f.stored.mime if f.stored else "image/png",
+             "storage_key": f.stored.key if f.stored else "", "status": f.verdict,
              "machine_verdict": f.verdict, "reasons": list(f.reasons), "detail": {},
              "submitted_at": f.submitted_at, "checked_at": f.submitted_at, "attempts": 1}
             for f in files]

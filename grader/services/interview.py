@@ -142,6 +142,44 @@ def score(session: Session, interviewer: User, cand: Candidate, value: float,
     return row
 
 
+def score_many(session: Session, entries: list[tuple[User, Candidate, float]]) -> int:
+    """Enter many interviewers' scores at once (a rehearsal's panels), with score's rules.
+
+    One query each for the slots, the panels' members and the scores already there, instead
+    of four round trips a score.
+    """
+    if round_published(session, RankingRound.INTERVIEW):
+        raise InterviewError("scores_closed", "the interview ranking is published")
+    ids = list({cand.id for _u, cand, _v in entries})
+    panel_of = dict(session.execute(select(InterviewSlot.candidate_id, InterviewSlot.panel_id)
+                                    .where(InterviewSlot.candidate_id.in_(ids))).all())
+    seats = set(session.execute(select(InterviewPanelMember.panel_id,
+                                       InterviewPanelMember.user_id)).all())
+    rows = {(s.candidate_id, s.interviewer_id): s for s in session.scalars(
+        select(InterviewScore).where(InterviewScore.candidate_id.in_(ids)))}
+    for user, cand, value in entries:
+        if cand.stage != Stage.INTERVIEW:
+            raise InterviewError("not_in_interview", "the candidate is not at the interview stage")
+        if not 0 <= value <= 100:
+            raise InterviewError("bad_score", "an interview score is 0..100")
+        if user.township_id is not None and user.township_id == cand.township_id:
+            raise InterviewError("own_township", "interviewers never score their own township")
+        panel = panel_of.get(cand.id)
+        if panel is not None and (panel, user.id) not in seats:
+            raise InterviewError("not_on_panel", "the interviewer is not on this candidate's panel")
+        row = rows.get((cand.id, user.id))
+        before = row.score if row else None
+        if row is None:
+            row = rows[(cand.id, user.id)] = InterviewScore(candidate_id=cand.id,
+                                                            interviewer_id=user.id, score=value)
+            session.add(row)
+        row.score, row.note, row.scored_at = value, None, utcnow()
+        audit.record(session, user, "interview_score", "candidate", cand.id, "interview_score",
+                     before, value)
+    session.flush()
+    return len(entries)
+
+
 def _signing_row(session: Session, cand: Candidate) -> Signing:
     """Return the candidate's signing row, created on first use."""
     row = session.scalar(select(Signing).where(Signing.candidate_id == cand.id))
@@ -219,9 +257,19 @@ def support_parts(campaign: Campaign) -> list[tuple[str, int]]:
             ("training", sum(y["training"] for y in years))]
 
 
+def operator_parts(campaign: Campaign) -> list[tuple[str, int]]:
+    """Return the operator's part for one partner: computers, signs, fit-outs, the loan (yuan)."""
+    op = campaign.support.operator
+    return [("computers", op.computers), ("signs", op.signs), ("fitouts", 1),
+            ("loan", op.startup_loan), ("loan_max", op.startup_loan_max)]
+
+
 def support_totals(session: Session, campaign: Campaign) -> dict:
-    """Return the support owed to signed partners per township (all of them) and the county."""
-    parts = support_parts(campaign)
+    """Return the support owed to signed partners per township (all of them) and the county.
+
+    `operator` holds the operator's part beside the county's money: things counted, loans in yuan.
+    """
+    parts, ops = support_parts(campaign), operator_parts(campaign)
     per_partner = sum(yuan for _part, yuan in parts)
     partners = defaultdict(int, {t: 0 for t in session.scalars(
         select(Township.name).order_by(Township.code))})
@@ -230,11 +278,13 @@ def support_totals(session: Session, campaign: Campaign) -> dict:
                                                                    not_withdrawn())):
         partners[name] += 1
     towns = [{"township": t, "partners": n, "total": n * per_partner,
-              "parts": {part: n * yuan for part, yuan in parts}} for t, n in partners.items()]
+              "parts": {part: n * yuan for part, yuan in parts},
+              "operator": {part: n * x for part, x in ops}} for t, n in partners.items()]
     county = sum(partners.values())
     return {"per_partner": per_partner, "townships": towns,
             "county": {"partners": county, "total": per_partner * county,
-                       "parts": {part: county * yuan for part, yuan in parts}}}
+                       "parts": {part: county * yuan for part, yuan in parts},
+                       "operator": {part: county * x for part, x in ops}}}
 
 
 def signed_partners(session: Session) -> list[tuple[Candidate, Signing | None]]:

@@ -41,12 +41,14 @@ def plan_assignments(items: list[Item], reviewers: list[User], per_item: int,
                      load: Counter, taken: set[tuple[int, int]]) -> list[tuple[Item, User]]:
     """Pair each item with the least-loaded reviewers not from its township."""
     pairs = []
+    had = Counter(i for (i, _r) in taken)  # reviewers each item has (one pass, not per item)
     for item in items:
         fits = [r for r in reviewers if r.township_id != item.township_id
                 and (item.item_id, r.id) not in taken]
-        have = sum(1 for (i, _r) in taken if i == item.item_id)
+        have = had[item.item_id]
         for reviewer in sorted(fits, key=lambda r: (load[r.id], r.id))[:max(per_item - have, 0)]:
             load[reviewer.id] += 1
+            had[item.item_id] += 1
             taken.add((item.item_id, reviewer.id))
             pairs.append((item, reviewer))
     return pairs
@@ -57,16 +59,26 @@ def _reviewers(session: Session) -> list[User]:
     return list(session.scalars(select(User).where(User.role == Role.REVIEWER, User.active)))
 
 
-def _state(session: Session, kind: str) -> tuple[Counter, set]:
-    """Return the current load per reviewer and the (item, reviewer) pairs already made."""
-    rows = session.execute(select(Review.item_id, Review.reviewer_id).where(Review.kind == kind))
-    taken = {(i, r) for i, r in rows}
-    return Counter(r for _i, r in taken), taken
+def _state(session: Session, kind: str, item_ids: list[int]) -> tuple[Counter, set]:
+    """Return the current load per reviewer and the (item, reviewer) pairs made for these items.
+
+    The load is counted in the database and only these items' pairs are read: one plan sent
+    at a time no longer reads every review of the campaign.
+    """
+    load = Counter(dict(session.execute(select(
+        Review.reviewer_id, func.count(func.distinct(Review.item_id))).where(Review.kind == kind)
+        .group_by(Review.reviewer_id)).all()))
+    taken = set()
+    for chunk in _chunks(sorted(set(item_ids))):
+        taken |= {(i, r) for i, r in session.execute(select(Review.item_id, Review.reviewer_id)
+                                                     .where(Review.kind == kind,
+                                                            Review.item_id.in_(chunk)))}
+    return load, taken
 
 
 def assign(session: Session, kind: str, items: list[Item], per_item: int) -> int:
     """Give every item at least `per_item` reviewers with balanced load; return new ones."""
-    load, taken = _state(session, kind)
+    load, taken = _state(session, kind, [i.item_id for i in items])
     pairs = plan_assignments(items, _reviewers(session), per_item, load, taken)
     for item, reviewer in pairs:
         session.add(Review(kind=kind, item_id=item.item_id, candidate_id=item.candidate_id,
@@ -116,6 +128,64 @@ def score_review(session: Session, campaign: Campaign, review: Review, reviewer:
                  "review_score", before, review.score, f"{review.kind}#{review.item_id}")
     _maybe_third(session, campaign, review)
     return review
+
+
+def score_many(session: Session, campaign: Campaign, scored: list[tuple[Review, dict]],
+               by_id: dict[int, User]) -> int:
+    """Save many reviews' rubric scores at once (a rehearsal's reviewers), as score_review does.
+
+    The rules are score_review's: each reviewer scores their own reviews, scores close when
+    the round is published, every score is audited, and two scores far apart call a third.
+    """
+    kinds = {review.kind for review, _s in scored}
+    closed = {k for k in kinds if round_published(session, ROUND_OF[k])}
+    for review, scores in scored:
+        if review.kind in closed and not _appeal_upheld(session, review):
+            raise ReviewError("scores_closed", "the round is published: scores change only "
+                                                 "through an upheld appeal")
+        _set_scores(session, campaign, review, by_id[review.reviewer_id], scores)
+    session.flush()
+    for kind in kinds:
+        _thirds(session, campaign, kind, {r.item_id for r, _s in scored if r.kind == kind})
+    return len(scored)
+
+
+def _set_scores(session: Session, campaign: Campaign, review: Review, reviewer: User,
+                scores: dict[str, float]) -> None:
+    """Check and set one review's scores and add its audit row (flushed by the caller)."""
+    criteria = rubric(campaign, review.kind)
+    bad = [c["key"] for c in criteria if not 0 <= scores.get(c["key"], -1) <= 100]
+    if bad:
+        raise ReviewError("bad_score", f"scores must be 0..100: {', '.join(bad)}")
+    before = review.score
+    review.criteria = {c["key"]: scores[c["key"]] for c in criteria}
+    review.score, review.scored_at = weighted(criteria, scores), utcnow()
+    audit.record(session, reviewer, f"review_{review.kind}", "candidate", review.candidate_id,
+                 "review_score", before, review.score, f"{review.kind}#{review.item_id}")
+
+
+def _thirds(session: Session, campaign: Campaign, kind: str, item_ids: set[int]) -> int:
+    """Assign a third reviewer to each of these items whose two scores differ past the gap."""
+    scores: dict[int, list] = defaultdict(list)
+    cand_of: dict[int, int] = {}
+    for chunk in _chunks(sorted(item_ids)):
+        for item_id, cand_id, score in session.execute(select(
+                Review.item_id, Review.candidate_id, Review.score).where(
+                Review.kind == kind, Review.item_id.in_(chunk))):
+            scores[item_id].append(score)
+            cand_of[item_id] = cand_id
+    far = [i for i, got in scores.items() if len(got) == 2 and None not in got
+           and needs_third_review(got, _gap(campaign))]
+    towns = dict(session.execute(select(Candidate.id, Candidate.township_id).where(
+        Candidate.id.in_({cand_of[i] for i in far}))).all()) if far else {}
+    return assign(session, kind, [Item(i, cand_of[i], towns[cand_of[i]]) for i in sorted(far)],
+                  3) if far else 0
+
+
+def _chunks(ids: list[int], size: int = 5000):
+    """Yield ids in chunks small enough for one IN list."""
+    for i in range(0, len(ids), size):
+        yield ids[i:i + size]
 
 
 def _appeal_upheld(session: Session, review: Review) -> bool:

@@ -6,18 +6,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from grader.campaign import Campaign
-from grader.models import Candidate, InterviewPanel, InterviewSlot, Review, Township, User
-from grader.models.states import Stage
+from grader.models import (Candidate, InterviewPanel, InterviewSlot, Review, SpotCheck,
+                           SurveyForm, Township, User)
+from grader.models.states import Role, Stage
 from grader.models.user import cheap_hashing
 from grader.services import (activity, calls, evidence, exams, interview, plans, rankings, reviews,
                              survey_forms, trial)
 from grader.services.accounts import create_user
-from grader.services.demo import TOWNSHIPS, _registration
-from grader.services.registration import RegistrationError, register
+from grader.services.demo import DEMO_PASSWORDS, TOWNSHIPS, _accounts, _registration
+from grader.services.registration import RegistrationError, register_many
+from grader.services.simulated_files import ImagePool
 from grader.services.simulated_plans import copied, plan_text
 from grader.services.tables import write_csv
 from uploads.storage import FileStorage
@@ -25,6 +27,8 @@ from uploads.storage import FileStorage
 COPIED_SHARE = 0.04  # plans copied from an earlier candidate, for the plagiarism report
 OUTCOME_WEIGHTS = {"confirmed": 80, "denied": 5, "wrong_number": 3, "unreachable": 10,
                    "refused": 2}
+LEFT_CALLS = 8  # spot-check calls left to the demo county account, to make by hand
+PASSWORD = "rehearsal"  # every rehearsal account's but the demo accounts'
 
 
 @dataclass
@@ -38,6 +42,7 @@ class Rehearsal:
     log: list[str] = field(default_factory=list)
     staff: dict[str, list[User]] = field(default_factory=dict)
     echo: Callable[[str], None] | None = None
+    images: ImagePool | None = None
 
     def step(self, text: str) -> None:
         """Note progress and show it at once when someone is watching."""
@@ -53,38 +58,52 @@ def moment(r: Rehearsal, section: str, spread_hours: float) -> datetime:
 
 
 def setup(r: Rehearsal, n: int) -> list[Township]:
-    """Create townships with targets and the staff accounts."""
+    """Create townships with targets, the demo accounts (one per role) and the staff accounts.
+
+    The demo accounts work beside the rehearsal's: the county account calls, the reviewers
+    review, the interviewer sits on a panel, so each finds work when they log in.
+    """
     towns = [Township(code=c, name=nm, target=max(1, t * n // 550)) for c, nm, t in TOWNSHIPS]
     r.session.add_all(towns)
     r.session.flush()
+    _accounts(r.session, r.campaign, towns)  # strong hashes: these are typed by people
+    demo: dict[str, list[User]] = {}
+    for user in r.session.scalars(select(User).where(User.username.in_(DEMO_PASSWORDS))
+                                  .order_by(User.id)):
+        demo.setdefault(user.role, []).append(user)
     roles = {"county_staff": 3, "reviewer": 8, "interviewer": 12}
-    for role, count in roles.items():
-        r.staff[role] = [create_user(r.session, f"sim-{role}-{i}", "rehearsal", role)
-                         for i in range(count)]
-    for i, rev in enumerate(r.staff["reviewer"][:4]):
+    with cheap_hashing():
+        for role, count in roles.items():
+            r.staff[role] = demo.get(role, []) + [
+                create_user(r.session, f"sim-{role}-{i}", PASSWORD, role) for i in range(count)]
+    for i, rev in enumerate(r.staff["reviewer"][2:6]):
         rev.township_id = towns[i].id  # some reviewers are local: never their own township
     return towns
 
 
 def registrations(r: Rehearsal, towns: list[Township], n: int) -> None:
-    """Register n synthetic people through the registration service."""
+    """Register synthetic people through the registration service until n are registered.
+
+    They come in batches (one insert for a batch); a drawn duplicate ID is drawn again.
+    """
     start = r.campaign.window("registration")[0] + timedelta(hours=8)
-    done = 0
+    done = r.session.scalar(select(func.count()).select_from(Candidate)) or 0  # the demo's
     while done < n:
-        data = _registration(r.rng, r.campaign, towns)
-        data.password = "rehearsal"
-        try:
-            cand = register(r.session, r.campaign, data, r.rng.choice(("online", "onsite",
-                                                                        "wechat")),
-                            now=start).candidate  # inside the window the campaign may enforce
-        except RegistrationError as err:
-            if err.code != "duplicate_id":
-                raise  # only a drawn duplicate is drawn again
-            continue
-        cand.registered_at = start + timedelta(minutes=done * 7 + r.rng.randint(0, 6))
-        done += 1
+        entries = []
+        for _ in range(n - done):
+            data = _registration(r.rng, r.campaign, towns)
+            data.password = PASSWORD
+            entries.append((data, r.rng.choice(("online", "onsite", "wechat"))))
+        for got in register_many(r.session, r.campaign, entries, now=start):  # in the window
+            if isinstance(got, RegistrationError):
+                if got.code != "duplicate_id":
+                    raise got  # only a drawn duplicate is drawn again
+                continue
+            got.candidate.registered_at = start + timedelta(minutes=done * 7
+                                                            + r.rng.randint(0, 6))
+            done += 1
     r.session.flush()
-    r.step(f"registered {n}")
+    r.step(f"registered {done}")
 
 
 def exam(r: Rehearsal, kind: str, sits: float, mean: float) -> None:
@@ -108,7 +127,11 @@ def _digest(*parts) -> str:
 
 
 def _shots(r: Rehearsal, cand: Candidate, task: str, finish: datetime, count: int) -> list:
-    """Draw a candidate's screenshot set: mostly good, a few rejected, times up to finish."""
+    """Draw a candidate's screenshot set: mostly good, a few rejected, times up to finish.
+
+    Each row shows one of a few generated images (the pool's), so the review queue and the
+    candidate's page show a real screenshot, not 无文件; the row's own digest stays unique.
+    """
     start = r.campaign.window("round1")[0]
     files = []
     for i in range(count + r.rng.randint(0, 4)):
@@ -116,13 +139,14 @@ def _shots(r: Rehearsal, cand: Candidate, task: str, finish: datetime, count: in
         at = start + (finish - start) * ((i + 1) / (count + 4))
         reasons = (r.rng.choice(("missing_keyword:农村淘宝", "timestamp_outside_window")),) \
             if bad else ()
+        shown = r.images.pick(task, bad, i) if r.images else None
         files.append(evidence.CheckedFile(f"{task}-{i}.png", _digest(cand.id, task, i),
-                                          "reject" if bad else "accept", reasons, at))
+                                          "reject" if bad else "accept", reasons, at, shown))
     return files
 
 
-def _survey_sheet(r: Rehearsal, cand: Candidate, count: int) -> bytes:
-    """Write a candidate's survey sheet with a few bad numbers, as villagers' forms come."""
+def _survey_rows(r: Rehearsal, cand: Candidate, count: int) -> list[list]:
+    """Draw a candidate's survey rows with a few bad numbers, as villagers' forms come."""
     rows = []
     for i in range(count):
         phone = f"1{r.rng.choice('358')}{r.rng.randint(0, 9)}{cand.id:04d}{i:04d}"
@@ -130,13 +154,20 @@ def _survey_sheet(r: Rehearsal, cand: Candidate, count: int) -> bytes:
             phone = phone[:7]
         rows.append([cand.reg_no, f"户主{i}", phone, f"{cand.township.name}第{i % 9 + 1}组",
                      r.rng.randint(1, 8), r.rng.choice(("是", "否")), "2016-05-26"])
-    return write_csv(["报名编号", "户主姓名", "联系电话", "村组", "家庭人口", "是否网购", "调研日期"],
-                     rows)
+    return rows
+
+
+SURVEY_HEADER = ["报名编号", "户主姓名", "联系电话", "村组", "家庭人口", "是否网购", "调研日期"]
 
 
 def _evidence(r: Rehearsal, cands: list[Candidate], ocr: int) -> None:
-    """Submit screenshots, surveys and plans for everyone in round 1."""
-    end, written = r.campaign.window("round1")[1], []
+    """Submit screenshots, surveys and plans for everyone in round 1.
+
+    Screenshots go in one insert per candidate and task; the survey forms of everyone in one
+    sheet (one import, one check of shared numbers), each candidate's dated when they sent it.
+    """
+    end, written, sheet, sent = r.campaign.window("round1")[1], [], [], []
+    r.images = r.images or ImagePool.make(r.storage, r.rng, r.campaign.window("round1")[0])
     for cand in cands:
         diligence = r.rng.random()
         finish = end - timedelta(hours=2 + 130 * diligence)
@@ -144,8 +175,8 @@ def _evidence(r: Rehearsal, cands: list[Candidate], ocr: int) -> None:
         for task in evidence.SCREENSHOT_TASKS:
             evidence.submit_checked(r.session, cand, task,
                                     _shots(r, cand, task, finish, full - ocr))
-        survey_forms.import_forms(r.session, r.campaign, _survey_sheet(r, cand, full + 4), True,
-                                  now=finish - timedelta(hours=1))
+        sheet += _survey_rows(r, cand, full + 4)
+        sent.append({"c": cand.id, "t": finish - timedelta(hours=1)})
         if written and r.rng.random() < COPIED_SHARE:
             text = copied(r.rng, r.rng.choice(written))
         else:
@@ -153,6 +184,10 @@ def _evidence(r: Rehearsal, cands: list[Candidate], ocr: int) -> None:
         written.append(text)
         plans.submit_plan(r.session, r.storage, r.campaign, cand, "plan.txt", text.encode(),
                           now=finish - timedelta(hours=3))
+    survey_forms.import_forms(r.session, r.campaign, write_csv(SURVEY_HEADER, sheet), True,
+                              max_bytes=1 << 30)
+    r.session.connection().execute(update(SurveyForm).where(
+        SurveyForm.candidate_id == bindparam("c")).values(created_at=bindparam("t")), sent)
     if ocr:
         _real_screenshots(r, cands, ocr)
     r.step(f"round 1: evidence from {len(cands)} candidates")
@@ -175,36 +210,52 @@ def _real_screenshots(r: Rehearsal, cands: list[Candidate], k: int) -> None:
 
 
 def score_all(r: Rehearsal, kind: str) -> int:
-    """Let every reviewer work through their queue (third reviews included)."""
+    """Let every reviewer work through their queue (third reviews included), a batch a pass."""
     criteria = reviews.rubric(r.campaign, kind)
+    by_id = {u.id: u for u in r.staff["reviewer"]}
     done = 0
     while True:
         open_reviews = r.session.scalars(select(Review).where(
             Review.kind == kind, Review.score.is_(None)).order_by(Review.id)).all()
         if not open_reviews:
             return done
-        by_id = {u.id: u for u in r.staff["reviewer"]}
+        scored = []
         for rev in open_reviews:
             base = 55 + (rev.candidate_id * 7919 % 40)
-            scores = {c["key"]: min(100, max(0, r.rng.gauss(base, 10))) for c in criteria}
-            reviews.score_review(r.session, r.campaign, rev, by_id[rev.reviewer_id], scores)
-            done += 1
+            scored.append((rev, {c["key"]: min(100, max(0, r.rng.gauss(base, 10)))
+                                 for c in criteria}))
+        done += reviews.score_many(r.session, r.campaign, scored, by_id)
 
 
 def _calls(r: Rehearsal) -> None:
-    """Draw the spot-check sample, share it out and make every call."""
+    """Draw the spot-check sample, share it out and make every call but a few.
+
+    Each caller's open calls are recorded in one batch, then replacements and extra calls
+    are shared out and called in the next pass. LEFT_CALLS calls go to the first caller (the
+    demo county account) and stay open, for a person to make.
+    """
     calls.draw_sample(r.session, r.campaign, f"sim-{r.rng.random():.6f}",
-                              r.campaign.round1.spot_check.per_candidate)
+                      r.campaign.round1.spot_check.per_candidate)
     callers = r.staff["county_staff"]
-    calls.assign(r.session, callers)
+    mine, others = callers[0], callers[1:]
+    calls.assign(r.session, others)
+    for call in calls.open_calls(r.session, None)[:LEFT_CALLS]:
+        call.caller_id = mine.id
     names, weights = list(OUTCOME_WEIGHTS), list(OUTCOME_WEIGHTS.values())
-    for caller in callers:
-        while (call := calls.next_call(r.session, caller)) is not None:
-            outcome = r.rng.choices(names, weights)[0]
-            size = call.form.household_size or 3
-            heard = {"household_size": str(size if r.rng.random() < 0.9 else size + 2)}
-            calls.record(r.session, r.campaign, call, caller, outcome, heard)
-            calls.assign(r.session, callers)  # replacements and extra calls join the lists
+    while True:
+        todo = [c for c in calls.open_calls(r.session, None) if c.caller_id != mine.id]
+        if not todo:
+            break
+        for caller in others:
+            made = []
+            for call in (c for c in todo if c.caller_id == caller.id):
+                size = call.form.household_size or 3
+                made.append((call, r.rng.choices(names, weights)[0], {
+                    "household_size": str(size if r.rng.random() < 0.9 else size + 2)}))
+            calls.record_many(r.session, r.campaign, caller, made)
+        calls.assign(r.session, others)  # replacements and extra calls join the lists
+    left = r.session.scalar(select(func.count()).where(SpotCheck.outcome.is_(None)))
+    r.step(f"spot checks: {left} calls left to {mine.username}")
 
 
 def publish(r: Rehearsal, round_name: str) -> int:
@@ -220,7 +271,7 @@ def round1(r: Rehearsal, ocr: int) -> None:
     cands = list(r.session.scalars(select(Candidate).where(Candidate.stage == Stage.ROUND1)
                                    .order_by(Candidate.id)))
     _evidence(r, cands, ocr)
-    score_all(r, "plan")
+    r.step(f"plan reviews: {score_all(r, 'plan')} scored")
     _calls(r)
     publish(r, "1")
 
@@ -232,7 +283,7 @@ def round2(r: Rehearsal) -> None:
     start = trial.trial_start(r.campaign)
     days = r.campaign.round2.days
     per = r.campaign.round2.reviews_per_report
-    rows = []
+    rows, items = [], []
     for cand in cands:
         zeal = r.rng.random()
         for day in range(1, days + 1):
@@ -244,12 +295,12 @@ def round2(r: Rehearsal) -> None:
                                  int(zeal * 30 + r.rng.randint(0, 5)), r.rng.randint(0, 10))
             rep = trial.file_report(r.session, r.campaign, cand, day, f"第{day}天：走访村民。",
                                     figs, now=start + timedelta(days=day - 1) + late)
-            reviews.assign(r.session, "report", [reviews.Item(rep.id, cand.id,
-                                                              cand.township_id)], per)
+            items.append(reviews.Item(rep.id, cand.id, cand.township_id))
             rows.append([cand.name, cand.phone or "", day, int(zeal * 40) + r.rng.randint(0, 9)])
+    reviews.assign(r.session, "report", items, per)  # one balanced share-out for every report
     activity.import_csv(r.session, r.campaign, "activity.csv",
                         write_csv(["成员", "手机", "天", "消息数"], rows), 50 << 20)
-    score_all(r, "report")
+    r.step(f"round 2: {len(items)} daily reports, {score_all(r, 'report')} reviews scored")
     publish(r, "2")
 
 
@@ -265,11 +316,13 @@ def interviews(r: Rehearsal) -> None:
     r.session.add_all(panels)
     r.session.flush()
     interview.schedule(r.session, r.campaign, panels)
-    for slot in r.session.scalars(select(InterviewSlot)):
+    scores, answers = [], {}
+    for slot in r.session.scalars(select(InterviewSlot).order_by(InterviewSlot.id)):
         for user in slot.panel.members:
-            interview.score(r.session, user, slot.candidate, round(r.rng.uniform(55, 98), 1))
-        interview.record_reassignment(r.session, r.staff["county_staff"][0], slot.candidate,
-                                      r.rng.random() < 0.8)  # asked at the interview
+            scores.append((user, slot.candidate, round(r.rng.uniform(55, 98), 1)))
+        answers[slot.candidate_id] = r.rng.random() < 0.8  # asked at the interview
+    interview.score_many(r.session, scores)
+    interview.record_reassignments(r.session, r.staff["county_staff"][0], answers)
     publish(r, "interview")
     deadline = interview.signing_days(r.campaign)[1]
     for cand in r.session.scalars(select(Candidate).where(Candidate.stage == Stage.SELECTED)):
@@ -278,13 +331,55 @@ def interviews(r: Rehearsal) -> None:
     r.step("signed the selected")
 
 
+LEFT_FOR_REVIEW = 12  # screenshots the machine could not decide, left in the review queue
+
+
+def leftovers(r: Rehearsal) -> int:
+    """Leave screenshots the machine sent to people (real images) in the review queue.
+
+    They belong to candidates who stayed in round 1, dated inside its window; the county
+    staff and the reviewers (never of the candidate's township) decide them.
+    """
+    pool = r.images or ImagePool.make(r.storage, r.rng, r.campaign.window("round1")[0])
+    when = r.campaign.window("round1")[0] + timedelta(days=2)
+    cands = r.session.scalars(select(Candidate).where(Candidate.stage == Stage.ROUND1)
+                              .order_by(Candidate.id).limit(LEFT_FOR_REVIEW)).all()
+    for i, cand in enumerate(cands):
+        task = evidence.SCREENSHOT_TASKS[i % 2]
+        reason = ("timestamp_not_found",) if i % 3 else ("repeated_nickname",)
+        evidence.submit_checked(r.session, cand, task, [evidence.CheckedFile(
+            f"{task}-review-{i}.png", _digest(cand.id, task, "review", i), "review", reason,
+            when, pool.pick(task, False, i))])
+    r.step(f"left {len(cands)} screenshots in the review queue")
+    return len(cands)
+
+
+def accounts(r: Rehearsal) -> list[tuple[str, str, str]]:
+    """Return (role, user name, password) for the accounts a person may try after a rehearsal.
+
+    The demo accounts keep their passwords; a rehearsal account or candidate uses PASSWORD.
+    """
+    demo = r.session.scalars(select(User).where(User.username.in_(DEMO_PASSWORDS))
+                             .order_by(User.id)).all()
+    rows = [(u.role, u.username, DEMO_PASSWORDS[u.username]) for u in demo]
+    rows += [(role, f"sim-{role}-0", PASSWORD) for role in r.staff]
+    for stage in (Stage.SIGNED, Stage.ROUND1):
+        cand = r.session.scalar(select(Candidate).where(
+            Candidate.stage == stage, Candidate.id_number.not_in(list(DEMO_PASSWORDS)))
+            .order_by(Candidate.id).limit(1))
+        if cand is not None:
+            rows.append((f"{Role.CANDIDATE} ({stage})", cand.id_number, PASSWORD))
+    return rows
+
+
 def run(r: Rehearsal, n: int, ocr: int = 0) -> None:
     """Run the whole funnel for n synthetic registrations."""
+    towns = setup(r, n)
     with cheap_hashing():
-        towns = setup(r, n)
         registrations(r, towns, n)
     exam(r, "online_exam", 0.92, 66)
     exam(r, "onsite_test", 0.97, 70)
     round1(r, ocr)
     round2(r)
     interviews(r)
+    leftovers(r)

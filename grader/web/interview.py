@@ -52,7 +52,7 @@ def _manage(**bound):
              "sign_form": SignForm(formdata=None), **bound}
     return render_template("interview/manage.html", **page, **forms,
                            support=service.support_totals(db, campaign),
-                           schedule=service.support_schedule(campaign))
+                           schedule=service.support_schedule(campaign), campaign=campaign)
 
 
 def _panel_form(interviewers, formdata=()) -> PanelForm:
@@ -131,13 +131,15 @@ def support_export(fmt: str):
     campaign = current_campaign()
     totals = service.support_totals(get_session(), campaign)
     parts = [part for part, _yuan in service.support_parts(campaign)]
-    rows = [[t["township"], t["partners"], *[t["parts"][p] for p in parts], t["total"]]
-            for t in totals["townships"]]
+    ops = [part for part, _n in service.operator_parts(campaign)]
+    rows = [[t["township"], t["partners"], *[t["parts"][p] for p in parts], t["total"],
+             *[t["operator"][p] for p in ops]] for t in totals["townships"]]
     county = totals["county"]
     rows.append([_("合计"), county["partners"], *[county["parts"][p] for p in parts],
-                 county["total"]])
+                 county["total"], *[county["operator"][p] for p in ops]])
     return send_table(fmt, "合伙人扶持资金", ["乡镇/街道", "签约合伙人",
-                                        *[_part_name(p) for p in parts], "合计（元）"], rows)
+                                        *[_part_name(p) for p in parts], _("县级合计（元）"),
+                                        *[_operator_name(campaign, p) for p in ops]], rows)
 
 
 @bp.route("/support-partners.<fmt>")
@@ -145,14 +147,15 @@ def support_export(fmt: str):
 def support_partners(fmt: str):
     """Export each signed partner with the support owed, part by part."""
     campaign = current_campaign()
-    parts = service.support_parts(campaign)
+    parts, ops = service.support_parts(campaign), service.operator_parts(campaign)
     rows = [[cand.reg_no, cand.name, cand.township.name,
              signing.signed_on.isoformat() if signing and signing.signed_on else "",
              signing.site if signing else "", *[yuan for _p, yuan in parts],
-             sum(yuan for _p, yuan in parts)]
+             sum(yuan for _p, yuan in parts), *[n for _p, n in ops]]
             for cand, signing in service.signed_partners(get_session())]
     return send_table(fmt, "合伙人扶持明细", ["报名编号", "姓名", "乡镇/街道", "签约日期", "服务站",
-                                        *[_part_name(p) for p, _y in parts], "合计（元）"], rows)
+                                        *[_part_name(p) for p, _y in parts], _("县级合计（元）"),
+                                        *[_operator_name(campaign, p) for p, _n in ops]], rows)
 
 
 def _part_name(part: str) -> str:
@@ -160,3 +163,12 @@ def _part_name(part: str) -> str:
     if part.startswith("living_"):
         return _("第%(n)s年生活补贴（元）", n=part.removeprefix("living_"))
     return {"fitout": _("装修补贴（元）"), "goods": _("开业铺货（元）"), "training": _("培训（元）")}[part]
+
+
+def _operator_name(campaign, part: str) -> str:
+    """Name a part of the operator's support, with the operator's name."""
+    op = campaign.support.operator
+    words = {"computers": _("店铺电脑（台）"), "signs": _("门头（块）"),
+             "fitouts": _("%(standard)s（处）", standard=op.fitout_standard),
+             "loan": _("创业贷款（元）"), "loan_max": _("创业贷款上限（元）")}
+    return op.name + words[part]

@@ -4,7 +4,7 @@ import re
 
 from helpers import login
 
-DEMO_ID = "140121199203150017"
+DEMO_ID = "522424199203150015"
 ACCOUNTS = {"anonymous": None, "candidate": (DEMO_ID, "cand2016"),
             "township": ("township", "town2016"), "county": ("county", "county2016"),
             "reviewer": ("reviewer", "review2016"), "interviewer": ("interviewer", "inter2016"),

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from helpers import login
 
 pytestmark = pytest.mark.browser
-DEMO_ID = "140121199203150017"
+DEMO_ID = "522424199203150015"
 
 
 def test_find_by_phone_and_export_on_a_phone(live_server, phone):

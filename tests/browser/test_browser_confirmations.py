@@ -13,7 +13,7 @@ from helpers import login
 from uploads.storage import FileStorage
 
 pytestmark = pytest.mark.browser
-DEMO_ID = "140121199203150017"
+DEMO_ID = "522424199203150015"
 PLAN = "我的农村淘宝项目计划书：在村委会旁开设服务站，帮助留守老人网购和代收快递。" * 8
 
 

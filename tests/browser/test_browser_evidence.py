@@ -12,7 +12,7 @@ from grader.models import Candidate, EvidenceItem
 from uploads import synth
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-DEMO_ID = "140121199203150017"
+DEMO_ID = "522424199203150015"
 
 
 def test_upload_a_batch_and_see_verdicts(live_app, live_server, phone, worker, tmp_path):

@@ -20,7 +20,7 @@ def fill(page, id_number: str, phone: str = "13612345678", education: str = "hig
     page.fill("#phone", phone)
     if education:
         page.select_option("#education", education)
-    page.select_option("#township_id", label="东山镇")
+    page.select_option("#township_id", label="西洛街道")
     for name in declare:
         page.check(f"#decl_{name}")
     page.fill("#password", "xia20161")
@@ -94,7 +94,7 @@ def test_an_unticked_promise_is_explained_before_submitting(live_app, live_serve
 
 
 def test_a_logged_in_candidate_cannot_register_someone_else(live_server, phone):
-    login(phone, live_server, "140121199203150017", "cand2016")
+    login(phone, live_server, "522424199203150015", "cand2016")
     phone.goto(f"{live_server}/register")
     expect(phone).to_have_url(f"{live_server}/me")
     assert phone.locator("#register-form").count() == 0

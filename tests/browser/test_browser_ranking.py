@@ -11,7 +11,7 @@ from uploads.storage import FileStorage
 from helpers import login
 
 pytestmark = pytest.mark.browser
-DEMO_ID = "140121199203150017"
+DEMO_ID = "522424199203150015"
 PLAN = "我的农村淘宝项目计划书：在村委会旁开设服务站，帮助留守老人网购和代收快递，组织电商培训。" * 8
 
 

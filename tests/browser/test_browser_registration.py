@@ -14,7 +14,7 @@ def fill_registration(page, id_number: str, education: str = "high", declare=DEC
     page.fill("#id_number", id_number)
     page.fill("#phone", "13612345678")
     page.select_option("#education", education)
-    page.select_option("#township_id", label="东山镇")
+    page.select_option("#township_id", label="西洛街道")
     for name in declare:
         page.check(f"#decl_{name}")
     page.fill("#password", "chun2016")
@@ -62,5 +62,5 @@ def test_county_staff_see_the_statistics_table(live_server, browser):
     page.click("button[type=submit]")
     page.goto(f"{live_server}/townships/stats")
     table = page.inner_text("table")
-    assert "城关镇" in table and "合计" in table
+    assert "鼓场街道" in table and "合计" in table
     page.close()

@@ -10,7 +10,7 @@ from grader.services import rankings
 from helpers import login
 
 pytestmark = pytest.mark.browser
-DEMO_ID = "140121199203150017"
+DEMO_ID = "522424199203150015"
 
 
 @pytest.fixture

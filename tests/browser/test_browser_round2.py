@@ -12,9 +12,9 @@ pytestmark = pytest.mark.browser
 
 def test_candidate_files_a_daily_report(live_app, live_server, phone):
     with session_scope(live_app) as s:
-        cand = s.scalars(select(Candidate).where(Candidate.id_number == "140121199203150017")).one()
+        cand = s.scalars(select(Candidate).where(Candidate.id_number == "522424199203150015")).one()
         cand.stage = "round2"
-    login(phone, live_server, "140121199203150017", "cand2016")
+    login(phone, live_server, "522424199203150015", "cand2016")
     phone.goto(f"{live_server}/me/reports")
     phone.select_option("#day", "1")
     phone.fill("#text", "今天走访了12户村民，帮3户下单购买化肥。")

@@ -9,7 +9,7 @@ from grader.models import Candidate
 from helpers import login
 
 pytestmark = pytest.mark.browser
-DEMO_ID = "140121199203150017"
+DEMO_ID = "522424199203150015"
 
 
 def set_stage(app, stage):

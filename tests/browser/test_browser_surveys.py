@@ -8,7 +8,7 @@ from grader.models import Candidate, SpotCheck, SurveyForm
 from helpers import login
 
 pytestmark = pytest.mark.browser
-DEMO_ID = "140121199203150017"
+DEMO_ID = "522424199203150015"
 
 
 def test_survey_form_on_a_phone_then_a_call(live_app, live_server, phone, browser):

@@ -15,7 +15,7 @@ from helpers import login
 from uploads import synth
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-DEMO_ID = "140121199203150017"
+DEMO_ID = "522424199203150015"
 
 
 def test_a_zip_lists_every_member_and_a_resent_file_says_duplicate(live_app, live_server, phone,
