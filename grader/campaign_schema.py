@@ -251,9 +251,11 @@ class OperatorSupport(Section):
     """What the operator (阿里巴巴) provides each partner's shop: things per site and a loan."""
 
     name: str = "阿里巴巴"
+    name_en: str = "Alibaba"      # the name on English pages and exports
     computers: Count = 1          # 店铺电脑, per site
     signs: Count = 1              # 门头, per site
     fitout_standard: str = "室内软装修（文化墙）"  # the operator's interior fit-out, per site
+    fitout_standard_en: str = "interior fit-out (culture wall)"
     startup_loan: Count = 10000   # 创业贷款 at signing (yuan)
     startup_loan_max: Count = 60000  # up to this later, by how the shop does
 

@@ -8,7 +8,7 @@ from wtforms import SelectChoice
 from grader.auth.permissions import roles_required
 from grader.campaign import current_campaign
 from grader.db import get_session
-from grader.i18n import local_time
+from grader.i18n import local_time, said
 from grader.models.states import Role
 from grader.services import interview as service
 from grader.web.actions import attempt
@@ -166,9 +166,9 @@ def _part_name(part: str) -> str:
 
 
 def _operator_name(campaign, part: str) -> str:
-    """Name a part of the operator's support, with the operator's name."""
+    """Name a part of the operator's support, with the operator's name, in the reader's language."""
     op = campaign.support.operator
     words = {"computers": _("店铺电脑（台）"), "signs": _("门头（块）"),
-             "fitouts": _("%(standard)s（处）", standard=op.fitout_standard),
+             "fitouts": _("%(standard)s（处）", standard=said(op, "fitout_standard")),
              "loan": _("创业贷款（元）"), "loan_max": _("创业贷款上限（元）")}
-    return op.name + words[part]
+    return said(op) + words[part]

@@ -50,7 +50,7 @@ def live_app(tmp_path_factory):
         simulation.run(simulation.Rehearsal(session, FileStorage(str(base / "s")),
                                             app.extensions["grader.campaign"],
                                             random.Random(3)), 130)
-        create_user(session, STAFF["township"], PASSWORD, "township_staff", township="城关镇")
+        create_user(session, STAFF["township"], PASSWORD, "township_staff", township=simulation.TOWNSHIPS[0][1])
         create_user(session, STAFF["admin"], PASSWORD, "admin")
     return app
 
@@ -59,10 +59,12 @@ def live_app(tmp_path_factory):
 def signed_partner(live_app):
     """The ID number of a rehearsed candidate who reached the end (signed)."""
     from grader.models import Candidate
+    from grader.services.demo import DEMO_CANDIDATE_ID
 
-    with session_scope(live_app) as session:
-        return session.scalars(select(Candidate.id_number).where(Candidate.stage == "signed")
-                               .order_by(Candidate.id)).first()
+    with session_scope(live_app) as session:  # not the demo candidate: their password differs
+        return session.scalars(select(Candidate.id_number).where(
+            Candidate.stage == "signed", Candidate.id_number != DEMO_CANDIDATE_ID)
+            .order_by(Candidate.id)).first()
 
 
 def _links(page, base: str, path: str, pattern: str, most: int) -> list[str]:

@@ -3,6 +3,8 @@
 import re
 
 import pytest
+
+from grader.services.demo import DEMO_CANDIDATE_ID
 from sqlalchemy import select
 
 from helpers import login
@@ -24,7 +26,7 @@ def announced(live_app):
         clerk = session.scalar(select(User).where(User.username == "township"))
         cand = session.scalar(select(Candidate).where(
             Candidate.township_id == clerk.township_id, Candidate.reg_no != "",
-            Candidate.id_number != "140121199203150017").order_by(Candidate.id))
+            Candidate.id_number != DEMO_CANDIDATE_ID).order_by(Candidate.id))
         return cand.id, cand.name
 
 
@@ -36,11 +38,11 @@ def test_the_public_notice_without_login_prints_one_township(live_server, phone,
     assert FULL_ID.search(html) is None  # only 522424********1234-like numbers
     assert re.search(r"\d{6}\*{8}\d{3}[\dX]", phone.inner_text("table.public-list"))
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
-    phone.select_option("#township", label="城关镇")
+    phone.select_option("#township", label="鼓场街道")
     phone.click("form[method=get] button[type=submit]")
     phone.wait_for_url(re.compile(r"township=\d+"))
     towns = phone.locator("table.public-list tbody td:nth-child(4)").all_inner_texts()
-    assert towns and set(towns) == {"城关镇"}
+    assert towns and set(towns) == {"鼓场街道"}
     phone.emulate_media(media="print")
     assert not phone.is_visible("header.top") and not phone.is_visible("#objection")
     assert phone.is_visible("table.public-list")
@@ -72,7 +74,7 @@ def test_an_objection_reaches_county_staff_who_answer_it(live_server, phone, bro
 
 
 def test_a_candidate_corrects_their_phone(live_server, phone):
-    login(phone, live_server, "140121199203150017", "cand2016")
+    login(phone, live_server, DEMO_CANDIDATE_ID, "cand2016")
     phone.goto(f"{live_server}/me")
     phone.click("text=修改报名信息")
     phone.fill("#phone", "13711112222")

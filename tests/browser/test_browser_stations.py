@@ -29,7 +29,7 @@ def selected(live_app):
             s.add(RankingEntry(ranking_id=ranking.id, candidate_id=cand.id, rank=rank,
                                score=90.0 - rank, advance=True, row={}))
             s.add(Signing(candidate_id=cand.id, accepts_reassignment=rank != 1))
-        home = s.scalar(select(Township).where(Township.name == "城关镇"))
+        home = s.scalar(select(Township).where(Township.name == "鼓场街道"))
         return [c.id for c in cands], home.id
 
 
@@ -76,7 +76,7 @@ def test_a_village_checklist_takes_a_photo_on_a_phone(live_app, live_server, pho
     from PIL import Image
 
     with session_scope(live_app) as s:
-        home = s.scalar(select(Township).where(Township.name == "城关镇")).id
+        home = s.scalar(select(Township).where(Township.name == "鼓场街道")).id
     shot = tmp_path / "公告.jpg"
     buf = io.BytesIO()
     Image.new("RGB", (80, 60), (30, 160, 90)).save(buf, "JPEG")

@@ -2,6 +2,8 @@
 the offer, then withdraws; every step asks first, naming who and what."""
 
 import pytest
+
+from grader.services.demo import DEMO_CANDIDATE_ID
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -13,7 +15,7 @@ from grader.services import rankings
 from helpers import login
 
 pytestmark = pytest.mark.browser
-DEMO_ID = "140121199203150017"
+DEMO_ID = DEMO_CANDIDATE_ID
 
 
 def answer_dialog(page, accept: bool = True) -> list[str]:
