@@ -12,7 +12,7 @@ from grader.cli import main
 def small_campaign(tmp_path):
     text = DEFAULT_FILE.read_text(encoding="utf-8")
     for old, new in (("advance = 600", "advance = 36"), ("advance = 400", "advance = 24"),
-                     ("advance = 240", "advance = 14"), ("advance = 160", "advance = 10")):
+                     ("advance = 240", "advance = 16"), ("advance = 160", "advance = 10")):
         assert old in text
         text = text.replace(old, new)
     path = tmp_path / "campaign.toml"
