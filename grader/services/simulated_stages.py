@@ -75,17 +75,17 @@ def exam_in_batches(r: Rehearsal, kind: str, sits: float, mean: float) -> None:
         .order_by(Candidate.id)).all()
     rows = [[c.id_number, f"{min(100, max(0, r.rng.gauss(mean, 15))):.1f}"]
             for c in people if r.rng.random() < sits]
-    half = len(rows) * 2 // 3
-    moved, sizes = 0, []
+    half = len(rows) // 3  # the first batch fills some of the places, the second the rest
+    sizes = []
     for i, batch in enumerate((rows[:half], rows[half:]), 1):
         result = exams.import_scores(r.session, kind, f"{kind}-{i}.csv",
                                      write_csv(["身份证号", "成绩"], batch), None, 50 << 20)
         assert not result.errors, result.errors[:3]
         plan = exams.plan_advance(r.session, r.campaign, kind)
-        if plan.advancing:
-            moved += exams.apply_advance(r.session, plan, _county(r))
-        sizes.append(len(batch))
-    r.step(f"{kind}: {len(rows)} sat in {len(sizes)} batches {sizes}, {moved} advanced")
+        sizes.append((len(batch), exams.apply_advance(r.session, plan, _county(r))
+                      if plan.advancing else 0))
+    r.step(f"{kind}: {len(rows)} sat, in batches (sat, advanced) {sizes}, "
+           f"{sum(m for _s, m in sizes)} advanced")
 
 
 def held_registration(r: Rehearsal, towns: list[Township]) -> None:
@@ -154,7 +154,7 @@ def withdraw_and_replace(r: Rehearsal, stage: str, at: datetime) -> dict:
         reason = WithdrawReason.OWN_REQUEST if by is cand.user else reason
         withdrawals.withdraw(r.session, cand, by, reason, "彩排：退出", now=at)
         out["withdrawn"] += 1
-    while withdrawals.place_state(r.session, stage).short > 0:
+    for _ in range(withdrawals.place_state(r.session, stage).short):  # one offer a place
         withdrawals.offer_next(r.session, stage, actor, now=at)
     sent += _notice(r, NoticeKind.OFFER, "open_offers", "您已获得递补资格，请在两天内答复。")
     first = withdrawals.open_offers(r.session, stage)
