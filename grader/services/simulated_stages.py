@@ -155,7 +155,12 @@ def withdraw_and_replace(r: Rehearsal, stage: str, at: datetime) -> dict:
         withdrawals.withdraw(r.session, cand, by, reason, "彩排：退出", now=at)
         out["withdrawn"] += 1
     for _ in range(withdrawals.place_state(r.session, stage).short):  # one offer a place
-        withdrawals.offer_next(r.session, stage, actor, now=at)
+        try:
+            withdrawals.offer_next(r.session, stage, actor, now=at)
+        except withdrawals.WithdrawalError as err:
+            if err.code != "ranking_exhausted":  # a small campaign: everyone already in
+                raise
+            break
     sent += _notice(r, NoticeKind.OFFER, "open_offers", "您已获得递补资格，请在两天内答复。")
     first = withdrawals.open_offers(r.session, stage)
     soon = at + timedelta(hours=1)
