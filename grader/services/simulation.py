@@ -301,7 +301,6 @@ def round2(r: Rehearsal) -> None:
     activity.import_csv(r.session, r.campaign, "activity.csv",
                         write_csv(["成员", "手机", "天", "消息数"], rows), 50 << 20)
     r.step(f"round 2: {len(items)} daily reports, {score_all(r, 'report')} reviews scored")
-    publish(r, "2")
 
 
 def interviews(r: Rehearsal) -> None:
@@ -324,11 +323,6 @@ def interviews(r: Rehearsal) -> None:
     interview.score_many(r.session, scores)
     interview.record_reassignments(r.session, r.staff["county_staff"][0], answers)
     publish(r, "interview")
-    deadline = interview.signing_days(r.campaign)[1]
-    for cand in r.session.scalars(select(Candidate).where(Candidate.stage == Stage.SELECTED)):
-        interview.record_signing(r.session, r.staff["county_staff"][0], cand, None,
-                                 deadline - timedelta(days=1), campaign=r.campaign)
-    r.step("signed the selected")
 
 
 LEFT_FOR_REVIEW = 12  # screenshots the machine could not decide, left in the review queue
@@ -373,13 +367,40 @@ def accounts(r: Rehearsal) -> list[tuple[str, str, str]]:
 
 
 def run(r: Rehearsal, n: int, ocr: int = 0) -> None:
-    """Run the whole funnel for n synthetic registrations."""
+    """Run the whole funnel for n synthetic registrations.
+
+    Beside the funnel (grader/services/simulated_stages.py): the operator's registrations
+    (some merged), corrections, exam scores in two batches, withdrawals and replacements at
+    every stage, notices, the operator's trial figures, objections to the 公示, station
+    sites and their allocation (refusers replaced), and township duties.
+    """
+    from grader.services import simulated_stages as more
+
     towns = setup(r, n)
+    outside = max(3, n // 100)  # the operator's own registrations, counted in n
     with cheap_hashing():
-        registrations(r, towns, n)
-    exam(r, "online_exam", 0.92, 66)
-    exam(r, "onsite_test", 0.97, 70)
+        more.held_registration(r, towns)
+        registrations(r, towns, n - outside)
+        more.operator_registrations(r, towns, outside, max(2, n // 200))
+        if r.session.scalar(select(func.count()).select_from(Candidate)) < n:
+            registrations(r, towns, n)  # an operator row refused: ours make up the number
+    more.corrections_made(r)
+    more.exam_in_batches(r, "online_exam", 0.92, 66)
+    more.exam_in_batches(r, "onsite_test", 0.97, 70)
+    more.withdraw_and_replace(r, Stage.ROUND1, r.campaign.window("round1")[0])
     round1(r, ocr)
+    more.objections(r, "1")
+    more.withdraw_and_replace(r, Stage.ROUND2, r.campaign.window("round2")[0]
+                              - timedelta(hours=12))
     round2(r)
+    more.trial_figures(r)
+    publish(r, "2")
+    more.withdraw_and_replace(r, Stage.INTERVIEW, r.campaign.window("round2")[1])
     interviews(r)
+    more.withdraw_and_replace(r, Stage.SELECTED, datetime.combine(
+        interview.signing_days(r.campaign)[0], datetime.min.time(),
+        r.campaign.window("round2")[0].tzinfo))
+    more.station_sites(r)
+    more.allocate_and_sign(r)
+    more.township_duties(r)
     leftovers(r)
