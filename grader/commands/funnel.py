@@ -62,7 +62,7 @@ def simulate(n: int, seed: int, ocr: int, reset: bool, until: str) -> None:
         click.echo(f"  {role:22} {user:20} {password}")
     click.echo("simulate: work left (user, work, count):")
     for user, what, count in work:
-        click.echo(f"  {user:20} {what:40} {count}")
+        click.echo(f"  {user:26} {what:36} {count}")
 
 
 @click.group("stats")

@@ -445,7 +445,7 @@ def work_left(r: Rehearsal) -> list[tuple[str, str, int]]:
             out.append((name, f"{kind} reviews on {page}", n))
     queue = s.scalar(select(func.count()).where(EvidenceItem.status == Verdict.REVIEW)) or 0
     if queue:
-        out.append(("county, reviewer", "screenshots on /evidence/review", queue))
+        out.append(("county, reviewer, reviewer2", "screenshots on /evidence/review", queue))
     for name, n in s.execute(select(User.username, func.count()).join(
             SpotCheck, SpotCheck.caller_id == User.id).where(SpotCheck.outcome.is_(None))
             .group_by(User.username).order_by(User.username)):
