@@ -35,9 +35,9 @@ def insert_rows(session: Session, model, rows: list[dict]) -> int:
               getattr(c.type, "process_bind_param", None), _default(c) if c.default else None,
               c.default is not None and c.default.is_callable) for c in cols]
     session.flush()  # rows the ORM still holds go first, as they would with an insert
-    cursor = bind.connection.driver_connection.cursor()
     names = ", ".join(f'"{c.name}"' for c in cols)
-    with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+    with bind.connection.driver_connection.cursor() as cursor, \
+            cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
         for row in rows:
             out = []
             for name, is_json, bind_param, fixed, called in kinds:
