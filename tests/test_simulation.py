@@ -304,3 +304,137 @@ def test_a_rehearsal_withdraws_replaces_notifies_imports_and_allocates_at_every_
         signed = s.scalars(select(Candidate.id).where(Candidate.stage == "signed")).all()
         out = set(s.scalars(select(Withdrawal.candidate_id)))
         assert len(signed) == 10 and not out & set(signed)
+
+def _sim_env(tmp_path, name, url=None):
+    return {"DATABASE_URL": url or f"sqlite:///{tmp_path / name}.db",
+            "QUEUE_URL": f"sqlite:///{tmp_path / name}-q.db",
+            "STORAGE_DIR": str(tmp_path / f"{name}-files"),
+            "CAMPAIGN_FILE": str(small_campaign(tmp_path))}
+
+
+def _app_of(env):
+    from grader import create_app
+
+    return create_app({**env, "TESTING": True, "SECRET_KEY": "test",
+                       "LOGIN_LIMIT_ENABLED": False})
+
+
+def test_an_upheld_plan_appeal_leaves_a_plan_to_both_demo_reviewers(tmp_path):
+    from sqlalchemy import select
+
+    from grader.db import session_scope
+    from grader.models import Appeal, EvidenceItem, Review, User
+    from grader.services.demo import DEMO_PASSWORDS
+    from helpers import csrf_from
+
+    env = _sim_env(tmp_path, "p")
+    out = run(env, "simulate", "--candidates", "130", "--seed", "3")
+    assert "signed the selected" in out and "rejected, appealed and upheld: 2 reviews" in out
+    left = out.split("work left", 1)[1]
+    assert "reviewer " in left and "reviewer2 " in left and "plan reviews on /review/plan" in left
+    app = _app_of(env)
+    with session_scope(app) as s:
+        appeal = s.scalar(select(Appeal))
+        assert appeal.status == "upheld"
+        plan = s.get(EvidenceItem, appeal.item_id)
+        assert plan.task == "plan" and plan.status == "accept"
+        names = {u.id: u.username for u in s.scalars(select(User))}
+        open_reviews = {names[r.reviewer_id]: r.id for r in s.scalars(select(Review).where(
+            Review.item_id == plan.id, Review.score.is_(None)))}
+        assert set(open_reviews) == {"reviewer", "reviewer2"}
+        plan_id = plan.id
+    for user in ("reviewer", "reviewer2"):
+        client = app.test_client()
+        assert _login(client, user, DEMO_PASSWORDS[user]).status_code == 302
+        page = client.get("/review/plan")
+        assert f"计划书 #{plan_id}" in page.text
+        res = client.post("/review/plan", follow_redirects=True, data={
+            "csrf_token": csrf_from(page), "review_id": open_reviews[user], "market": "70",
+            "operation": "70", "service": "70", "writing": "70"})
+        assert "评分已保存" in res.text  # the round is published, yet the appeal reopened it
+    with session_scope(app) as s:
+        assert s.scalar(select(Review.score).where(Review.id == open_reviews["reviewer"])) == 70
+
+
+def test_until_interview_leaves_the_demo_interviewer_interviews_to_score(tmp_path):
+    from sqlalchemy import func, select
+
+    from grader.db import session_scope
+    from grader.models import Candidate, InterviewScore, InterviewSlot, Ranking
+    from grader.services.demo import DEMO_PASSWORDS
+    from helpers import csrf_from
+
+    env = _sim_env(tmp_path, "i")
+    out = run(env, "simulate", "--candidates", "130", "--seed", "3", "--until", "interview")
+    assert "ranking 2: " in out and "scheduled" in out
+    assert "ranking interview" not in out and "signed the selected" not in out
+    left = out.split("work left", 1)[1]
+    assert "interviews to score on /interview/" in left and "plan reviews" in left
+    app = _app_of(env)
+    with session_scope(app) as s:
+        assert s.scalar(select(func.count()).select_from(InterviewScore)) == 0
+        assert s.scalar(select(Ranking.id).where(Ranking.round == "interview")) is None
+        slotted = s.scalar(select(func.count()).select_from(InterviewSlot))
+        assert slotted >= 10 and s.scalar(select(func.count()).where(
+            Candidate.stage == "interview")) >= slotted  # slots for people at the stage
+    client = app.test_client()
+    assert _login(client, "interviewer", DEMO_PASSWORDS["interviewer"]).status_code == 302
+    page = client.get("/interview/")
+    assert page.status_code == 200
+    with session_scope(app) as s:
+        from grader.models import User
+        from grader.services import interview
+
+        me = s.scalar(select(User).where(User.username == "interviewer"))
+        mine = interview.scores_page(s, me)["cands"]
+        assert mine, "the demo interviewer has interviews to score"
+        first = mine[0].id
+    assert f'value="{first}"' in page.text
+    res = client.post("/interview/", follow_redirects=True, data={
+        "csrf_token": csrf_from(page), "candidate_id": first, "score": "88"})
+    assert "面试评分已保存" in res.text
+    with session_scope(app) as s:
+        assert s.scalar(select(InterviewScore.score).where(
+            InterviewScore.candidate_id == first)) == 88
+
+
+CLOCK = {"checked_at", "decided_at", "scored_at", "assigned_at"}  # the real clock, on some rows
+
+
+def test_postgresql_stores_the_same_rehearsal_as_sqlite(tmp_path):
+    import uuid
+
+    from sqlalchemy import select, text
+
+    from grader.db import make_engine
+    from grader.models import EvidenceItem, Review, SurveyForm
+    from helpers import PG_URL
+
+    schema = f"sim_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    pg_url = PG_URL + ("&" if "?" in PG_URL else "?") + f"options=-csearch_path%3D{schema}"
+    try:
+        got = {}
+        for name, url in (("sq", None), ("pg", pg_url)):
+            env = _sim_env(tmp_path, name, url)
+            run(env, "simulate", "--candidates", "130", "--seed", "4")
+            engine = make_engine(env["DATABASE_URL"])
+            with engine.connect() as conn:
+                got[name] = {model.__name__: [tuple(row) for row in conn.execute(
+                    select(*[c for c in model.__table__.c if c.name not in CLOCK])
+                    .order_by(model.id))] for model in (EvidenceItem, SurveyForm, Review)}
+            engine.dispose()
+        for table, rows in got["sq"].items():
+            assert len(rows) == len(got["pg"][table]) > 100, table
+            for mine, theirs in zip(rows[::37], got["pg"][table][::37], strict=True):
+                assert mine == theirs, (table, [i for i, (a, b) in enumerate(
+                    zip(mine, theirs, strict=True)) if a != b])  # a sample, column by column
+            assert rows[-1] == got["pg"][table][-1], table
+        forms = got["pg"]["SurveyForm"]  # checked before the insert: numbers and verdicts set
+        assert all(r[5] and r[5].startswith("+86") and r[13] is True for r in forms)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

@@ -35,7 +35,10 @@ def _empty_database(app, reset: bool) -> None:
 @click.option("--ocr", default=0, show_default=True, type=int,
               help="Real generated screenshots per candidate checked with OCR.")
 @click.option("--reset", is_flag=True, help="Wipe a database that already holds data.")
-def simulate(n: int, seed: int, ocr: int, reset: bool) -> None:
+@click.option("--until", default="signed", show_default=True,
+              type=click.Choice(["round1", "round2", "interview", "signed"]),
+              help="Stop after this stage (interview: scheduled, not yet scored).")
+def simulate(n: int, seed: int, ocr: int, reset: bool, until: str) -> None:
     """Rehearse a whole campaign with synthetic people through every stage."""
     from grader.services import simulation
     from uploads.storage import FileStorage
@@ -50,12 +53,16 @@ def simulate(n: int, seed: int, ocr: int, reset: bool) -> None:
             session, FileStorage(app.config["STORAGE_DIR"]), app.extensions["grader.campaign"],
             random.Random(seed), echo=lambda line: click.echo(
                 f"simulate: [{time.time() - began:5.0f} s] {line}"))
-        simulation.run(rehearsal, n, ocr)
+        simulation.run(rehearsal, n, ocr, until)
         left = simulation.accounts(rehearsal)
+        work = simulation.work_left(rehearsal)
     click.echo(f"simulate: done in {time.time() - began:.0f} s")
     click.echo("simulate: accounts to try (role, user, password):")
     for role, user, password in left:
         click.echo(f"  {role:22} {user:20} {password}")
+    click.echo("simulate: work left (user, work, count):")
+    for user, what, count in work:
+        click.echo(f"  {user:26} {what:36} {count}")
 
 
 @click.group("stats")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -16,7 +16,7 @@ from grader.errors import CodedError
 from grader.models import Candidate, EvidenceItem, User
 from grader.models.base import utcnow
 from grader.models.states import Stage, Verdict
-from grader.services import audit, check_queue
+from grader.services import audit, bulk, check_queue
 from grader.services.review_queue import LISTED_STATUSES
 from grader.services.rounds import round_published
 from uploads.archives import Source, unpack
@@ -159,18 +159,24 @@ class CheckedFile:
 def submit_checked(session: Session, cand: Candidate, task: str,
                    files: list[CheckedFile]) -> int:
     """Record many already-checked files at once (same rows as the checking job writes)."""
-    if cand.stage != Stage.ROUND1:
-        raise EvidenceError("not_in_round1", "only candidates in round 1 submit evidence")
-    rows = [{"candidate_id": cand.id, "task": task, "filename": f.name, "sha256": f.sha256,
-             "size": f.stored.size if f.stored else 0,
-             "mime": f.stored.mime if f.stored else "image/png",
-             "storage_key": f.stored.key if f.stored else "", "status": f.verdict,
-             "machine_verdict": f.verdict, "reasons": list(f.reasons), "detail": {},
-             "submitted_at": f.submitted_at, "checked_at": f.submitted_at, "attempts": 1}
-            for f in files]
-    if rows:
-        session.execute(insert(EvidenceItem), rows)
-    return len(rows)
+    return submit_checked_many(session, [(cand, task, files)])
+
+
+def submit_checked_many(session: Session,
+                        sets: list[tuple[Candidate, str, list[CheckedFile]]]) -> int:
+    """Record the checked files of many candidates and tasks in one bulk insert (COPY)."""
+    rows = []
+    for cand, task, files in sets:
+        if cand.stage != Stage.ROUND1:
+            raise EvidenceError("not_in_round1", "only candidates in round 1 submit evidence")
+        rows += [{"candidate_id": cand.id, "task": task, "filename": f.name, "sha256": f.sha256,
+                  "size": f.stored.size if f.stored else 0,
+                  "mime": f.stored.mime if f.stored else "image/png",
+                  "storage_key": f.stored.key if f.stored else "", "status": f.verdict,
+                  "machine_verdict": f.verdict, "reasons": list(f.reasons), "detail": {},
+                  "submitted_at": f.submitted_at, "checked_at": f.submitted_at, "attempts": 1}
+                 for f in files]
+    return bulk.insert_rows(session, EvidenceItem, rows)
 
 
 def record_verdict(session: Session, item: EvidenceItem, verdict: dict) -> None:

@@ -6,16 +6,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from grader.campaign import Campaign
-from grader.models import (Candidate, InterviewPanel, InterviewSlot, Review, SpotCheck,
-                           SurveyForm, Township, User)
-from grader.models.states import Role, Stage
+from grader.models import (Candidate, EvidenceItem, InterviewPanel, InterviewPanelMember,
+                           InterviewScore, InterviewSlot, Review, SpotCheck, Township, User)
+from grader.models.states import ReviewKind, Role, Stage, Task, Verdict
 from grader.models.user import cheap_hashing
-from grader.services import (activity, calls, evidence, exams, interview, plans, rankings, reviews,
-                             survey_forms, trial)
+from grader.services import (activity, appeals, calls, evidence, exams, interview, plans,
+                             rankings, reviews, survey_forms, trial)
 from grader.services.accounts import create_user
 from grader.services.demo import DEMO_PASSWORDS, TOWNSHIPS, _accounts, _registration
 from grader.services.registration import RegistrationError, register_many
@@ -110,7 +110,8 @@ def exam(r: Rehearsal, kind: str, sits: float, mean: float) -> None:
     """Import a score file for everyone at the exam's stage, then advance the best."""
     attr, stage, _to = exams.EXAMS[kind]
     people = r.session.scalars(select(Candidate).where(Candidate.stage == stage,
-                                                       Candidate.eligible)).all()
+                                                       Candidate.eligible)
+                               .order_by(Candidate.id)).all()  # the same draws on any backend
     rows = [[c.id_number, f"{min(100, max(0, r.rng.gauss(mean, 15))):.1f}"]
             for c in people if r.rng.random() < sits]
     result = exams.import_scores(r.session, kind, f"{kind}.csv", write_csv(["身份证号", "成绩"], rows),
@@ -166,17 +167,17 @@ def _evidence(r: Rehearsal, cands: list[Candidate], ocr: int) -> None:
     Screenshots go in one insert per candidate and task; the survey forms of everyone in one
     sheet (one import, one check of shared numbers), each candidate's dated when they sent it.
     """
-    end, written, sheet, sent = r.campaign.window("round1")[1], [], [], []
+    end, written, sheet, sent = r.campaign.window("round1")[1], [], [], {}
     r.images = r.images or ImagePool.make(r.storage, r.rng, r.campaign.window("round1")[0])
+    shots = []
     for cand in cands:
         diligence = r.rng.random()
         finish = end - timedelta(hours=2 + 130 * diligence)
         full = 100 if diligence > 0.1 else r.rng.randint(70, 99)
-        for task in evidence.SCREENSHOT_TASKS:
-            evidence.submit_checked(r.session, cand, task,
-                                    _shots(r, cand, task, finish, full - ocr))
+        shots += [(cand, task, _shots(r, cand, task, finish, full - ocr))
+                  for task in evidence.SCREENSHOT_TASKS]
         sheet += _survey_rows(r, cand, full + 4)
-        sent.append({"c": cand.id, "t": finish - timedelta(hours=1)})
+        sent[cand.id] = finish - timedelta(hours=1)
         if written and r.rng.random() < COPIED_SHARE:
             text = copied(r.rng, r.rng.choice(written))
         else:
@@ -184,10 +185,9 @@ def _evidence(r: Rehearsal, cands: list[Candidate], ocr: int) -> None:
         written.append(text)
         plans.submit_plan(r.session, r.storage, r.campaign, cand, "plan.txt", text.encode(),
                           now=finish - timedelta(hours=3))
+    evidence.submit_checked_many(r.session, shots)  # one COPY on PostgreSQL
     survey_forms.import_forms(r.session, r.campaign, write_csv(SURVEY_HEADER, sheet), True,
-                              max_bytes=1 << 30)
-    r.session.connection().execute(update(SurveyForm).where(
-        SurveyForm.candidate_id == bindparam("c")).values(created_at=bindparam("t")), sent)
+                              max_bytes=1 << 30, dated=sent)
     if ocr:
         _real_screenshots(r, cands, ocr)
     r.step(f"round 1: evidence from {len(cands)} candidates")
@@ -209,14 +209,25 @@ def _real_screenshots(r: Rehearsal, cands: list[Candidate], k: int) -> None:
             run_check(r.session, r.storage, r.campaign, item.id)
 
 
+def _rejected_plans():
+    """Select the plans staff rejected: the rehearsal's reviewers leave them unscored."""
+    return select(EvidenceItem.id).where(EvidenceItem.task == Task.PLAN,
+                                         EvidenceItem.status == Verdict.REJECT)
+
+
 def score_all(r: Rehearsal, kind: str) -> int:
-    """Let every reviewer work through their queue (third reviews included), a batch a pass."""
+    """Let every reviewer work through their queue (third reviews included), a batch a pass.
+
+    They leave the plans staff rejected (one, see _reject_a_plan): an upheld appeal at the
+    end gives them back to the demo reviewers to score.
+    """
     criteria = reviews.rubric(r.campaign, kind)
     by_id = {u.id: u for u in r.staff["reviewer"]}
     done = 0
     while True:
         open_reviews = r.session.scalars(select(Review).where(
-            Review.kind == kind, Review.score.is_(None)).order_by(Review.id)).all()
+            Review.kind == kind, Review.score.is_(None), Review.item_id.not_in(
+                _rejected_plans() if kind == ReviewKind.PLAN else [])).order_by(Review.id)).all()
         if not open_reviews:
             return done
         scored = []
@@ -266,11 +277,54 @@ def publish(r: Rehearsal, round_name: str) -> int:
     return moved
 
 
+APPEAL_TEXT = "计划书是我自己写的，村里的情况我都走访过，请复核。"
+
+
+def _reject_a_plan(r: Rehearsal) -> EvidenceItem | None:
+    """Let the county reject one plan as copied, one the two demo reviewers both review.
+
+    Its candidate appeals at the end (appeal_the_plan) and the county upholds the appeal, so
+    the plan goes back to reviewer and reviewer2 with the round published.
+    """
+    demo = [u.id for u in r.staff["reviewer"] if u.username in DEMO_PASSWORDS]
+    if not demo:
+        return None
+    best = r.session.execute(select(Review.item_id, func.count()).join(
+        EvidenceItem, EvidenceItem.id == Review.item_id).where(
+        Review.kind == ReviewKind.PLAN, Review.reviewer_id.in_(demo),
+        EvidenceItem.status == Verdict.ACCEPT).group_by(Review.item_id)
+        .order_by(func.count().desc(), Review.item_id).limit(1)).first()
+    if best is None:
+        return None
+    item = r.session.get(EvidenceItem, best[0])
+    evidence.decide(r.session, item, r.staff["county_staff"][0], "reject", "疑似抄袭")
+    return item
+
+
+def appeal_the_plan(r: Rehearsal) -> int:
+    """The candidate whose plan was rejected appeals; the county upholds it (plan reopened).
+
+    Return how many plan reviews it leaves open (the demo reviewers', scored on /review/plan).
+    """
+    item = r.session.scalar(_rejected_plans().order_by(EvidenceItem.id).limit(1))
+    if item is None or not appeals.window_open(r.session, r.campaign):
+        return 0
+    cand = r.session.get(Candidate, r.session.get(EvidenceItem, item).candidate_id)
+    appeal = appeals.file_appeal(r.session, r.campaign, cand, item, APPEAL_TEXT)
+    appeals.answer_appeal(r.session, appeal, r.staff["county_staff"][0], True,
+                          "复核后认定为本人所写，恢复计划书")
+    left = r.session.scalar(select(func.count()).where(
+        Review.kind == ReviewKind.PLAN, Review.item_id == item, Review.score.is_(None))) or 0
+    r.step(f"plan #{item} rejected, appealed and upheld: {left} reviews to score")
+    return left
+
+
 def round1(r: Rehearsal, ocr: int) -> None:
     """Run task assessment round 1 end to end."""
     cands = list(r.session.scalars(select(Candidate).where(Candidate.stage == Stage.ROUND1)
                                    .order_by(Candidate.id)))
     _evidence(r, cands, ocr)
+    _reject_a_plan(r)
     r.step(f"plan reviews: {score_all(r, 'plan')} scored")
     _calls(r)
     publish(r, "1")
@@ -303,8 +357,12 @@ def round2(r: Rehearsal) -> None:
     r.step(f"round 2: {len(items)} daily reports, {score_all(r, 'report')} reviews scored")
 
 
-def interviews(r: Rehearsal) -> None:
-    """Run the interview: panels, slots, scores, ranking; then sign the selected."""
+def interviews(r: Rehearsal, scored: bool = True) -> None:
+    """Run the interview: panels, slots, scores and the ranking (signing comes later).
+
+    Without `scored` it stops once the interviews are scheduled: the interviewers (the demo
+    one among them) have every interview to score on /interview/.
+    """
     members = r.staff["interviewer"]
     first, last = interview.interview_days(r.campaign)
     room = interview.slots_per_day() * ((last - first).days + 1)  # one panel's interviews
@@ -315,6 +373,9 @@ def interviews(r: Rehearsal) -> None:
     r.session.add_all(panels)
     r.session.flush()
     interview.schedule(r.session, r.campaign, panels)
+    if not scored:
+        r.step(f"interviews: {due} scheduled on {count} panels, left to score")
+        return
     scores, answers = [], {}
     for slot in r.session.scalars(select(InterviewSlot).order_by(InterviewSlot.id)):
         for user in slot.panel.members:
@@ -345,6 +406,7 @@ def leftovers(r: Rehearsal) -> int:
             f"{task}-review-{i}.png", _digest(cand.id, task, "review", i), "review", reason,
             when, pool.pick(task, False, i))])
     r.step(f"left {len(cands)} screenshots in the review queue")
+    appeal_the_plan(r)
     return len(cands)
 
 
@@ -366,9 +428,44 @@ def accounts(r: Rehearsal) -> list[tuple[str, str, str]]:
     return rows
 
 
-def run(r: Rehearsal, n: int, ocr: int = 0) -> None:
-    """Run the whole funnel for n synthetic registrations.
+def work_left(r: Rehearsal) -> list[tuple[str, str, int]]:
+    """Return (user, work, count) for the work the rehearsal left to the staff accounts."""
+    s, out = r.session, []
+    for kind, page in ((ReviewKind.PLAN, "/review/plan"), (ReviewKind.REPORT, "/review/report")):
+        for name, n in s.execute(select(User.username, func.count()).join(
+                Review, Review.reviewer_id == User.id).where(
+                Review.kind == kind, Review.score.is_(None)).group_by(User.username)
+                .order_by(User.username)):
+            out.append((name, f"{kind} reviews on {page}", n))
+    queue = s.scalar(select(func.count()).where(EvidenceItem.status == Verdict.REVIEW)) or 0
+    if queue:
+        out.append(("county, reviewer, reviewer2", "screenshots on /evidence/review", queue))
+    for name, n in s.execute(select(User.username, func.count()).join(
+            SpotCheck, SpotCheck.caller_id == User.id).where(SpotCheck.outcome.is_(None))
+            .group_by(User.username).order_by(User.username)):
+        out.append((name, "spot-check calls", n))
+    if not rankings.published(s, "interview"):
+        done = set(s.execute(select(InterviewScore.interviewer_id, InterviewScore.candidate_id)))
+        todo: dict[str, int] = {}
+        for name, uid, cid in s.execute(select(User.username, User.id, InterviewSlot.candidate_id)
+                                        .join(InterviewPanelMember,
+                                              InterviewPanelMember.user_id == User.id)
+                                        .join(InterviewSlot, InterviewSlot.panel_id
+                                              == InterviewPanelMember.panel_id)):
+            if (uid, cid) not in done:
+                todo[name] = todo.get(name, 0) + 1
+        out += [(name, "interviews to score on /interview/", n) for name, n in sorted(todo.items())]
+    return out
 
+
+UNTIL = ("round1", "round2", "interview", "signed")  # where --until may stop
+
+
+def run(r: Rehearsal, n: int, ocr: int = 0, until: str = "signed") -> None:
+    """Run the funnel for n synthetic registrations, up to the stage `until` (UNTIL).
+
+    round1 and round2 stop once that round is published; interview once the interviews are
+    scheduled (none scored); signed goes on to sign the selected. Work is left either way.
     Beside the funnel (grader/services/simulated_stages.py): the operator's registrations
     (some merged), corrections, exam scores in two batches, withdrawals and replacements at
     every stage, notices, the operator's trial figures, objections to the 公示, station
@@ -390,17 +487,20 @@ def run(r: Rehearsal, n: int, ocr: int = 0) -> None:
     more.withdraw_and_replace(r, Stage.ROUND1, r.campaign.window("round1")[0])
     round1(r, ocr)
     more.objections(r, "1")
-    more.withdraw_and_replace(r, Stage.ROUND2, r.campaign.window("round2")[0]
-                              - timedelta(hours=12))
-    round2(r)
-    more.trial_figures(r)
-    publish(r, "2")
-    more.withdraw_and_replace(r, Stage.INTERVIEW, r.campaign.window("round2")[1])
-    interviews(r)
-    more.withdraw_and_replace(r, Stage.SELECTED, datetime.combine(
-        interview.signing_days(r.campaign)[0], datetime.min.time(),
-        r.campaign.window("round2")[0].tzinfo))
-    more.station_sites(r)
-    more.allocate_and_sign(r)
-    more.township_duties(r)
+    if until != "round1":
+        more.withdraw_and_replace(r, Stage.ROUND2, r.campaign.window("round2")[0]
+                                  - timedelta(hours=12))
+        round2(r)
+        more.trial_figures(r)
+        publish(r, "2")
+    if until in ("interview", "signed"):
+        more.withdraw_and_replace(r, Stage.INTERVIEW, r.campaign.window("round2")[1])
+        interviews(r, scored=until == "signed")
+    if until == "signed":
+        more.withdraw_and_replace(r, Stage.SELECTED, datetime.combine(
+            interview.signing_days(r.campaign)[0], datetime.min.time(),
+            r.campaign.window("round2")[0].tzinfo))
+        more.station_sites(r)
+        more.allocate_and_sign(r)
+        more.township_duties(r)
     leftovers(r)
