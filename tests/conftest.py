@@ -220,3 +220,11 @@ def round1_pair(session, make_township, make_candidate):
     a.stage = b.stage = "round1"
     session.commit()
     return a, b
+
+
+@pytest.fixture(autouse=True)
+def _fresh_audit_actions():
+    """Each test reads the audit filter's actions afresh (the app reuses them for a minute)."""
+    from grader.services import audit
+
+    audit._ACTIONS_SEEN.clear()

@@ -73,8 +73,8 @@ def _decided(session: Session, cand: Candidate, name: str, decided_by: str | Non
         return _exam_step(session, cand, name, decided_by)
     if decided_by is None:
         return Step(name, "current")
-    ranking = session.scalar(select(Ranking).where(Ranking.round == decided_by,
-                                                   Ranking.status == RankingStatus.PUBLISHED))
+    ranking = session.execute(select(Ranking.id, Ranking.size).where(  # not its 4 MB body
+        Ranking.round == decided_by, Ranking.status == RankingStatus.PUBLISHED)).first()
     if ranking is None:
         return Step(name, "current")
     rank = session.scalar(select(RankingEntry.rank).where(
