@@ -221,10 +221,3 @@ def round1_pair(session, make_township, make_candidate):
     session.commit()
     return a, b
 
-
-@pytest.fixture(autouse=True)
-def _fresh_audit_actions():
-    """Each test reads the audit filter's actions afresh (the app reuses them for a minute)."""
-    from grader.services import audit
-
-    audit._ACTIONS_SEEN.clear()

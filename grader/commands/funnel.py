@@ -56,6 +56,7 @@ def simulate(n: int, seed: int, ocr: int, reset: bool, until: str) -> None:
         simulation.run(rehearsal, n, ocr, until)
         left = simulation.accounts(rehearsal)
         work = simulation.work_left(rehearsal)
+    app.extensions["grader.engine"].dispose()  # close the pool's connections now, not at exit
     click.echo(f"simulate: done in {time.time() - began:.0f} s")
     click.echo("simulate: accounts to try (role, user, password):")
     for role, user, password in left:

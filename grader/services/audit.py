@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from time import monotonic
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select
@@ -109,24 +108,9 @@ def audit_page(session: Session, filt: AuditFilter, per_page: int, before: int |
     if page is not None and starts:
         before = starts[min(page, len(starts)) - 1] + 1
     number = 1 if before is None else sum(s >= before for s in starts) + 1
-    actions = _actions(session)
+    actions = list(session.scalars(select(AuditLog.action).distinct().order_by(AuditLog.action)))
     return AuditPage(latest(session, before, per_page, filt), min(number, max(len(starts), 1)),
                      starts, actions)
-
-
-_ACTIONS_SEEN: dict[str, tuple[float, list[str]]] = {}
-ACTIONS_TTL = 60.0  # seconds the filter's list of actions is reused: a scan of the whole log
-
-
-def _actions(session: Session) -> list[str]:
-    """Return the actions the log holds, read at most once a minute per database."""
-    key, now = str(session.get_bind().engine.url), monotonic()
-    seen = _ACTIONS_SEEN.get(key)
-    if seen is None or now - seen[0] > ACTIONS_TTL:
-        seen = (now, list(session.scalars(select(AuditLog.action).distinct()
-                                          .order_by(AuditLog.action))))
-        _ACTIONS_SEEN[key] = seen
-    return seen[1]
 
 
 def history(session: Session, entity: str, entity_id: int) -> list[AuditLog]:
