@@ -14,6 +14,7 @@ from sqlalchemy import select
 from grader import create_app, migrate
 from grader.db import session_scope
 from helpers import login
+from playwright.sync_api import expect
 from test_browser_language import READ, foreign
 
 pytestmark = pytest.mark.browser
@@ -103,3 +104,20 @@ def test_one_language_on_a_rehearsed_campaign(live_server, browser, signed_partn
         found += [f"{path}: {text[:120]!r}" for text in foreign(page.evaluate(READ), lang)]
     context.close()
     assert not found, f"{len(found)} pieces in the other language:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize("user,password,path,work", [
+    ("reviewer", "review2016", "/review/plan", "#review-form input.criterion"),
+    ("reviewer2", "review2016", "/review/plan", "#review-form input.criterion"),
+    ("county", "county2016", "/calls/next", "#call-form #outcome"),
+])
+def test_the_demo_accounts_find_work_after_a_rehearsal(live_server, browser, user, password,
+                                                       path, work):
+    """A rehearsal keeps the demo accounts and leaves them work: a plan reopened by an upheld
+    appeal for both reviewers, spot-check calls for county staff (issue 14, item 17)."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN")
+    page = context.new_page()
+    login(page, live_server, user, password)
+    page.goto(f"{live_server}{path}")
+    expect(page.locator(work).first).to_be_visible()
+    context.close()
