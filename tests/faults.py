@@ -188,6 +188,20 @@ def add_candidate(app, password: str = "secret123") -> str:
         return cand.user.username
 
 
+def candidate_client(env: dict):
+    """Return an app on `env` (its schema migrated) and a client logged in as a new candidate.
+
+    Failures answer as they would in production (no exception propagated to the test).
+    """
+    from grader import create_app, migrate
+
+    app = create_app({**env, "TESTING": True, "PROPAGATE_EXCEPTIONS": False})
+    migrate.upgrade(app.extensions["grader.engine"])
+    client = app.test_client()
+    log_in(client, add_candidate(app))
+    return app, client
+
+
 def log_in(client, username: str, password: str = "secret123") -> None:
     """Log in through the real form."""
     token = csrf_from(client.get("/login"))

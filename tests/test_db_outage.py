@@ -9,9 +9,8 @@ import time
 
 import pytest
 
-from faults import (FAST_QUEUE, item_statuses, SECRET, PrivatePostgres, Worker, add_candidate, log_in,
+from faults import (FAST_QUEUE, SECRET, PrivatePostgres, Worker, candidate_client, item_statuses,
                     page_token, screenshots, stored_files, upload, verdicts_logged, wait_until)
-from grader import create_app, migrate
 
 pytestmark = pytest.mark.slow
 BUSY = "系统繁忙，请稍后重试"
@@ -28,10 +27,7 @@ def postgres():
 def test_uploads_during_a_database_outage(tmp_path, postgres):
     env = {"DATABASE_URL": postgres.url, "QUEUE_URL": f"sqlite:///{tmp_path / 'q.db'}",
            "STORAGE_DIR": str(tmp_path / "files"), "SECRET_KEY": SECRET, **FAST_QUEUE}
-    app = create_app({**env, "TESTING": True, "PROPAGATE_EXCEPTIONS": False})
-    migrate.upgrade(app.extensions["grader.engine"])
-    client = app.test_client()
-    log_in(client, add_candidate(app))
+    app, client = candidate_client(env)
     token, shots = page_token(client), screenshots(3)
     worker = Worker(env, tmp_path / "worker.log")
     try:

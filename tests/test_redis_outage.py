@@ -11,9 +11,9 @@ import time
 import pytest
 from sqlalchemy import select
 
-from faults import (FAST_QUEUE, item_statuses, SECRET, PrivateRedis, Worker, add_candidate, log_in, page_token,
-                    screenshots, upload, verdicts_logged, wait_until)
-from grader import create_app, jobs, migrate
+from faults import (FAST_QUEUE, SECRET, PrivateRedis, Worker, candidate_client, item_statuses,
+                    page_token, screenshots, upload, verdicts_logged, wait_until)
+from grader import jobs
 from grader.db import session_scope
 from grader.models import CheckOutbox
 
@@ -31,10 +31,7 @@ def redis_server():
 def test_redis_stopped_and_killed_loses_no_check(tmp_path, redis_server):
     env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'r.db'}", "QUEUE_URL": redis_server.url,
            "STORAGE_DIR": str(tmp_path / "files"), "SECRET_KEY": SECRET, **FAST_QUEUE}
-    app = create_app({**env, "TESTING": True, "PROPAGATE_EXCEPTIONS": False})
-    migrate.upgrade(app.extensions["grader.engine"])
-    client = app.test_client()
-    log_in(client, add_candidate(app))
+    app, client = candidate_client(env)
     token, shots = page_token(client), screenshots(3, seed=8)
     redis_server.kill(signal.SIGTERM)  # stopped
     while_down = upload(client, token, shots[0], "0.png")

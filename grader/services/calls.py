@@ -113,15 +113,8 @@ def record(session: Session, campaign: Campaign, call: SpotCheck, caller: User, 
     if outcome not in OUTCOMES:
         raise SurveyError("bad_outcome", f"outcome must be one of {', '.join(OUTCOMES)}")
     before = call.outcome
-    survey = _values(call.form, call.candidate.reg_no)
-    checks = compare_answers(survey, {k: v for k, v in answers.items() if v not in (None, "")},
-                             tolerances(campaign)) if outcome == CallOutcome.CONFIRMED else []
-    call.outcome, call.answers, call.called_at = outcome, answers, utcnow()
-    call.mismatches = [c.question for c in checks if not c.match]
-    call.note, call.caller_id = note.strip() or None, call.caller_id or caller.id
+    _set_outcome(session, campaign, call, caller, outcome, answers, note)
     session.flush()
-    audit.record(session, caller, "spot_check", "candidate", call.candidate_id,
-                 f"call:{call.id}", before, outcome, note.strip() or None)
     if outcome in (CallOutcome.UNREACHABLE, CallOutcome.REFUSED) and before is None:
         _draw_more(session, campaign, call, 1, "replace")
     _maybe_extra(session, campaign, call)
@@ -153,7 +146,7 @@ def record_many(session: Session, campaign: Campaign, caller: User,
 
 
 def _set_outcome(session: Session, campaign: Campaign, call: SpotCheck, caller: User,
-                 outcome: str, answers: dict[str, Any]) -> None:
+                 outcome: str, answers: dict[str, Any], note: str = "") -> None:
     """Compare the villager's answers, set the call's outcome and add its audit row."""
     before = call.outcome
     survey = _values(call.form, call.candidate.reg_no)
@@ -161,9 +154,9 @@ def _set_outcome(session: Session, campaign: Campaign, call: SpotCheck, caller: 
                              tolerances(campaign)) if outcome == CallOutcome.CONFIRMED else []
     call.outcome, call.answers, call.called_at = outcome, answers, utcnow()
     call.mismatches = [c.question for c in checks if not c.match]
-    call.note, call.caller_id = None, call.caller_id or caller.id
+    call.note, call.caller_id = note.strip() or None, call.caller_id or caller.id
     audit.record(session, caller, "spot_check", "candidate", call.candidate_id,
-                 f"call:{call.id}", before, outcome, None)
+                 f"call:{call.id}", before, outcome, note.strip() or None)
 
 
 def _more_for(session: Session, campaign: Campaign, firsts: dict[int, SpotCheck],

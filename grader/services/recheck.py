@@ -18,12 +18,12 @@ from grader.campaign import Campaign
 from grader.models import Candidate, EvidenceItem, User
 from grader.models.states import Task, Verdict
 from grader.services import audit, evidence
+from grader.services.screenshot_job import COPY_REASONS, person_of
 from uploads.checker import CHECKER_VERSION, BatchState, check_screenshot
 from uploads.dupindex import DupIndex
 from uploads.storage import FileStorage
 
 CHECKED = (Verdict.ACCEPT, Verdict.REVIEW, Verdict.REJECT)
-COPY_REASONS = ("duplicate_of", "copied_from")
 
 
 @dataclass
@@ -77,11 +77,6 @@ class Report:
                 "left_to_people": sum(c.decided_by_person for c in self.changes)}
 
 
-def _person(item_task: str, detail: dict | None) -> str | None:
-    """Return who a screenshot names: the nickname of a share, the phone of a download."""
-    return (detail or {}).get("nickname" if item_task == Task.WECHAT_SHARE else "phone")
-
-
 def _remember(index: DupIndex, batch: BatchState, item: EvidenceItem,
               fresh: dict | None = None) -> None:
     """Add an item to the task's index and its candidate's set, as stored or as just read."""
@@ -91,7 +86,7 @@ def _remember(index: DupIndex, batch: BatchState, item: EvidenceItem,
     if seen.get("phash"):
         index.add(str(item.id), item.sha256, seen["phash"], seen.get("content_key"),
                   seen.get("grid"))
-    person = _person(item.task, seen)
+    person = person_of(item.task, seen)
     if person and not any(r.startswith(COPY_REASONS) for r in seen.get("reasons") or []):
         batch.people.setdefault(person, []).append(str(item.id))
 

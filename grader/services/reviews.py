@@ -116,16 +116,8 @@ def score_review(session: Session, campaign: Campaign, review: Review, reviewer:
     if round_published(session, ROUND_OF[review.kind]) and not _appeal_upheld(session, review):
         raise ReviewError("scores_closed", "the round is published: scores change only "
                                              "through an upheld appeal")
-    criteria = rubric(campaign, review.kind)
-    bad = [c["key"] for c in criteria if not 0 <= scores.get(c["key"], -1) <= 100]
-    if bad:
-        raise ReviewError("bad_score", f"scores must be 0..100: {', '.join(bad)}")
-    before = review.score
-    review.criteria = {c["key"]: scores[c["key"]] for c in criteria}
-    review.score, review.note, review.scored_at = weighted(criteria, scores), note, utcnow()
+    _set_scores(session, campaign, review, reviewer, scores, note)
     session.flush()
-    audit.record(session, reviewer, f"review_{review.kind}", "candidate", review.candidate_id,
-                 "review_score", before, review.score, f"{review.kind}#{review.item_id}")
     _maybe_third(session, campaign, review)
     return review
 
@@ -151,8 +143,11 @@ def score_many(session: Session, campaign: Campaign, scored: list[tuple[Review, 
 
 
 def _set_scores(session: Session, campaign: Campaign, review: Review, reviewer: User,
-                scores: dict[str, float]) -> None:
-    """Check and set one review's scores and add its audit row (flushed by the caller)."""
+                scores: dict[str, float], note: str | None = None) -> None:
+    """Check and set one review's scores (and note, when given) and add its audit row.
+
+    Flushed by the caller.
+    """
     criteria = rubric(campaign, review.kind)
     bad = [c["key"] for c in criteria if not 0 <= scores.get(c["key"], -1) <= 100]
     if bad:
@@ -160,6 +155,8 @@ def _set_scores(session: Session, campaign: Campaign, review: Review, reviewer: 
     before = review.score
     review.criteria = {c["key"]: scores[c["key"]] for c in criteria}
     review.score, review.scored_at = weighted(criteria, scores), utcnow()
+    if note is not None:
+        review.note = note
     audit.record(session, reviewer, f"review_{review.kind}", "candidate", review.candidate_id,
                  "review_score", before, review.score, f"{review.kind}#{review.item_id}")
 

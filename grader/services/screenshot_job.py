@@ -66,15 +66,22 @@ def forget_indexes() -> None:
         _indexes.clear()
 
 
+COPY_REASONS = ("duplicate_of", "copied_from")  # an item that is someone else's post
+
+
+def person_of(task: str, detail: dict | None) -> str | None:
+    """Return who a screenshot names: the nickname of a share, the phone of a download."""
+    return (detail or {}).get("nickname" if task == Task.WECHAT_SHARE else "phone")
+
+
 def _batch_of(session: Session, item: EvidenceItem) -> BatchState:
     """Return the people already seen in the candidate's other items of the task."""
     batch = BatchState()
     for other in session.scalars(select(EvidenceItem).where(
             EvidenceItem.candidate_id == item.candidate_id, EvidenceItem.task == item.task,
             EvidenceItem.id != item.id, EvidenceItem.checked_at.is_not(None))):
-        person = (other.detail or {}).get("nickname" if item.task == Task.WECHAT_SHARE else "phone")
-        if person and not any(r.startswith(("duplicate_of", "copied_from"))
-                              for r in other.reasons):
+        person = person_of(item.task, other.detail)
+        if person and not any(r.startswith(COPY_REASONS) for r in other.reasons):
             batch.people.setdefault(person, []).append(str(other.id))
     return batch
 
@@ -110,7 +117,7 @@ def _flag_first_repeat(session: Session, item: EvidenceItem, batch: BatchState) 
     code = "repeated_nickname" if item.task == Task.WECHAT_SHARE else "repeated_phone"
     if code not in item.reasons:
         return
-    person = item.detail.get("nickname" if item.task == Task.WECHAT_SHARE else "phone")
+    person = person_of(item.task, item.detail)
     for other_id in batch.people.get(person, [])[:1]:
         other = session.get(EvidenceItem, int(other_id))
         if other.decided_by_id is None and code not in other.reasons:

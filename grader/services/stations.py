@@ -260,12 +260,6 @@ def _store(session: Session, actor: User, alloc: Allocation, p: Placement,
     signing.site = alloc.sites[p.site_id].label[:64] if p.site_id else ""
 
 
-def unplaced(alloc: Allocation) -> list[Candidate]:
-    """Return the partners left without a slot (to be withdrawn, the next candidate offered)."""
-    return [alloc.partners[p.partner_id] for p in alloc.placements
-            if p.outcome == StationOutcome.UNPLACED]
-
-
 OUTCOME_COLUMNS = ("slots", "own", "reassigned_in", "reassigned_out", "unplaced", "empty")
 
 
