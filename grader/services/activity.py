@@ -13,7 +13,7 @@ from grader.errors import CodedError
 from grader.models import Candidate, GroupActivity, GroupMemberLink, User
 from grader.models.base import utcnow
 from grader.models.states import Role, Stage
-from grader.services import audit, chatlog
+from grader.services import audit, bulk, chatlog
 from grader.services.tables import TableError, read_table
 from grader.services.trial import TRIAL_STAGES, reports_of, trial_start
 from surveys import normalise_phone
@@ -87,18 +87,21 @@ def _record_link(session: Session, actor: User, member: str, cand: Candidate,
 def _store(session: Session, counts: Counter, source: str) -> ImportSummary:
     """Store (sender, day) counts, matched where possible."""
     match, batch = _matcher(session), uuid.uuid4().hex[:12]
-    for sender, day in counts:  # a re-import replaces, never adds up
+    by_day: dict[int, set[str]] = defaultdict(set)
+    for sender, day in counts:
+        by_day[day].add(sender.name[:64])
+    for day, names in sorted(by_day.items()):  # a re-import replaces, never adds up
         session.execute(delete(GroupActivity).where(
-            GroupActivity.source == source, GroupActivity.member == sender.name[:64],
-            GroupActivity.day == day))
-    unmatched = set()
+            GroupActivity.source == source, GroupActivity.day == day,
+            GroupActivity.member.in_(sorted(names))))
+    unmatched, rows = set(), []
     for (sender, day), n in counts.items():
         cid = match(sender)
         if cid is None:
             unmatched.add(sender.name)
-        session.add(GroupActivity(candidate_id=cid, member=sender.name[:64], day=day, count=n,
-                                  source=source, batch=batch))
-    session.flush()
+        rows.append({"candidate_id": cid, "member": sender.name[:64], "day": day, "count": n,
+                     "source": source, "batch": batch})
+    bulk.insert_rows(session, GroupActivity, rows)
     return ImportSummary(batch, len(counts), sorted(unmatched))
 
 

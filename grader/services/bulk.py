@@ -1,9 +1,24 @@
-"""Insert many rows at once: PostgreSQL COPY in the session's transaction, else executemany."""
+"""Many rows at once: inserted by PostgreSQL COPY (else executemany), matched by one array."""
 
 import json
+from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import ColumnElement, any_, bindparam, insert
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
+
+
+def among(session: Session, column: Any, values: Iterable) -> ColumnElement[bool]:
+    """Return `column IN values` as the backend takes a long list best.
+
+    PostgreSQL gets `column = ANY(array)`: one parameter, where an IN list of 40,000 numbers
+    is a 1 MB statement the driver rewrites in Python on every call; SQLite the IN list.
+    """
+    values = sorted(set(values))
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
+    return column.in_(values)
 
 
 def _default(column):

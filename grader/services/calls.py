@@ -10,7 +10,7 @@ from grader.campaign import Campaign
 from grader.models import Candidate, SpotCheck, SurveyForm, User
 from grader.models.base import utcnow
 from grader.models.states import CallOutcome, Role
-from grader.services import audit
+from grader.services import audit, bulk
 from grader.services.call_reports import (  # noqa: F401  (the reports' old home)
     ASKED, caller_report, candidate_report, question_report)
 from grader.services.survey_forms import SurveyError, _values, candidates_by_reg, recheck
@@ -37,15 +37,11 @@ def draw_sample(session: Session, campaign: Campaign, seed: str, per_candidate: 
     have = set(session.scalars(select(Candidate.reg_no).join(
         SpotCheck, SpotCheck.candidate_id == Candidate.id)))
     by_reg = candidates_by_reg(session, {r.candidate for r in results})
-    added = 0
-    for pick in sample_spot_checks(results, per_candidate, seed):
-        if pick.candidate in have:
-            continue
-        session.add(SpotCheck(candidate_id=by_reg[pick.candidate].id, survey_form_id=pick.row,
-                              draw_rank=pick.draw, seed=str(seed), reason="sample"))
-        added += 1
-    session.flush()
-    return added
+    return bulk.insert_rows(session, SpotCheck, [
+        {"candidate_id": by_reg[pick.candidate].id, "survey_form_id": pick.row,
+         "draw_rank": pick.draw, "seed": str(seed), "reason": "sample"}
+        for pick in sample_spot_checks(results, per_candidate, seed)
+        if pick.candidate not in have])
 
 def tolerances(campaign: Campaign) -> dict[str, Tolerance]:
     """Return per-question tolerances from the campaign (household size ±1 by default)."""
@@ -121,6 +117,7 @@ def record(session: Session, campaign: Campaign, call: SpotCheck, caller: User, 
     return call
 
 
+@audit.in_bulk
 def record_many(session: Session, campaign: Campaign, caller: User,
                 made: list[tuple[SpotCheck, str, dict[str, Any]]]) -> int:
     """Record many calls at once (a rehearsal's caller), with record's rules, in a few queries.

@@ -100,6 +100,7 @@ def scores_fingerprint(found: ScoreCheck) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+@audit.in_bulk
 def import_scores(session: Session, kind: str, filename: str, data: bytes, actor: User | None,
                   max_bytes: int, expected: str | None = None) -> ImportResult:
     """Import a score file's good rows; return them counted and the refused rows.

@@ -142,6 +142,7 @@ def score(session: Session, interviewer: User, cand: Candidate, value: float,
     return row
 
 
+@audit.in_bulk
 def score_many(session: Session, entries: list[tuple[User, Candidate, float]]) -> int:
     """Enter many interviewers' scores at once (a rehearsal's panels), with score's rules.
 

@@ -198,6 +198,7 @@ def preview(session: Session, campaign: Campaign, round_name: str, actor: User |
     return ranking
 
 
+@audit.in_bulk
 def publish(session: Session, ranking: Ranking, actor: User | None) -> int:
     """Freeze a draft, advance its best N, audit every score and stage; return advanced.
 

@@ -135,6 +135,7 @@ def register(session: Session, campaign: Campaign, data: RegistrationInput, chan
     return Registered(cand, None if data.password else password)
 
 
+@audit.in_bulk
 def register_many(session: Session, campaign: Campaign,
                   entries: list[tuple[RegistrationInput, str]], now: datetime | None = None
                   ) -> list[Registered | RegistrationError]:

@@ -122,6 +122,7 @@ def score_review(session: Session, campaign: Campaign, review: Review, reviewer:
     return review
 
 
+@audit.in_bulk
 def score_many(session: Session, campaign: Campaign, scored: list[tuple[Review, dict]],
                by_id: dict[int, User]) -> int:
     """Save many reviews' rubric scores at once (a rehearsal's reviewers), as score_review does.

@@ -337,7 +337,7 @@ def round2(r: Rehearsal) -> None:
     start = trial.trial_start(r.campaign)
     days = r.campaign.round2.days
     per = r.campaign.round2.reviews_per_report
-    rows, items = [], []
+    rows, filings = [], []
     for cand in cands:
         zeal = r.rng.random()
         for day in range(1, days + 1):
@@ -347,10 +347,11 @@ def round2(r: Rehearsal) -> None:
             figs = trial.Figures(int(zeal * 20 + r.rng.randint(0, 5)),
                                  round(zeal * 2000 + r.rng.uniform(0, 300), 2),
                                  int(zeal * 30 + r.rng.randint(0, 5)), r.rng.randint(0, 10))
-            rep = trial.file_report(r.session, r.campaign, cand, day, f"第{day}天：走访村民。",
-                                    figs, now=start + timedelta(days=day - 1) + late)
-            items.append(reviews.Item(rep.id, cand.id, cand.township_id))
+            filings.append(trial.Filing(cand, day, f"第{day}天：走访村民。", figs,
+                                        start + timedelta(days=day - 1) + late))
             rows.append([cand.name, cand.phone or "", day, int(zeal * 40) + r.rng.randint(0, 9)])
+    items = [reviews.Item(rep.id, rep.candidate_id, f.cand.township_id) for f, rep in
+             zip(filings, trial.file_reports(r.session, r.campaign, filings), strict=True)]
     reviews.assign(r.session, "report", items, per)  # one balanced share-out for every report
     activity.import_csv(r.session, r.campaign, "activity.csv",
                         write_csv(["成员", "手机", "天", "消息数"], rows), 50 << 20)

@@ -175,8 +175,8 @@ def _insert_checked(session: Session, campaign: Campaign, rows: list[tuple[Candi
     session.flush()
     stored = list(session.execute(select(SurveyForm, Candidate.reg_no).join(
         Candidate, Candidate.id == SurveyForm.candidate_id).where(or_(
-            SurveyForm.candidate_id.in_(cands),
-            SurveyForm.phone_e164.in_(phones) if phones else False)).order_by(SurveyForm.id)))
+            bulk.among(session, SurveyForm.candidate_id, cands),
+            bulk.among(session, SurveyForm.phone_e164, phones))).order_by(SurveyForm.id)))
     after = (session.scalar(select(func.max(SurveyForm.id))) or 0) + 1
     checked = [SurveyRow(f.id, _values(f, reg)) for f, reg in stored] + [
         SurveyRow(after + i, _values(f, reg)) for i, (f, reg) in enumerate(new)]
@@ -225,8 +225,8 @@ def recheck(session: Session, campaign: Campaign, touching: list[SurveyForm] | N
         cands = {f.candidate_id for f in touching}
         phones = _phones_of(touching) | set(session.scalars(select(SurveyForm.phone_e164).where(
             SurveyForm.candidate_id.in_(cands), SurveyForm.phone_e164.is_not(None))))
-        query = query.where(or_(SurveyForm.candidate_id.in_(cands),
-                                SurveyForm.phone_e164.in_(phones) if phones else False))
+        query = query.where(or_(bulk.among(session, SurveyForm.candidate_id, cands),
+                                bulk.among(session, SurveyForm.phone_e164, phones)))
     pairs = list(session.execute(query.order_by(SurveyForm.id)))
     rows = [SurveyRow(f.id, _values(f, reg)) for f, reg in pairs]
     results = check_rows(rows, check_config(campaign))
@@ -248,10 +248,10 @@ def decisions_of(session: Session, forms: list[SurveyForm]) -> dict[int, str | N
     """
     phones = {f.phone_e164 for f in forms if f.phone_e164}
     held = {d.phone_e164: d for d in session.scalars(select(SharedPhoneDecision).where(
-        SharedPhoneDecision.phone_e164.in_(phones)))} if phones else {}
+        bulk.among(session, SharedPhoneDecision.phone_e164, phones)))} if phones else {}
     first = {(p, c): i for p, c, i in session.execute(
         select(SurveyForm.phone_e164, SurveyForm.candidate_id, func.min(SurveyForm.id))
-        .where(SurveyForm.phone_e164.in_(list(held)))
+        .where(bulk.among(session, SurveyForm.phone_e164, held))
         .group_by(SurveyForm.phone_e164, SurveyForm.candidate_id))} if held else {}
     out: dict[int, str | None] = {}
     for form in forms:

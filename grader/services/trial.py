@@ -52,36 +52,59 @@ class Figures:
                 raise ReportError("bad_figure", f"{name} must be between 0 and 1,000,000")
 
 
+@dataclass
+class Filing:
+    """One day's report as a candidate files it."""
+
+    cand: Candidate
+    day: int
+    text: str
+    figures: Figures
+    now: datetime | None = None
+
+
 def file_report(session: Session, campaign: Campaign, cand: Candidate, day: int, text: str,
                 figures: Figures, now: datetime | None = None) -> DailyReport:
     """File or correct a day's report; the first filing counts, corrections end with its grace."""
-    days = campaign.round2.days
-    if cand.stage != Stage.ROUND2:
-        raise ReportError("not_in_round2", "only candidates in round 2 file daily reports")
-    if round_published(session, "2"):
-        raise ReportError("round_closed", "round 2 is published; reports are closed")
-    if not 1 <= day <= days:
-        raise ReportError("bad_day", f"day must be 1..{days}")
-    if not text.strip():
-        raise ReportError("text_required", "the report needs some text")
-    figures.check()
-    now = now or utcnow()
-    if now < trial_start(campaign) + timedelta(days=day - 1):
-        raise ReportError("day_not_started", f"day {day} of the trial has not started yet")
-    report = session.scalar(select(DailyReport).where(DailyReport.candidate_id == cand.id,
-                                                      DailyReport.day == day))
-    timing = lateness(day, now, trial_start(campaign))
-    if report is None:
-        report = DailyReport(candidate_id=cand.id, day=day, submitted_at=now, lateness=timing)
-        session.add(report)
-    elif timing == "missed":  # else a stub filed on time could be written after the fact
-        raise ReportError("correction_closed", f"day {day}'s report can no longer be corrected: "
-                                               "corrections close 24 hours after the deadline")
-    report.text = text.strip()[:5000]
-    for name in FIGURES:
-        setattr(report, name, getattr(figures, name))
+    return file_reports(session, campaign, [Filing(cand, day, text, figures, now)])[0]
+
+
+def file_reports(session: Session, campaign: Campaign, filings: list[Filing]) -> list[DailyReport]:
+    """File or correct many days' reports at once (all or none): the rules of `file_report`."""
+    days, start = campaign.round2.days, trial_start(campaign)
+    filed = reports_of(session, sorted({f.cand.id for f in filings}))
+    out, closed = [], None
+    for f in filings:
+        if f.cand.stage != Stage.ROUND2:
+            raise ReportError("not_in_round2", "only candidates in round 2 file daily reports")
+        if closed is None:  # asked once for the whole batch
+            closed = round_published(session, "2")
+        if closed:
+            raise ReportError("round_closed", "round 2 is published; reports are closed")
+        if not 1 <= f.day <= days:
+            raise ReportError("bad_day", f"day must be 1..{days}")
+        if not f.text.strip():
+            raise ReportError("text_required", "the report needs some text")
+        f.figures.check()
+        now = f.now or utcnow()
+        if now < start + timedelta(days=f.day - 1):
+            raise ReportError("day_not_started", f"day {f.day} of the trial has not started yet")
+        report, timing = filed[f.cand.id].get(f.day), lateness(f.day, now, start)
+        if report is None:
+            report = DailyReport(candidate_id=f.cand.id, day=f.day, submitted_at=now,
+                                 lateness=timing)
+            filed[f.cand.id][f.day] = report
+            session.add(report)
+        elif timing == "missed":  # else a stub filed on time could be written after the fact
+            raise ReportError("correction_closed", f"day {f.day}'s report can no longer be "
+                                                   "corrected: corrections close 24 hours after "
+                                                   "the deadline")
+        report.text = f.text.strip()[:5000]
+        for name in FIGURES:
+            setattr(report, name, getattr(f.figures, name))
+        out.append(report)
     session.flush()
-    return report
+    return out
 
 
 def reports_of(session: Session, cand_ids: list[int]) -> dict[int, dict[int, DailyReport]]:
