@@ -4,7 +4,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, any_, bindparam, insert
+from sqlalchemy import ColumnElement, any_, bindparam, insert, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
@@ -63,3 +63,18 @@ def insert_rows(session: Session, model, rows: list[dict]) -> int:
                 out.append(None if value is None else dumps(value) if is_json else value)
             copy.write_row(out)
     return len(rows)
+
+
+def insert_loaded(session: Session, model, rows: list[dict], key: tuple[str, str],
+                  *where: ColumnElement[bool]) -> list:
+    """Insert rows as `insert_rows` does and return them as loaded objects, in the same order.
+
+    `key` names two columns unique together among the rows `where` selects (e.g. candidate
+    and day): the rows are read back by the first column's values, one query, instead of an
+    INSERT returning every id.
+    """
+    insert_rows(session, model, rows)
+    loaded = {(getattr(o, key[0]), getattr(o, key[1])): o for o in session.scalars(
+        select(model).where(among(session, getattr(model, key[0]), {r[key[0]] for r in rows}),
+                            *where))}
+    return [loaded[(r[key[0]], r[key[1]])] for r in rows]

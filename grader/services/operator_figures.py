@@ -18,7 +18,7 @@ from grader.campaign import Campaign
 from grader.errors import CodedError
 from grader.models import Candidate, DailyReport, OperatorFigure, User
 from grader.models.base import SHANGHAI
-from grader.services import audit
+from grader.services import audit, bulk
 from grader.services.rounds import round_published
 from grader.services.tables import TableError, read_table
 from grader.services.townships import ImportResult, RowError
@@ -143,6 +143,7 @@ def _row_errors(cand: Candidate | None, day: int | None, row: dict, seen: set) -
     return errors
 
 
+@audit.in_bulk
 def import_figures(session: Session, campaign: Campaign, filename: str, data: bytes,
                    actor: User | None, max_bytes: int, expected: str | None = None,
                    upload_id: int | None = None) -> ImportResult:
@@ -158,23 +159,23 @@ def import_figures(session: Session, campaign: Campaign, filename: str, data: by
         raise FigureError("import_changed", "the rows changed since the preview; review again")
     stored = {(f.candidate_id, f.day): f for f in session.scalars(select(OperatorFigure).where(
         OperatorFigure.candidate_id.in_({c.id for _, c, _, _ in found.good})))}
-    added = []
+    added = {}
     for _n, cand, day, values in found.good:
         figure = stored.get((cand.id, day))
         if figure is None:
-            figure = OperatorFigure(candidate_id=cand.id, day=day, upload_id=upload_id, **values)
-            session.add(figure)
-            added.append((figure, cand, values))
+            added[(cand.id, day)] = (cand, values)
             continue
         figure.upload_id = upload_id
         for name, value in values.items():
             audit.change(session, actor, figure, name, value, "import_operator_figures",
                          cand.reg_no)
     session.flush()
-    for figure, cand, values in added:  # audited once their ids are known
+    rows = [{"candidate_id": cid, "day": day, "upload_id": upload_id, **values}
+            for (cid, day), (_c, values) in added.items()]
+    for figure, (cand, values) in zip(bulk.insert_loaded(
+            session, OperatorFigure, rows, ("candidate_id", "day")), added.values(), strict=True):
         audit.record(session, actor, "import_operator_figures", "operator_figure", figure.id,
-                     f"day{figure.day}", None, values, cand.reg_no)
-    session.flush()
+                     f"day{figure.day}", None, values, cand.reg_no)  # audited once ids are known
     return ImportResult(len(found.good), found.refused)
 
 

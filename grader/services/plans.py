@@ -12,7 +12,7 @@ from grader.errors import CodedError
 from grader.models import Candidate, EvidenceItem, Review
 from grader.models.base import utcnow
 from grader.models.states import ReviewKind, Stage, Task, Verdict
-from grader.services import check_queue, reviews
+from grader.services import bulk, check_queue, reviews
 from grader.services.rounds import round_published
 from uploads.documents import extract_text, photos_to_pdf
 from uploads.storage import FileStorage
@@ -124,6 +124,40 @@ def submit_plan_pages(session: Session, storage: FileStorage, campaign: Campaign
     """Take a plan as one document, or as photos of its pages bound into one PDF in order."""
     admissible(session, campaign, cand, now)
     return save_plan(session, storage, campaign, cand, read_plan(files, max_bytes), now)
+
+
+def submit_many(session: Session, storage: FileStorage, campaign: Campaign,
+                sent: list[tuple[Candidate, str, bytes, datetime]]) -> int:
+    """Take many candidates' plans at once (a rehearsal's documents), as submit_plan does.
+
+    Candidates sending their first plan, read at once, go in one insert and one share-out to
+    reviewers; anyone else (a plan to replace, pages for a job to read) goes through
+    save_plan one by one. Returns how many plans were taken.
+    """
+    for cand, _name, _data, now in sent:  # all refused before anything is stored
+        admissible(session, campaign, cand, now)
+    earlier = set(session.scalars(select(EvidenceItem.candidate_id).where(
+        bulk.among(session, EvidenceItem.candidate_id, {c.id for c, *_ in sent}),
+        EvidenceItem.task == Task.PLAN)))
+    rows = []
+    for cand, filename, data, now in sent:
+        plan = read_plan([(filename, data)], MAX_BYTES)
+        if cand.id in earlier or plan.unread:
+            save_plan(session, storage, campaign, cand, plan, now)
+            continue
+        stored, enough = storage.put(plan.data), len(plan.text.strip()) >= MIN_TEXT
+        status = Verdict.ACCEPT if enough else Verdict.REVIEW
+        rows.append({"candidate_id": cand.id, "task": Task.PLAN, "filename": plan.filename[:200],
+                     "sha256": stored.sha256, "size": stored.size, "mime": stored.mime,
+                     "storage_key": stored.key, "submitted_at": now, "status": status,
+                     "machine_verdict": status, "text": plan.text,
+                     "reasons": [] if enough else ["plan_text_too_short"]})
+    items = bulk.insert_loaded(session, EvidenceItem, rows, ("candidate_id", "sha256"),
+                               EvidenceItem.task == Task.PLAN)
+    townships = {c.id: c.township_id for c, *_ in sent}
+    reviews.assign(session, "plan", [reviews.Item(i.id, i.candidate_id, townships[i.candidate_id])
+                                     for i in items], campaign.round1.reviews.per_item)
+    return len(sent)
 
 
 def submit(session: Session, storage: FileStorage, campaign: Campaign, cand: Candidate,

@@ -11,7 +11,7 @@ from grader.errors import CodedError
 from grader.models import Appeal, Candidate, DailyReport, EvidenceItem, Review, User
 from grader.models.base import utcnow
 from grader.models.states import AppealStatus, ReviewKind, Role, Stage, Task, Verdict
-from grader.services import audit
+from grader.services import audit, bulk
 from grader.services.rounds import round_published
 from scoring import needs_third_review
 
@@ -80,11 +80,9 @@ def assign(session: Session, kind: str, items: list[Item], per_item: int) -> int
     """Give every item at least `per_item` reviewers with balanced load; return new ones."""
     load, taken = _state(session, kind, [i.item_id for i in items])
     pairs = plan_assignments(items, _reviewers(session), per_item, load, taken)
-    for item, reviewer in pairs:
-        session.add(Review(kind=kind, item_id=item.item_id, candidate_id=item.candidate_id,
-                           reviewer_id=reviewer.id))
-    session.flush()
-    return len(pairs)
+    return bulk.insert_rows(session, Review, [
+        {"kind": kind, "item_id": item.item_id, "candidate_id": item.candidate_id,
+         "reviewer_id": reviewer.id} for item, reviewer in pairs])
 
 
 def next_review(session: Session, reviewer: User, kind: str) -> Review | None:

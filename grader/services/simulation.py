@@ -169,7 +169,7 @@ def _evidence(r: Rehearsal, cands: list[Candidate], ocr: int) -> None:
     """
     end, written, sheet, sent = r.campaign.window("round1")[1], [], [], {}
     r.images = r.images or ImagePool.make(r.storage, r.rng, r.campaign.window("round1")[0])
-    shots = []
+    shots, sent_plans = [], []
     for cand in cands:
         diligence = r.rng.random()
         finish = end - timedelta(hours=2 + 130 * diligence)
@@ -183,8 +183,8 @@ def _evidence(r: Rehearsal, cands: list[Candidate], ocr: int) -> None:
         else:
             text = plan_text(r.rng, cand.township.name)
         written.append(text)
-        plans.submit_plan(r.session, r.storage, r.campaign, cand, "plan.txt", text.encode(),
-                          now=finish - timedelta(hours=3))
+        sent_plans.append((cand, "plan.txt", text.encode(), finish - timedelta(hours=3)))
+    plans.submit_many(r.session, r.storage, r.campaign, sent_plans)
     evidence.submit_checked_many(r.session, shots)  # one COPY on PostgreSQL
     survey_forms.import_forms(r.session, r.campaign, write_csv(SURVEY_HEADER, sheet), True,
                               max_bytes=1 << 30, dated=sent)

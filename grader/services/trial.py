@@ -12,6 +12,7 @@ from grader.errors import CodedError
 from grader.models import Candidate, DailyReport
 from grader.models.base import utcnow
 from grader.models.states import Stage
+from grader.services import bulk
 from grader.services.rounds import round_published
 
 FIGURES = ("orders", "sales_yuan", "villagers_served", "app_activations")
@@ -73,7 +74,7 @@ def file_reports(session: Session, campaign: Campaign, filings: list[Filing]) ->
     """File or correct many days' reports at once (all or none): the rules of `file_report`."""
     days, start = campaign.round2.days, trial_start(campaign)
     filed = reports_of(session, sorted({f.cand.id for f in filings}))
-    out, closed = [], None
+    out, closed, new = [], None, {}
     for f in filings:
         if f.cand.stage != Stage.ROUND2:
             raise ReportError("not_in_round2", "only candidates in round 2 file daily reports")
@@ -90,21 +91,24 @@ def file_reports(session: Session, campaign: Campaign, filings: list[Filing]) ->
         if now < start + timedelta(days=f.day - 1):
             raise ReportError("day_not_started", f"day {f.day} of the trial has not started yet")
         report, timing = filed[f.cand.id].get(f.day), lateness(f.day, now, start)
-        if report is None:
-            report = DailyReport(candidate_id=f.cand.id, day=f.day, submitted_at=now,
-                                 lateness=timing)
-            filed[f.cand.id][f.day] = report
-            session.add(report)
-        elif timing == "missed":  # else a stub filed on time could be written after the fact
+        values = {"text": f.text.strip()[:5000]} | {n: getattr(f.figures, n) for n in FIGURES}
+        known = report is not None or (f.cand.id, f.day) in new
+        if known and timing == "missed":  # else a stub filed on time could be rewritten later
             raise ReportError("correction_closed", f"day {f.day}'s report can no longer be "
                                                    "corrected: corrections close 24 hours after "
                                                    "the deadline")
-        report.text = f.text.strip()[:5000]
-        for name in FIGURES:
-            setattr(report, name, getattr(f.figures, name))
-        out.append(report)
+        if report is not None:
+            for name, value in values.items():
+                setattr(report, name, value)
+        else:  # the first filing counts: a second one in the same batch corrects it
+            new.setdefault((f.cand.id, f.day), {"candidate_id": f.cand.id, "day": f.day,
+                                                "submitted_at": now, "lateness": timing}
+                           ).update(values)
+        out.append((f.cand.id, f.day))
     session.flush()
-    return out
+    stored = dict(zip(new, bulk.insert_loaded(session, DailyReport, list(new.values()),
+                                              ("candidate_id", "day")), strict=True))
+    return [stored.get(k) or filed[k[0]][k[1]] for k in out]
 
 
 def reports_of(session: Session, cand_ids: list[int]) -> dict[int, dict[int, DailyReport]]:
