@@ -1,6 +1,7 @@
 """Exam results: import score files and advance the best (自动择优)."""
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -9,7 +10,7 @@ from sqlalchemy.orm import Session, joinedload
 from grader.campaign import Campaign
 from grader.errors import CodedError
 from grader.models import AuditLog, Candidate, ExamImport, User
-from grader.services import audit
+from grader.services import audit, bulk
 from grader.services.tables import TableError, read_table
 from grader.services.townships import ImportResult, RowError
 from grader.services.withdrawals import not_withdrawn
@@ -36,13 +37,20 @@ def _parse_score(raw: str) -> float | None:
     return value if 0 <= value <= 100 else None
 
 
-def _find(session: Session, row: dict) -> Candidate | None:
-    """Find the candidate of a row by ID number or registration number."""
-    if row.get("id_number"):
-        key = Candidate.id_number == row["id_number"].upper()
-    else:
-        key = Candidate.reg_no == row.get("reg_no", "")
-    return session.scalar(select(Candidate).where(key))
+def _finder(session: Session, rows: list[dict]) -> Callable[[dict], Candidate | None]:
+    """Load the candidates a file's rows name (two queries) and find a row's by ID or number."""
+    ids = {r["id_number"].upper() for r in rows if r.get("id_number")}
+    regs = {r.get("reg_no", "") for r in rows if not r.get("id_number")}
+    by_id = {c.id_number: c for c in session.scalars(select(Candidate).where(
+        bulk.among(session, Candidate.id_number, ids)))} if ids else {}
+    by_reg = {c.reg_no: c for c in session.scalars(select(Candidate).where(
+        bulk.among(session, Candidate.reg_no, regs)))} if regs else {}
+
+    def find(row: dict) -> Candidate | None:
+        if row.get("id_number"):
+            return by_id.get(row["id_number"].upper())
+        return by_reg.get(row.get("reg_no", ""))
+    return find
 
 
 @dataclass
@@ -83,8 +91,9 @@ def check_scores(session: Session, kind: str, filename: str, data: bytes,
         raise TableError("missing_column", "need a score column and an ID or registration number")
     sits, found = EXAMS[kind][1], ScoreCheck([], [])
     seen: set[int] = set()
+    find = _finder(session, [row for _n, row in table.rows])
     for n, row in table.rows:
-        cand, score = _find(session, row), _parse_score(row.get("score", ""))
+        cand, score = find(row), _parse_score(row.get("score", ""))
         errors = _row_errors(cand, score, row, sits, seen)
         found.refused += [RowError(n, col, code, value) for col, code, value in errors]
         if cand is not None:

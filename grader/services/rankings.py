@@ -216,9 +216,9 @@ def publish(session: Session, ranking: Ranking, actor: User | None) -> int:
     current = published(session, ranking.round)
     if current is not None and not amendable(session, current, ranking):
         raise RankingError("round_published", f"round {ranking.round} is already published")
-    for other in session.scalars(select(Ranking).where(Ranking.round == ranking.round,
-                                                       Ranking.status == RankingStatus.DRAFT,
-                                                       Ranking.id != ranking.id)):
+    for other in session.scalars(select(Ranking).options(*WITHOUT_BODIES).where(
+            Ranking.round == ranking.round, Ranking.status == RankingStatus.DRAFT,
+            Ranking.id != ranking.id)):
         other.status = RankingStatus.SUPERSEDED
     if current is not None:
         current.status = RankingStatus.AMENDED
@@ -257,10 +257,10 @@ def _move_stages(session: Session, ranking: Ranking, actor: User | None,
     return moved
 
 
-def published(session: Session, round_name: str) -> Ranking | None:
-    """Return the round's published ranking, if any."""
-    return session.scalar(select(Ranking).where(Ranking.round == round_name,
-                                                Ranking.status == RankingStatus.PUBLISHED).limit(1))
+def published(session: Session, round_name: str, bodies: bool = True) -> Ranking | None:
+    """Return the round's published ranking, if any (without `bodies`: its JSON left unread)."""
+    return session.scalar(select(Ranking).options(*(() if bodies else WITHOUT_BODIES)).where(
+        Ranking.round == round_name, Ranking.status == RankingStatus.PUBLISHED).limit(1))
 
 
 def amendable(session: Session, current: Ranking, draft: Ranking | None = None) -> bool:

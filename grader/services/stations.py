@@ -87,7 +87,7 @@ def signing_open(session: Session, campaign: Campaign, today: date) -> bool:
 
     The deadline binds only when the campaign enforces its windows (the 2016 file's are past).
     """
-    if rankings.published(session, RankingRound.INTERVIEW) is None:
+    if rankings.published(session, RankingRound.INTERVIEW, bodies=False) is None:
         return False
     return not campaign.enforce_windows or today <= campaign.signing.deadline
 
@@ -127,7 +127,7 @@ class Allocation:
 
 def _selected(session: Session) -> list[tuple[Candidate, int, bool | None]]:
     """Return the selected partners with their interview rank and reassignment answer."""
-    ranking = rankings.published(session, RankingRound.INTERVIEW)
+    ranking = rankings.published(session, RankingRound.INTERVIEW, bodies=False)
     ranks = {} if ranking is None else dict(session.execute(
         select(RankingEntry.candidate_id, RankingEntry.rank)
         .where(RankingEntry.ranking_id == ranking.id)).all())

@@ -22,6 +22,7 @@ from grader.models.states import (OfferStatus, RankingRound, RankingStatus, Role
                                   WithdrawReason)
 from grader.models.withdrawal import ReplacementOffer, Withdrawal
 from grader.services import audit
+from grader.services.rounds import WITHOUT_BODIES
 
 OFFER_DAYS = 2  # the default time a candidate has to answer an offer
 EXAM = "onsite_test"  # round 1 is filled by the on-site test's best N, not by a ranking
@@ -105,8 +106,8 @@ def _source(session: Session, stage: str) -> Ranking | None:
     src = PLACES[stage][0]
     if src == EXAM:
         return None
-    return session.scalar(select(Ranking).where(Ranking.round == src,
-                                                Ranking.status == RankingStatus.PUBLISHED))
+    return session.scalar(select(Ranking).options(*WITHOUT_BODIES).where(
+        Ranking.round == src, Ranking.status == RankingStatus.PUBLISHED))
 
 
 def _pool(session: Session, stage: str, ranking: Ranking | None) -> list[tuple[int, int, bool]]:
