@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
         exams,
         interview,
         main,
+        menu,
         me,
         notices,
         outside,
@@ -32,3 +33,5 @@ def init_app(app: Flask) -> None:
                    rankings, trial, interview, evidence, surveys, publicity, stations,
                    duties, standing, replacements, notices, outside):
         app.register_blueprint(module.bp)
+    app.jinja_env.globals["menu"] = menu.menu  # base.html's main menu, built once per role
+    app.context_processor(menu.reader)
