@@ -229,3 +229,20 @@ def _flag_first_of_repeats(verdicts: list[Verdict], batch: BatchState) -> list[V
             v.reasons = order_reasons(v.reasons + [code])
             v.verdict = verdict_of(v.reasons)
     return verdicts
+
+
+def late_copy(v: Verdict, late: DupIndex) -> Verdict:
+    """Check a read verdict again, without OCR, against items stored while it was being read.
+
+    Two workers reading two copies of one post at once each miss the other; the later to
+    store its verdict asks this of the items stored meanwhile and is flagged as the copy.
+    """
+    if v.phash is None or v.sha256 is None or not len(late) or any(
+            r.startswith(("duplicate_of", "copied_from")) for r in v.reasons):
+        return v
+    found = _dup_reason(late.find(v.sha256, v.phash, v.content_key)) or \
+        _copy_reason(late.find_copy(v.content_key, v.grid), v.nickname)
+    if found:
+        v.reasons = order_reasons(v.reasons + found)
+        v.verdict = verdict_of(v.reasons)
+    return v
