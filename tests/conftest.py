@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from grader import create_app, migrate
 from grader.db import make_engine
 from grader.models.user import HASHING, cheap_hashing
-from helpers import PG_URL, csrf_from, pg_engine
+from helpers import PG_URL, SHARE_AT, csrf_from, pg_engine, share_and_copy
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -221,3 +221,19 @@ def round1_pair(session, make_township, make_candidate):
     session.commit()
     return a, b
 
+
+
+@pytest.fixture(scope="session")
+def share_pair():
+    """An honest share posted at SHARE_AT and its copy under another nickname (made once)."""
+    return share_and_copy(SHARE_AT)
+
+
+@pytest.fixture
+def job_storage(tmp_path):
+    """File storage for screenshot jobs, with the jobs' duplicate indexes emptied."""
+    from grader.services.screenshot_job import forget_indexes
+    from uploads.storage import FileStorage
+
+    forget_indexes()
+    return FileStorage(tmp_path / "files")

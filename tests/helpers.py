@@ -5,7 +5,7 @@ import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy import text
 from stdnum.cn import ric
@@ -87,3 +87,22 @@ def database_at(backend: str, tmp_path, revision: str) -> Iterator:
         with cleanup.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         cleanup.dispose()
+
+
+SHARE_AT = datetime(2016, 5, 27, 10, 0, tzinfo=UTC)  # 18:00 in Shanghai, inside round 1
+
+
+def share_and_copy(now) -> tuple[bytes, bytes]:
+    """Make an honest share posted at `now` and a copy of it with the nickname painted over.
+
+    The `share_pair` fixture holds one, posted at SHARE_AT.
+    """
+    import random
+
+    from uploads import synth, synth_fraud
+
+    rng = random.Random(11)
+    spec = synth_fraud.honest_spec(rng, now.astimezone(synth.CHINA), "plain")
+    fnt = synth_fraud.face(0)
+    original = synth.to_png(synth.render_share(spec, fnt))
+    return original, synth.to_png(synth_fraud.nick_swap(original, spec, fnt, rng))

@@ -1,7 +1,6 @@
 """`grader recheck`: today's checker over items an older checker accepted (real OCR)."""
 
-import random
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from click.testing import CliRunner
@@ -11,44 +10,28 @@ from grader.cli import main
 from grader.models import AuditLog
 from grader.services import evidence
 from grader.services.recheck import recheck
-from grader.services.screenshot_job import forget_indexes, run_check
-from uploads import synth, synth_fraud
-from uploads.storage import FileStorage
+from grader.services.screenshot_job import run_check
 
-NOW = datetime(2016, 5, 27, 10, 0, tzinfo=UTC)  # 18:00 in Shanghai, inside the window
+from helpers import SHARE_AT
+
+NOW = SHARE_AT
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def pair():
-    """An honest share and a copy of it with the nickname painted over (made once)."""
-    rng = random.Random(11)
-    local = NOW.astimezone(synth.CHINA)
-    spec = synth_fraud.honest_spec(rng, local, "plain")
-    fnt = synth_fraud.face(0)
-    original = synth.to_png(synth.render_share(spec, fnt))
-    swapped = synth_fraud.nick_swap(original, spec, fnt, rng)
-    return original, synth.to_png(swapped)
 
 
 @pytest.fixture
-def storage(tmp_path):
-    forget_indexes()
-    return FileStorage(tmp_path / "files")
-
-
-@pytest.fixture
-def accepted_copy(session, campaign, storage, round1_candidate, make_township, make_candidate,
-                  pair):
+def accepted_copy(session, campaign, job_storage, round1_candidate, make_township, make_candidate,
+                  share_pair):
     """The original checked today, and its copy as an older checker left it: accepted."""
-    first = evidence.submit_screenshots(session, storage, round1_candidate, "wechat_share",
-                                        [("a.png", pair[0])], NOW).items[0]
+    first = evidence.submit_screenshots(session, job_storage, round1_candidate, "wechat_share",
+                                        [("a.png", share_pair[0])], NOW).items[0]
     session.commit()
-    assert run_check(session, storage, campaign, first.id) == "accept", first.reasons
+    assert run_check(session, job_storage, campaign, first.id) == "accept", first.reasons
     thief = make_candidate(make_township("东山镇"))
     thief.stage = "round1"
-    copy = evidence.submit_screenshots(session, storage, thief, "wechat_share",
-                                       [("b.png", pair[1])], NOW + timedelta(hours=1)).items[0]
+    copy = evidence.submit_screenshots(session, job_storage, thief, "wechat_share",
+                                       [("b.png", share_pair[1])], NOW + timedelta(hours=1)).items[0]
     copy.status = copy.machine_verdict = "accept"
     copy.reasons, copy.phash = [], first.phash
     copy.detail = {"checker_version": "2016.05-old", "nickname": "别人"}
@@ -56,10 +39,10 @@ def accepted_copy(session, campaign, storage, round1_candidate, make_township, m
     return first, copy
 
 
-def test_a_dry_run_reports_the_copy_and_changes_nothing(session, campaign, storage,
+def test_a_dry_run_reports_the_copy_and_changes_nothing(session, campaign, job_storage,
                                                        accepted_copy):
     first, copy = accepted_copy
-    report = recheck(session, storage, campaign, "wechat_share", NOW - timedelta(days=1))
+    report = recheck(session, job_storage, campaign, "wechat_share", NOW - timedelta(days=1))
     assert report.rechecked == 2 and report.unchanged == 1
     [change] = report.changes
     assert change.item_id == copy.id and change.status == "accept"
@@ -72,10 +55,10 @@ def test_a_dry_run_reports_the_copy_and_changes_nothing(session, campaign, stora
     assert not session.scalars(select(AuditLog).where(AuditLog.action == "recheck_evidence")).all()
 
 
-def test_apply_stores_the_new_verdict_audited_with_both_versions(session, campaign, storage,
+def test_apply_stores_the_new_verdict_audited_with_both_versions(session, campaign, job_storage,
                                                                 accepted_copy):
     first, copy = accepted_copy
-    report = recheck(session, storage, campaign, "wechat_share", NOW - timedelta(days=1),
+    report = recheck(session, job_storage, campaign, "wechat_share", NOW - timedelta(days=1),
                      apply=True)
     assert [c.applied for c in report.changes] == [True]
     assert copy.status == report.changes[0].new_verdict != "accept"
@@ -83,25 +66,25 @@ def test_apply_stores_the_new_verdict_audited_with_both_versions(session, campai
     assert row.entity_id == copy.candidate_id and row.field == f"item:{copy.id}"
     assert row.before["status"] == "accept" and row.before["checker_version"] == "2016.05-old"
     assert row.after["checker_version"] == copy.detail["checker_version"] != "2016.05-old"
-    again = recheck(session, storage, campaign, "wechat_share", NOW - timedelta(days=1))
+    again = recheck(session, job_storage, campaign, "wechat_share", NOW - timedelta(days=1))
     assert again.changes == [] and again.unchanged == 2  # the second run finds nothing new
 
 
-def test_a_persons_decision_is_listed_not_changed(session, campaign, storage, accepted_copy,
+def test_a_persons_decision_is_listed_not_changed(session, campaign, job_storage, accepted_copy,
                                                  make_user):
     _first, copy = accepted_copy
     copy.decided_by_id = make_user("rev", "reviewer").id
     session.commit()
-    report = recheck(session, storage, campaign, "wechat_share", NOW - timedelta(days=1),
+    report = recheck(session, job_storage, campaign, "wechat_share", NOW - timedelta(days=1),
                      apply=True)
     [change] = report.changes
     assert change.decided_by_person and not change.applied
     assert copy.status == "accept"
 
 
-def test_items_before_the_day_are_only_compared_against(session, campaign, storage,
+def test_items_before_the_day_are_only_compared_against(session, campaign, job_storage,
                                                        accepted_copy):
-    report = recheck(session, storage, campaign, "wechat_share", NOW + timedelta(minutes=30))
+    report = recheck(session, job_storage, campaign, "wechat_share", NOW + timedelta(minutes=30))
     assert report.rechecked == 1 and len(report.changes) == 1  # only the copy is read again
 
 
