@@ -7,7 +7,7 @@ with a replacement offer when one is open.
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from grader.models import AuditLog, Candidate, Ranking, RankingEntry
@@ -38,11 +38,17 @@ class Step:
     replacement: bool = False  # reached through an accepted replacement offer
 
 
-def timeline(session: Session, cand: Candidate) -> list[Step]:
-    """Return the candidate's steps in funnel order (eligibility first)."""
-    gone = session.scalar(select(Withdrawal).where(Withdrawal.candidate_id == cand.id))
-    offers = {o.stage: o for o in session.scalars(select(ReplacementOffer).where(
-        ReplacementOffer.candidate_id == cand.id))}
+def timeline(session: Session, cand: Candidate,
+             known: tuple[Withdrawal | None, list[ReplacementOffer]] | None = None) -> list[Step]:
+    """Return the candidate's steps in funnel order (eligibility first).
+
+    `known`: the candidate's withdrawal and offers when the caller read them already.
+    """
+    gone, offered = known if known is not None else (
+        session.scalar(select(Withdrawal).where(Withdrawal.candidate_id == cand.id)),
+        list(session.scalars(select(ReplacementOffer).where(
+            ReplacementOffer.candidate_id == cand.id))))
+    offers = {o.stage: o for o in sorted(offered, key=lambda o: o.id)}
     steps = [Step("eligibility", "passed") if cand.eligible else
              Step("eligibility", "failed", "not_eligible")]
     if not cand.eligible:
@@ -77,12 +83,12 @@ def _decided(session: Session, cand: Candidate, name: str, decided_by: str | Non
         Ranking.round == decided_by, Ranking.status == RankingStatus.PUBLISHED)).first()
     if ranking is None:
         return Step(name, "current")
-    rank = session.scalar(select(RankingEntry.rank).where(
-        RankingEntry.ranking_id == ranking.id, RankingEntry.candidate_id == cand.id))
+    rank, cut = session.execute(select(  # the candidate's rank and how many advanced, at once
+        func.max(case((RankingEntry.candidate_id == cand.id, RankingEntry.rank))),
+        func.count().filter(RankingEntry.advance)).where(
+        RankingEntry.ranking_id == ranking.id)).one()
     if rank is None:
         return Step(name, "failed", "not_ranked")
-    cut = session.scalar(select(func.count()).select_from(RankingEntry).where(
-        RankingEntry.ranking_id == ranking.id, RankingEntry.advance))
     return Step(name, "failed", "below_cut_off", {"rank": rank, "cut": cut,
                                                    "of": ranking.size})
 

@@ -3,7 +3,7 @@
 from typing import TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from grader.db import Base
 from grader.models import Candidate, User
@@ -21,7 +21,8 @@ def get(session: Session, model: type[M], record_id: int | None) -> M | None:
 
 def candidate_of(session: Session, user: User) -> Candidate | None:
     """Return the registration of a candidate's account."""
-    return session.scalar(select(Candidate).where(Candidate.user_id == user.id))
+    return session.scalar(select(Candidate).options(joinedload(Candidate.township))
+                          .where(Candidate.user_id == user.id))
 
 
 def small_id(raw: str) -> int | None:

@@ -130,13 +130,13 @@ def register_onsite():
 def status():
     """Show a candidate their registration, stage and eligibility reasons."""
     cand, db = own_candidate(), get_session()
+    offers, gone = withdrawals.offers_of(db, cand), withdrawals.withdrawal_of(db, cand)
     return render_template("registration/status.html", cand=cand, id_shown=mask_id(cand.id_number),
                            phone_shown=mask_phone(cand.phone), email_shown=mask_email(cand.email),
                            can_correct=self_correction_refusal(current_campaign(), cand,
                                                                utcnow()) is None,
                            corrections=history(get_session(), cand),
-                           steps=timeline(db, cand), offers=withdrawals.offers_of(db, cand),
-                           withdrawal=withdrawals.withdrawal_of(db, cand),
+                           steps=timeline(db, cand, (gone, offers)), offers=offers, withdrawal=gone,
                            notices=notices.notices_of(db, cand), withdraw_form=SelfWithdrawForm(),
                            answer_form=OfferAnswerForm())
 
