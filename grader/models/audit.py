@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any, Optional
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grader.db import Base
@@ -15,6 +15,8 @@ class AuditLog(Base):
     """Who changed what, when, from what to what, and why."""
 
     __tablename__ = "audit_log"
+    # the log filtered by action, newest first; the actions to pick from, one probe each
+    __table_args__ = (Index("ix_audit_log_action_id", "action", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -1,13 +1,13 @@
 """Write the audit log: every change of a stage, eligibility or score."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import wraps
 from datetime import date, datetime, time, timedelta
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session, selectinload
 
 from grader.models import AuditLog, User
@@ -121,12 +121,50 @@ def latest(session: Session, before: int | None = None, per_page: int = 100,
     return list(session.scalars(query.order_by(AuditLog.id.desc()).limit(per_page)))
 
 
-def page_starts(session: Session, filt: AuditFilter, per_page: int) -> list[int]:
-    """Return the newest id of every page of the filtered log, in one pass and no OFFSET."""
-    numbered = select(AuditLog.id, func.row_number().over(order_by=AuditLog.id.desc())
-                      .label("n")).where(*_where(filt)).subquery()
-    return list(session.scalars(select(numbered.c.id).where((numbered.c.n - 1) % per_page == 0)
-                                .order_by(numbered.c.id.desc())))
+def _kth(conds: list, newest_first: bool, k: int):
+    """Select the id of the k-th entry from one end of the filtered log (None past the end).
+
+    The k newest (or oldest) ids by the index, then the last of them: no OFFSET, no numbering
+    of the whole log.
+    """
+    order = AuditLog.id.desc() if newest_first else AuditLog.id.asc()
+    ends = select(AuditLog.id).where(*conds).order_by(order).limit(k).subquery()
+    last = func.min(ends.c.id) if newest_first else func.max(ends.c.id)
+    return select(case((func.count() == k, last))).select_from(ends).scalar_subquery()
+
+
+def _page_starts(session: Session, conds: list, per_page: int, total: int, here: tuple,
+                 pages: list[int]) -> dict[int, int]:
+    """Return the newest id of each of the given pages of the filtered log, in one query.
+
+    Each is read from the nearest known place: the newest or the oldest entry, or the page
+    shown (`here`: its number and its `before`), so a view reads a few hundred index entries
+    wherever it is in the log.
+    """
+    number, before = here
+    parts = []
+    for n in sorted(set(pages)):
+        ways = [((n - 1) * per_page + 1, True, []), (total - (n - 1) * per_page, False, [])]
+        if before is not None and n >= number:
+            ways.append(((n - number) * per_page + 1, True, [AuditLog.id < before]))
+        elif before is not None:
+            ways.append(((number - n) * per_page, False, [AuditLog.id >= before]))
+        k, newest_first, bound = min(ways, key=lambda w: w[0])
+        if k >= 1:
+            parts.append(select(literal(n).label("page"),
+                                _kth(conds + bound, newest_first, k).label("id")))
+    if not parts:
+        return {}
+    return {n: i for n, i in session.execute(union_all(*parts)) if i is not None}
+
+
+def used_actions(session: Session) -> list[str]:
+    """Return the actions the log holds, in order: a skip scan, one index probe an action."""
+    step = select(func.min(AuditLog.action).label("action")).cte("step", recursive=True)
+    step = step.union_all(select(select(func.min(AuditLog.action)).where(
+        AuditLog.action > step.c.action).scalar_subquery()).where(step.c.action.is_not(None)))
+    return list(session.scalars(select(step.c.action).where(step.c.action.is_not(None))
+                                .order_by(step.c.action)))
 
 
 @dataclass
@@ -135,25 +173,34 @@ class AuditPage:
 
     rows: list[AuditLog]
     page: int
-    starts: list[int]  # the newest id of each page: page k is `before=starts[k-1] + 1`
+    pages: int  # at least one
+    starts: dict[int, int]  # the newest id of the pages linked: page k is `before=starts[k] + 1`
     actions: list[str] = field(default_factory=list)
-
-    @property
-    def pages(self) -> int:
-        """Return how many pages the filtered log has (at least one)."""
-        return max(len(self.starts), 1)
 
 
 def audit_page(session: Session, filt: AuditFilter, per_page: int, before: int | None = None,
-               page: int | None = None) -> AuditPage:
-    """Return a page of the filtered log by keyset: `before` an id, or page `page`'s start."""
-    starts = page_starts(session, filt, per_page)
-    if page is not None and starts:
-        before = starts[min(page, len(starts)) - 1] + 1
-    number = 1 if before is None else sum(s >= before for s in starts) + 1
-    actions = list(session.scalars(select(AuditLog.action).distinct().order_by(AuditLog.action)))
-    return AuditPage(latest(session, before, per_page, filt), min(number, max(len(starts), 1)),
-                     starts, actions)
+               page: int | None = None,
+               linked: Callable[[int, int], Iterable[int | None]] = lambda page, _n: [page]
+               ) -> AuditPage:
+    """Return a page of the filtered log by keyset: `before` an id, or page `page`'s start.
+
+    `linked(page, pages)` names the pages whose starts the caller links to. Four queries
+    whatever the log's size: how many entries (and how many newer than `before`), the start
+    of each page linked, the page's rows, the actions to pick from.
+    """
+    conds = _where(filt)
+    total, newer = session.execute(select(
+        func.count(), func.count().filter(AuditLog.id >= before) if before is not None
+        else literal(0)).select_from(AuditLog).where(*conds)).one()
+    pages = max(-(-total // per_page), 1)
+    number = min(page, pages) if page is not None else \
+        1 if before is None else min(-(-newer // per_page) + 1, pages)
+    wanted = [n for n in linked(number, pages) if n and n > 1 and (n != number or page)]
+    starts = _page_starts(session, conds, per_page, total, (number, before), wanted)
+    if page is not None:
+        before = starts[number] + 1 if number in starts else None
+    return AuditPage(latest(session, before, per_page, filt), number, pages, starts,
+                     used_actions(session))
 
 
 def history(session: Session, entity: str, entity_id: int) -> list[AuditLog]:

@@ -17,7 +17,7 @@ from grader.storage import get_storage
 from grader.web.actions import attempt, flash_invalid
 from grader.web.forms import UploadForm
 from grader.web.import_forms import ConfirmImportForm
-from grader.web.paging import kept_args, page_links
+from grader.web.paging import kept_args, page_links, page_window
 from grader.web.security import page_number, row_id
 from grader.web.staff_forms import AdvanceForm, AuditFilterForm
 
@@ -117,7 +117,9 @@ def _audit_url(found: audit.AuditPage, n: int, keep: dict) -> str:
     """Return the URL of page n of the filtered log: the keyset of its newest entry."""
     if n <= 1:
         return url_for("exams.audit_log", **keep)
-    return url_for("exams.audit_log", before=found.starts[n - 1] + 1, **keep)
+    if n not in found.starts:  # a page past an odd `before`: jump by its number
+        return url_for("exams.audit_log", page=n, **keep)
+    return url_for("exams.audit_log", before=found.starts[n] + 1, **keep)
 
 
 @bp.route("/audit")
@@ -128,7 +130,7 @@ def audit_log():
     page = args.get("page", type=int)
     found = audit.audit_page(get_session(), _audit_filter(form), AUDIT_PAGE,
                              row_id(args.get("before", type=int)),
-                             None if page is None else page_number(page))
+                             None if page is None else page_number(page), page_window)
     keep, rows = kept_args("page", "before"), found.rows
     return render_template(
         "audit.html", rows=rows, form=form, found=found, keep=keep,
