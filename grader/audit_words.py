@@ -8,7 +8,7 @@ candidate's change history. A code not listed here is shown as it is stored.
 import re
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
+from grader.words import lazy as _l
 
 ACTIONS = {
     "register": _l("报名"), "import_online_exam": _l("导入线上考试成绩"),

@@ -5,8 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import Flask, has_app_context, request, session
-from flask_babel import Babel, get_locale
-from flask_babel import lazy_gettext as _l
+from flask_babel import Babel, get_locale, get_translations
 from jinja2 import pass_context
 
 from markupsafe import Markup, escape
@@ -18,6 +17,8 @@ from grader.labels import (AUDIENCES, CHANNELS, COLUMNS, COMPONENTS, DECLARATION
 from grader.models import states
 from grader.models.base import SHANGHAI
 from grader.reason_texts import REASONS
+from grader.words import lazy as _l
+from grader.words import translated
 from surveys.schema import BASE_QUESTIONS
 
 LANGUAGES = ("zh_CN", "en")
@@ -199,6 +200,9 @@ def data(value: Any) -> Markup:
 def init_app(app: Flask) -> None:
     """Install Babel and the template helpers."""
     Babel(app, locale_selector=select_locale)
+    app.jinja_env.install_gettext_callables(  # a template's _(): remembered for the request
+        gettext=translated, newstyle=True,
+        ngettext=lambda s, p, n: get_translations().ungettext(s, p, n))
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["reason"] = reason_shown
     app.jinja_env.filters["edit_boxes"] = edit_boxes

@@ -1,6 +1,6 @@
 """Display names of the funnel's words: declarations, education, stages, channels, roles."""
 
-from flask_babel import lazy_gettext as _l
+from grader.words import lazy as _l
 
 DECLARATIONS = {
     "constitution": _l("拥护宪法，遵纪守法"),

@@ -4,7 +4,7 @@ Each text may hold `%(name)s` places that the refusal's parameters fill
 (`grader.i18n.reason_text`).
 """
 
-from flask_babel import lazy_gettext as _l
+from grader.words import lazy as _l
 
 REASONS = {
     "name_required": _l("请填写姓名（不超过32个字）"),

@@ -1,8 +1,8 @@
 """Admin: accounts and roles, and the campaign settings in force."""
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from grader.words import remembered as _
+from grader.words import lazy as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectChoice, SelectField, StringField

@@ -1,6 +1,6 @@
 """Forms of the survey pages: a household on the phone, the sample, calls, shared numbers."""
 
-from flask_babel import lazy_gettext as _l
+from grader.words import lazy as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (BooleanField, HiddenField, IntegerField, SelectMultipleField, StringField,

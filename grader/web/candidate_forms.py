@@ -1,6 +1,6 @@
 """Forms of a candidate's own pages: the appeal; and staff's answer to it."""
 
-from flask_babel import lazy_gettext as _l
+from grader.words import lazy as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import AnyOf, InputRequired, Length

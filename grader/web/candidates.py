@@ -10,7 +10,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
+from grader.words import remembered as _
 from flask_login import current_user
 
 from grader.auth.permissions import (can_override_eligibility, can_see_pii, can_view_candidate,

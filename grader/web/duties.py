@@ -1,7 +1,7 @@
 """Township duties: villages, a photo checklist per village, completion beside registrations."""
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from grader.words import remembered as _
 from flask_login import current_user
 
 from grader.auth.permissions import roles_required

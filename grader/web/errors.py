@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 
 from flask import Flask, Response, current_app, g, jsonify, make_response, render_template, request
-from flask_babel import gettext as _
+from grader.words import remembered as _
 from redis.exceptions import ConnectionError as RedisDown
 from redis.exceptions import TimeoutError as RedisSlow
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError

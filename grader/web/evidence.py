@@ -1,7 +1,7 @@
 """Screenshot evidence pages: the candidate's upload page and the review queue."""
 
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from grader.words import remembered as _
 from flask_login import current_user
 
 from grader import jobs

@@ -2,8 +2,8 @@
 
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
                    url_for)
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from grader.words import remembered as _
+from grader.words import lazy as _l
 from flask_login import current_user
 
 from grader.auth.permissions import roles_required

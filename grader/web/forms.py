@@ -1,6 +1,6 @@
 """Forms shared by the registration pages."""
 
-from flask_babel import lazy_gettext as _l
+from grader.words import lazy as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import (BooleanField, PasswordField, SelectChoice, SelectField, StringField,

@@ -1,6 +1,6 @@
 """Forms of the outside-data imports: the confirmation of a previewed table, column mapping."""
 
-from flask_babel import lazy_gettext as _l
+from grader.words import lazy as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, SelectChoice, SelectField
 from wtforms.validators import InputRequired, Length

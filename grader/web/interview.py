@@ -1,7 +1,7 @@
 """Interview and signing: interviewers' scores, panels and slots, signing, support totals."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
+from grader.words import remembered as _
 from flask_login import current_user
 from wtforms import SelectChoice
 

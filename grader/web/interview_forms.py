@@ -1,6 +1,6 @@
 """Forms of the interview pages: a score, a panel, scheduling, reassignment answers, signing."""
 
-from flask_babel import lazy_gettext as _l
+from grader.words import lazy as _l
 from flask_wtf import FlaskForm
 from wtforms import (DateField, FloatField, IntegerField, SelectChoice, SelectField,
                      SelectMultipleField, StringField)

@@ -1,7 +1,7 @@
 """A candidate's own pages beyond registration: business plan, results, appeals."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
+from grader.words import remembered as _
 from flask_login import current_user, login_required
 
 from grader.auth.permissions import roles_required

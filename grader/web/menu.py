@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from flask import current_app, url_for
 from flask_login import current_user
-from flask_babel import lazy_gettext as _l
+from grader.words import lazy as _l
 
 from grader.models import User
 from grader.models.states import Role

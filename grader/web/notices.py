@@ -1,7 +1,7 @@
 """Staff notices to candidates: compose with a preview count, send, who got it, SMS list."""
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
+from grader.words import remembered as _
 from flask_login import current_user
 
 from grader.auth.permissions import can_see_pii, mask_phone, roles_required

@@ -1,7 +1,7 @@
 """Outside data: the operator site's registrations and its daily trial figures."""
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from grader.words import remembered as _
 from flask_login import current_user
 
 from grader.auth.permissions import roles_required

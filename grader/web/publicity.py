@@ -1,7 +1,7 @@
 """The public announcement (公示) of each published stage, objections, and staff's answers."""
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from grader.words import remembered as _
 from flask_login import current_user
 from wtforms import SelectChoice
 

@@ -1,8 +1,8 @@
 """Staff rankings: preview with cut-off and warnings, publish, export; the plagiarism report."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from grader.words import remembered as _
+from grader.words import lazy as _l
 from flask_login import current_user
 
 from grader.auth.permissions import roles_required

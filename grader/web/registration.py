@@ -3,7 +3,7 @@
 from types import SimpleNamespace
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
+from grader.words import remembered as _
 from flask_login import current_user, login_required, login_user
 from wtforms import SelectChoice
 

@@ -1,7 +1,7 @@
 """Staff pages of withdrawals and replacements (递补): places per stage, offers, answers."""
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
+from grader.words import remembered as _
 from flask_login import current_user
 
 from grader.auth.permissions import roles_required

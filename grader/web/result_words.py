@@ -2,8 +2,8 @@
 
 from typing import Any
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from grader.words import remembered as _
+from grader.words import lazy as _l
 
 from grader.i18n import punct
 from grader.labels import COMPONENTS

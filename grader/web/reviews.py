@@ -1,7 +1,7 @@
 """Reviewers' queue: one item at a time, blind, rubric scores, keyboard shortcuts."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
+from grader.words import remembered as _
 from flask_login import current_user
 
 from grader.auth.permissions import blind_text, roles_required

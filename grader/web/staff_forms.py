@@ -1,6 +1,6 @@
 """Forms of the county staff's pages: rankings, townships, exams, the review queue."""
 
-from flask_babel import lazy_gettext as _l
+from grader.words import lazy as _l
 from flask_wtf import FlaskForm
 from wtforms import (DateField, DecimalField, HiddenField, SelectChoice, SelectField, StringField,
                      TextAreaField)

@@ -1,7 +1,7 @@
 """A candidate's own answers on /me: withdrawing, and accepting or declining an offer."""
 
 from flask import Blueprint, redirect, url_for
-from flask_babel import gettext as _
+from grader.words import remembered as _
 from flask_login import current_user, login_required
 
 from grader.db import get_session

@@ -1,6 +1,6 @@
 """Forms of the station and township-duty pages."""
 
-from flask_babel import lazy_gettext as _l
+from grader.words import lazy as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileRequired, MultipleFileField
 from wtforms import BooleanField, FloatField, HiddenField, IntegerField, StringField

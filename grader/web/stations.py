@@ -1,7 +1,7 @@
 """Station sites per township (选点) and the allocation of partners to them at signing."""
 
 from flask import Blueprint, Response, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
+from grader.words import remembered as _
 from flask_login import current_user
 
 from grader.auth.permissions import roles_required

@@ -7,8 +7,8 @@ from urllib.parse import quote
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
                    request, url_for)
 from flask_babel import get_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from grader.words import remembered as _
+from grader.words import lazy as _l
 from flask_login import current_user
 
 from grader.auth.permissions import can_view_candidate, display_phone, roles_required

@@ -5,7 +5,7 @@ from typing import Any
 from urllib.parse import quote
 
 from flask import Response, abort, current_app, flash
-from flask_babel import lazy_gettext as _l
+from grader.words import lazy as _l
 
 from grader.db import get_session
 from grader.services.tables import all_or_nothing, write_csv, write_xlsx

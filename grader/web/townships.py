@@ -1,7 +1,7 @@
 """Townships: quota table, import, edits and the statistics table with exports."""
 
 from flask import Blueprint, Response, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
+from grader.words import remembered as _
 from flask_login import current_user
 
 from grader.auth.permissions import roles_required

@@ -2,7 +2,7 @@
 
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
                    request, url_for)
-from flask_babel import gettext as _
+from grader.words import remembered as _
 from flask_login import current_user
 
 from grader.auth.permissions import roles_required

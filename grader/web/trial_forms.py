@@ -1,6 +1,6 @@
 """Forms of the round-2 pages: the daily report, the activity import, member links."""
 
-from flask_babel import lazy_gettext as _l
+from grader.words import lazy as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import FloatField, HiddenField, IntegerField, SelectChoice, SelectField, TextAreaField

@@ -1,6 +1,6 @@
 """Forms of withdrawals, replacement offers and notices."""
 
-from flask_babel import lazy_gettext as _l
+from grader.words import lazy as _l
 from flask_wtf import FlaskForm
 from wtforms import (HiddenField, IntegerField, SelectChoice, SelectField, StringField,
                      TextAreaField)
