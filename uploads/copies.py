@@ -28,6 +28,7 @@ CELL_TOLERANCE = 2  # levels a cell may move under recompression and rescaling
 DIGITS = "0123456789abcdefghijklmnopqrstuv"
 NEAR_GRID = 0.006  # share of cells that may differ in a copy (copies measured 0-0.002, honest pairs >= 0.02)
 TEMPLATE_GRID = 0.03  # a rescaled, cropped copy (0.002-0.04) when the text agrees too
+FAR_GRID = 0.9  # another screen: the other theme (honest pairs 0.96-0.99; copies 0-0.43)
 MAX_CANDIDATES = 200  # most recent entries compared per look-up key
 INK_STEP = 60  # grey levels from the background that only a glyph's stroke reaches
 _MINUTE = re.compile(r"\d[:：.]\d\d")
@@ -155,6 +156,8 @@ def judge_copy(new: dict[str, str], old: dict[str, str]) -> str | None:
         return None
     lines = lines_agree(new.get("lines"), old.get("lines"))
     diff = grid_difference(new.get("grid", ""), old.get("grid", ""))
+    if diff is not None and diff >= FAR_GRID:  # a copy keeps the theme, light or dark
+        return None
     if diff is not None and diff <= NEAR_GRID and (time or clock):
         return "copy"
     exact = bool(time and _MINUTE.search(new["time"]))

@@ -1,11 +1,15 @@
 """Look for local edits in the field that decides a share's verdict: the post time.
 
-Three signs, each cheap and each only a reason for review (`possible_edit:<field>@x,y,w,h`,
+Signs, each cheap and each only a reason for review (`possible_edit:<field>@x,y,w,h`,
 the box in thousandths of the image's width and height), never a reject:
 - a patch: the background behind the field differs from the background beside it, or a
   grey field's ink is tinted (a colour picker's near miss);
-- a different compression history: the field's text keeps less (or more) of the error a
-  JPEG round trip adds than the post's other text (error-level analysis);
+- lettering: the time's glyphs are taller, or their strokes thicker or thinner, than the
+  other posts' stamps or the line above (uploads/lettering.py);
+- a different compression history, in a lossless file: the field's text keeps less (or
+  more) of the error a JPEG round trip adds than the post's other text (error-level
+  analysis). In a JPEG every region carries the file's own quantisation, and the grey time
+  measured 0-7.1 on honest JPEGs against 1.3-6.4 on patched ones: no sign there;
 - a post time dated today but later than the status-bar clock;
 - a relative stamp ("9小时前", "昨天 10:15") that is inside the window when read from the upload
   time but outside it when read from the screenshot's own clock: the stamp counts from the
@@ -18,7 +22,8 @@ from datetime import datetime, timedelta
 import numpy as np
 from PIL import Image
 
-from uploads.fields import Findings, anchor_index
+from uploads.fields import Findings, anchor_index, footer_time
+from uploads.lettering import is_running_text, odd_lettering
 from uploads.ocr import Line
 from uploads.rules import TaskRules, time_reasons
 from uploads.timestamps import parse_post_time
@@ -26,7 +31,7 @@ from uploads.timestamps import parse_post_time
 PATCH_STEP = 2.5  # levels between the background behind the time and beside it (honest 0-2)
 INK = 24  # levels from the background beyond which a pixel is text, not background
 ELA_QUALITY = 90
-ELA_RATIO = 3.0  # the time's error level against the post's text (honest 1.3-2.7)
+ELA_RATIO = 3.0  # the time's error level against the post's text (honest PNGs 1.6-2.9)
 TINT = 6  # channel spread of a grey field's ink (honest 0-1, a colour picker's miss 7+)
 Box = tuple[int, int, int, int]
 
@@ -42,21 +47,32 @@ def patch_step(px: np.ndarray, box: Box) -> float:
     """Return how far the background inside a text box is from the background beside it.
 
     Beside means the same rows left of the text (the avatar column's empty part) and right
-    of it, beyond where a patch would reach; above and below sit cards and rules.
+    of it, beyond where a patch would reach; above and below sit cards and rules. The two
+    sides are interpolated to the box's middle, since a photo's light falls off across it.
     """
     x0, y0, x1, y1 = box
     h = max(2, y1 - y0)
-    sides = [px[y0:y1, x1 + 2 * h:x1 + 3 * h],
-             px[y0:y1, max(0, x0 - 3 * h // 2):max(0, x0 - h // 2)]]
-    ring = np.concatenate([side.reshape(-1, 3) for side in sides])
-    if len(ring) < 20:
+    sides = [side for side in (_median_beside(px, y0, y1, x0 - 3 * h // 2, x0 - h // 2),
+                               _median_beside(px, y0, y1, x1 + 2 * h, x1 + 3 * h)) if side]
+    if not sides:
         return 0.0
-    ref = np.median(ring, axis=0)
+    ref = sides[0][0]
+    if len(sides) == 2:
+        (left, at_left), (right, at_right) = sides
+        ref = left + (right - left) * ((x0 + x1) / 2 - at_left) / (at_right - at_left)
     inner = px[y0:y1, x0:x1].reshape(-1, 3)
     bg = inner[np.abs(inner - ref).max(axis=1) < INK]
     if len(bg) < 20:
         return 0.0
     return float(np.abs(np.median(bg, axis=0) - ref).max())
+
+
+def _median_beside(px: np.ndarray, y0: int, y1: int, xa: int, xb: int
+                   ) -> tuple[np.ndarray, float] | None:
+    """Return the median colour of columns xa..xb of some rows and their middle column."""
+    xa, xb = max(0, xa), min(px.shape[1], xb)
+    part = px[y0:y1, xa:xb].reshape(-1, 3)
+    return (np.median(part, axis=0), (xa + xb) / 2) if len(part) >= 10 else None
 
 
 def error_level(img: Image.Image, box: Box) -> float | None:
@@ -136,18 +152,31 @@ def _reason(field: str, line: Line) -> str:
 
 
 def _signs(img: Image.Image, px: np.ndarray, lines: tuple[Line, ...], index: int,
-           anchor: int) -> bool:
-    """Tell whether the line at `index` shows a patch, coloured ink or another JPEG past."""
+           anchor: int, now: datetime, lossless: bool) -> bool:
+    """Tell whether the line at `index` shows a patch, tinted ink, odd glyphs or a JPEG past."""
     box = pixel_box(img, lines[index])
     if patch_step(px, box) >= PATCH_STEP or ink_tint(px, box) >= TINT:
         return True
-    return ela_ratio(img, lines, index, anchor) >= ELA_RATIO
+    if odd_lettering(px, box, *_lettering_refs(img, lines, index, anchor, now)):
+        return True
+    return lossless and ela_ratio(img, lines, index, anchor) >= ELA_RATIO
+
+
+def _lettering_refs(img: Image.Image, lines: tuple[Line, ...], index: int, anchor: int,
+                    now: datetime) -> tuple[list[Box], Box | None]:
+    """Return the boxes of the other posts' stamps and of the running text above a stamp."""
+    stamps = [pixel_box(img, line) for i, line in enumerate(lines)
+              if i > anchor and i != index and footer_time(line.text, now) is not None]
+    above = next((pixel_box(img, lines[i]) for i in range(index - 1, anchor - 1, -1)
+                  if is_running_text(lines[i].text)), None)
+    return stamps, above
 
 
 def edit_signs(img: Image.Image, lines: tuple[Line, ...], found: Findings,
-               rules: TaskRules, now: datetime) -> list[str]:
+               rules: TaskRules, now: datetime, lossless: bool = False) -> list[str]:
     """Return possible_edit reasons for the post time of a share.
 
+    `lossless` says the file is a PNG: only there does error-level analysis tell anything.
     The nickname is not looked at: beside the avatar its background reads as a patch on
     phone photos (a 1 in 3 false alarm measured), and a repainted name is caught as a copy.
     """
@@ -159,7 +188,7 @@ def edit_signs(img: Image.Image, lines: tuple[Line, ...], found: Findings,
     reasons = []
     when = _time_line(lines, found, anchor)
     if when is not None and (clock_contradicts(found, now) or clock_moves_out(found, rules, now)
-                             or _signs(rgb, px, lines, when, anchor)):
+                             or _signs(rgb, px, lines, when, anchor, now, lossless)):
         reasons.append(_reason("post_time", lines[when]))
     return reasons
 
