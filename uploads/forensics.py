@@ -28,8 +28,9 @@ from uploads.ocr import Line
 from uploads.rules import TaskRules, time_reasons
 from uploads.timestamps import parse_post_time
 
-PATCH_STEP = 2.5  # levels between the background behind the time and beside it (honest 0-2)
+PATCH_STEP = 2.5  # levels between the background behind the time and beside it (honest 0-1.6)
 INK = 24  # levels from the background beyond which a pixel is text, not background
+FRINGE = 2  # pixels around text whose blur (a photo's, a JPEG's ringing) is not background
 ELA_QUALITY = 90
 ELA_RATIO = 3.0  # the time's error level against the post's text (honest PNGs 1.6-2.9)
 TINT = 6  # channel spread of a grey field's ink (honest 0-1, a colour picker's miss 7+)
@@ -43,12 +44,28 @@ def pixel_box(img: Image.Image, line: Line) -> Box:
             int(np.ceil(line.y1 * h)))
 
 
+def part_box(img: Image.Image, line: Line, text: str) -> Box:
+    """Return the pixel box of the part of a line that shows `text` ("删除" left out).
+
+    Where the part sits is told from the characters before and in it, a Chinese one
+    counted twice as wide as a digit, a letter or a space.
+    """
+    x0, y0, x1, y1 = pixel_box(img, line)
+    start = line.text.find(text)
+    if start < 0:
+        return x0, y0, x1, y1
+    widths = [2 if "\u3400" <= ch <= "\u9fff" else 1 for ch in line.text]
+    total, before = sum(widths), sum(widths[:start])
+    upto = before + sum(widths[start:start + len(text)])
+    return (x0 + (x1 - x0) * before // total, y0, x0 + -(-(x1 - x0) * upto // total), y1)
+
+
 def patch_step(px: np.ndarray, box: Box) -> float:
     """Return how far the background inside a text box is from the background beside it.
 
     Beside means the same rows left of the text (the avatar column's empty part) and right
     of it, beyond where a patch would reach; above and below sit cards and rules. The two
-    sides are interpolated to the box's middle, since a photo's light falls off across it.
+    sides are interpolated to where they are compared, since a photo's light falls off.
     """
     x0, y0, x1, y1 = box
     h = max(2, y1 - y0)
@@ -56,15 +73,41 @@ def patch_step(px: np.ndarray, box: Box) -> float:
                                _median_beside(px, y0, y1, x1 + 2 * h, x1 + 3 * h)) if side]
     if not sides:
         return 0.0
-    ref = sides[0][0]
-    if len(sides) == 2:
+
+    def ref(x: float) -> np.ndarray:
+        if len(sides) == 1:
+            return sides[0][0]
         (left, at_left), (right, at_right) = sides
-        ref = left + (right - left) * ((x0 + x1) / 2 - at_left) / (at_right - at_left)
-    inner = px[y0:y1, x0:x1].reshape(-1, 3)
-    bg = inner[np.abs(inner - ref).max(axis=1) < INK]
+        return left + (right - left) * (x - at_left) / (at_right - at_left)
+
+    # behind the text, and just right of it where a patch runs on past the last glyph (the
+    # middle rows only: a photo's tilt brings the card above into the box's top corner)
+    mid = px[y0 + h // 4:y1 - h // 4, x1:x1 + h // 2]
+    return max(_step_in(px[y0:y1, x0:x1], ref((x0 + x1) / 2)),
+               _step_in(mid, ref(x1 + h / 4)))
+
+
+def _step_in(part: np.ndarray, ref: np.ndarray) -> float:
+    """Return how far the background of a part of the image is from a reference colour."""
+    if part.size == 0:
+        return 0.0
+    bg = part[~_grown(np.abs(part - ref).max(axis=2) >= INK, FRINGE)]
     if len(bg) < 20:
         return 0.0
     return float(np.abs(np.median(bg, axis=0) - ref).max())
+
+
+def _grown(mask: np.ndarray, by: int) -> np.ndarray:
+    """Return a 2-D mask grown by `by` pixels in every direction."""
+    out = mask.copy()
+    for step in range(1, by + 1):
+        out[step:] |= mask[:-step]
+        out[:-step] |= mask[step:]
+    wide = out.copy()
+    for step in range(1, by + 1):
+        wide[:, step:] |= out[:, :-step]
+        wide[:, :-step] |= out[:, step:]
+    return wide
 
 
 def _median_beside(px: np.ndarray, y0: int, y1: int, xa: int, xb: int
@@ -157,7 +200,9 @@ def _signs(img: Image.Image, px: np.ndarray, lines: tuple[Line, ...], index: int
     box = pixel_box(img, lines[index])
     if patch_step(px, box) >= PATCH_STEP or ink_tint(px, box) >= TINT:
         return True
-    if odd_lettering(px, box, *_lettering_refs(img, lines, index, anchor, now)):
+    stamp = footer_time(lines[index].text, now)
+    own = part_box(img, lines[index], stamp.text) if stamp else box
+    if odd_lettering(px, own, *_lettering_refs(img, lines, index, anchor, now)):
         return True
     return lossless and ela_ratio(img, lines, index, anchor) >= ELA_RATIO
 
@@ -165,8 +210,8 @@ def _signs(img: Image.Image, px: np.ndarray, lines: tuple[Line, ...], index: int
 def _lettering_refs(img: Image.Image, lines: tuple[Line, ...], index: int, anchor: int,
                     now: datetime) -> tuple[list[Box], Box | None]:
     """Return the boxes of the other posts' stamps and of the running text above a stamp."""
-    stamps = [pixel_box(img, line) for i, line in enumerate(lines)
-              if i > anchor and i != index and footer_time(line.text, now) is not None]
+    stamps = [part_box(img, line, stamp.text) for i, line in enumerate(lines)
+              if i > anchor and i != index and (stamp := footer_time(line.text, now))]
     above = next((pixel_box(img, lines[i]) for i in range(index - 1, anchor - 1, -1)
                   if is_running_text(lines[i].text)), None)
     return stamps, above

@@ -2,9 +2,11 @@
 
 A time typed over a patch is set in whatever face and size the editor had at hand. Its
 glyphs then stand taller, or their strokes are thicker or thinner, than the grey stamps of
-the other posts on the screen (text of the same role). They can also stand as tall as the
-line just above, the link card's title or the post's text, which WeChat sets larger than
-the stamp. Heights and strokes are compared as ratios, so the screen's size does not matter.
+the other posts on the screen (text of the same role, drawn alike). Nor may it stand as
+tall as the line just above, the link card's title or the post's text, which WeChat sets
+larger than the stamp. Strokes are not compared with that line: it is black, the stamp
+grey, and a real detail page's stamp measured 1.34-1.52 times its text's stroke. Heights and
+strokes are compared as ratios, so the screen's size does not matter.
 """
 
 import re
@@ -21,9 +23,8 @@ MIN_HEIGHT = 4  # rows; a shorter run of ink is a rule or noise, not a line of t
 # The time against the other posts' stamps (edited times 1.03-1.39 tall, strokes 0.83-1.70).
 ROLE_TALLER = 1.10  # honest 0.92-1.06
 ROLE_STROKE = (0.85, 1.25)  # honest 0.89-1.19
-# The time against the line above it (edited times 0.88-1.26 tall, strokes 0.75-1.90).
-ABOVE_TALLER = 1.0  # honest 0.50-0.95 (photos 0.50-0.93, lowres up to 0.95)
-ABOVE_STROKE = (0.78, 1.30)  # honest 0.84-1.22
+# The time against the line above it (edited times 0.88-1.26 tall).
+ABOVE_TALLER = 1.0  # honest 0.50-0.95 (photos from 0.50, 540 wide up to 0.95; real 0.86-0.93)
 ABOVE_CJK = 4  # Chinese characters a line above needs to be the card's title or post text
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -74,11 +75,10 @@ def lettering(px: np.ndarray, box: Box) -> Lettering | None:
     return Lettering(float(end - start), stroke) if stroke < (end - start) / 2 else None
 
 
-def _odd(own: Lettering, ref: Lettering, taller: float,
-         stroke: tuple[float, float]) -> bool:
-    """Tell whether a line is `taller` times the reference's height, or strokes out of range."""
-    ratio = own.stroke / ref.stroke
-    return own.height >= taller * ref.height or not stroke[0] <= ratio <= stroke[1]
+def _unlike_role(own: Lettering, ref: Lettering) -> bool:
+    """Tell whether a line is taller, or its strokes thicker or thinner, than its role's."""
+    low, high = ROLE_STROKE
+    return own.height >= ROLE_TALLER * ref.height or not low <= own.stroke / ref.stroke <= high
 
 
 def odd_lettering(px: np.ndarray, own: Box, same_role: list[Box], above: Box | None) -> bool:
@@ -89,10 +89,10 @@ def odd_lettering(px: np.ndarray, own: Box, same_role: list[Box], above: Box | N
     peers = [m for m in (lettering(px, box) for box in same_role) if m is not None]
     if peers:
         ref = Lettering(median(p.height for p in peers), median(p.stroke for p in peers))
-        if _odd(mine, ref, ROLE_TALLER, ROLE_STROKE):
+        if _unlike_role(mine, ref):
             return True
     upper = lettering(px, above) if above is not None else None
-    return upper is not None and _odd(mine, upper, ABOVE_TALLER, ABOVE_STROKE)
+    return upper is not None and mine.height >= ABOVE_TALLER * upper.height
 
 
 def is_running_text(text: str) -> bool:
