@@ -14,6 +14,7 @@ from uploads.copies import CopyMatch, post_grid
 from uploads.dupindex import DupIndex, Match, content_key
 from uploads.forensics import edit_signs
 from uploads.ocr import Line, OcrError, OcrResult, read_tier1, read_tier2, reread_line
+from uploads.requant import Coding, coding_of
 from uploads.rules import TaskRules, local_now, order_reasons, time_reasons, verdict_of
 from uploads.storage import sha256_of
 from uploads.validate import DEFAULT_LIMITS, Limits, UploadRefused, validate_image
@@ -146,11 +147,11 @@ def check_screenshot(data: bytes, task: str, rules: TaskRules, now: datetime,
     if exact:
         return _refused(name, task, _dup_reason(exact)[0], sha)
     return _check_image(checked.image, sha, name, rules, local_now(now, rules), index, batch,
-                        checked.kind == "png")
+                        coding_of(data, checked.kind))
 
 
 def _check_image(img: Image.Image, sha: str, name: str, rules: TaskRules, now: datetime,
-                 index: DupIndex | None, batch: BatchState, lossless: bool = False) -> Verdict:
+                 index: DupIndex | None, batch: BatchState, coding: Coding) -> Verdict:
     """Read a decoded image, apply rules and duplicate checks, and remember it."""
     phash = str(imagehash.phash(img))
     try:
@@ -165,7 +166,7 @@ def _check_image(img: Image.Image, sha: str, name: str, rules: TaskRules, now: d
     reasons = order_reasons(rule_reasons(found, rules, now) + dup + copy
                             + [_repeat_code(rules.task)] * repeated)
     if not reasons:  # forensics are dear: only for what would be accepted
-        reasons = edit_signs(img, result.lines, found, rules, now, lossless)
+        reasons = edit_signs(img, result.lines, found, rules, now, coding)
     return Verdict(
         name, rules.task, verdict_of(reasons), reasons, list(found.keywords),
         found.post_time.iso() if found.post_time else None, found.nickname, sha, phash,

@@ -6,10 +6,11 @@ the box in thousandths of the image's width and height), never a reject:
   grey field's ink is tinted (a colour picker's near miss);
 - lettering: the time's glyphs are taller, or their strokes thicker or thinner, than the
   other posts' stamps or the line above (uploads/lettering.py);
-- a different compression history, in a lossless file: the field's text keeps less (or
+- a different compression history. In a lossless file: the field's text keeps less (or
   more) of the error a JPEG round trip adds than the post's other text (error-level
   analysis). In a JPEG every region carries the file's own quantisation, and the grey time
-  measured 0-7.1 on honest JPEGs against 1.3-6.4 on patched ones: no sign there;
+  measured 0-7.1 on honest JPEGs against 1.3-6.4 on patched ones, so there the test is
+  whether the time was compressed once where the post's text was twice (uploads/requant.py);
 - a post time dated today but later than the status-bar clock;
 - a relative stamp ("9小时前", "昨天 10:15") that is inside the window when read from the upload
   time but outside it when read from the screenshot's own clock: the stamp counts from the
@@ -24,6 +25,7 @@ from PIL import Image
 
 from uploads.fields import Findings, anchor_index, footer_time
 from uploads.lettering import is_running_text, odd_lettering
+from uploads.requant import UNKNOWN, Coding, compressed_apart
 from uploads.ocr import Line
 from uploads.rules import TaskRules, time_reasons
 from uploads.timestamps import parse_post_time
@@ -195,7 +197,7 @@ def _reason(field: str, line: Line) -> str:
 
 
 def _signs(img: Image.Image, px: np.ndarray, lines: tuple[Line, ...], index: int,
-           anchor: int, now: datetime, lossless: bool) -> bool:
+           anchor: int, now: datetime, coding: Coding) -> bool:
     """Tell whether the line at `index` shows a patch, tinted ink, odd glyphs or a JPEG past."""
     box = pixel_box(img, lines[index])
     if patch_step(px, box) >= PATCH_STEP or ink_tint(px, box) >= TINT:
@@ -204,7 +206,11 @@ def _signs(img: Image.Image, px: np.ndarray, lines: tuple[Line, ...], index: int
     own = part_box(img, lines[index], stamp.text) if stamp else box
     if odd_lettering(px, own, *_lettering_refs(img, lines, index, anchor, now)):
         return True
-    return lossless and ela_ratio(img, lines, index, anchor) >= ELA_RATIO
+    if coding.luma_table is not None:
+        luma = np.asarray(img.convert("YCbCr"), dtype=np.float64)[:, :, 0]
+        text = [pixel_box(img, line) for line in lines[anchor:index]]
+        return compressed_apart(luma, box, text, coding.luma_table)
+    return coding.lossless and ela_ratio(img, lines, index, anchor) >= ELA_RATIO
 
 
 def _lettering_refs(img: Image.Image, lines: tuple[Line, ...], index: int, anchor: int,
@@ -218,10 +224,11 @@ def _lettering_refs(img: Image.Image, lines: tuple[Line, ...], index: int, ancho
 
 
 def edit_signs(img: Image.Image, lines: tuple[Line, ...], found: Findings,
-               rules: TaskRules, now: datetime, lossless: bool = False) -> list[str]:
+               rules: TaskRules, now: datetime, coding: Coding = UNKNOWN) -> list[str]:
     """Return possible_edit reasons for the post time of a share.
 
-    `lossless` says the file is a PNG: only there does error-level analysis tell anything.
+    `coding` says how the file was stored: error-level analysis is for lossless files, the
+    double-quantisation test for JPEGs (uploads/requant.py).
     The nickname is not looked at: beside the avatar its background reads as a patch on
     phone photos (a 1 in 3 false alarm measured), and a repainted name is caught as a copy.
     """
@@ -233,7 +240,7 @@ def edit_signs(img: Image.Image, lines: tuple[Line, ...], found: Findings,
     reasons = []
     when = _time_line(lines, found, anchor)
     if when is not None and (clock_contradicts(found, now) or clock_moves_out(found, rules, now)
-                             or _signs(rgb, px, lines, when, anchor, now, lossless)):
+                             or _signs(rgb, px, lines, when, anchor, now, coding)):
         reasons.append(_reason("post_time", lines[when]))
     return reasons
 
