@@ -33,6 +33,7 @@ from uploads.timestamps import parse_post_time
 PATCH_STEP = 2.5  # levels between the background behind the time and beside it (honest 0-1.6)
 INK = 24  # levels from the background beyond which a pixel is text, not background
 FRINGE = 2  # pixels around text whose blur (a photo's, a JPEG's ringing) is not background
+TEXT_GAP = 1.5  # line heights of blank that end a line of text (a space is a third of one)
 ELA_QUALITY = 90
 ELA_RATIO = 3.0  # the time's error level against the post's text (honest PNGs 1.6-2.9)
 TINT = 6  # channel spread of a grey field's ink (honest 0-1, a colour picker's miss 7+)
@@ -44,6 +45,24 @@ def pixel_box(img: Image.Image, line: Line) -> Box:
     w, h = img.size
     return (int(line.x0 * w), int(line.y0 * h), int(np.ceil(line.x1 * w)),
             int(np.ceil(line.y1 * h)))
+
+
+def trim_to_ink(px: np.ndarray, box: Box) -> Box:
+    """Return a text box cut to its ink, up to the first blank of TEXT_GAP line heights.
+
+    OCR's box can run on past the text, over the comment button to a photo's black edge.
+    """
+    x0, y0, x1, y1 = box
+    part = px[y0:y1, x0:x1]
+    if part.size == 0:
+        return box
+    ref = np.median(part.reshape(-1, 3), axis=0)
+    inked = np.nonzero((np.abs(part - ref).max(axis=2) >= INK).any(axis=0))[0]
+    if not len(inked):
+        return box
+    gaps = np.nonzero(np.diff(inked) > TEXT_GAP * (y1 - y0))[0]
+    end = inked[gaps[0]] if len(gaps) else inked[-1]
+    return x0 + int(inked[0]), y0, x0 + int(end) + 1, y1
 
 
 def part_box(img: Image.Image, line: Line, text: str) -> Box:
@@ -199,11 +218,11 @@ def _reason(field: str, line: Line) -> str:
 def _signs(img: Image.Image, px: np.ndarray, lines: tuple[Line, ...], index: int,
            anchor: int, now: datetime, coding: Coding) -> bool:
     """Tell whether the line at `index` shows a patch, tinted ink, odd glyphs or a JPEG past."""
-    box = pixel_box(img, lines[index])
+    box = trim_to_ink(px, pixel_box(img, lines[index]))
     if patch_step(px, box) >= PATCH_STEP or ink_tint(px, box) >= TINT:
         return True
     stamp = footer_time(lines[index].text, now)
-    own = part_box(img, lines[index], stamp.text) if stamp else box
+    own = trim_to_ink(px, part_box(img, lines[index], stamp.text)) if stamp else box
     if odd_lettering(px, own, *_lettering_refs(img, lines, index, anchor, now)):
         return True
     if coding.luma_table is not None:
