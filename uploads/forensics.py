@@ -226,9 +226,8 @@ def _signs(img: Image.Image, px: np.ndarray, lines: tuple[Line, ...], index: int
     if odd_lettering(px, own, *_lettering_refs(img, lines, index, anchor, now)):
         return True
     if coding.luma_table is not None:
-        luma = np.asarray(img.convert("YCbCr"), dtype=np.float64)[:, :, 0]
         text = [pixel_box(img, line) for line in lines[anchor:index]]
-        return compressed_apart(luma, box, text, coding.luma_table)
+        return compressed_apart(px, box, text, coding.luma_table)
     return coding.lossless and ela_ratio(img, lines, index, anchor) >= ELA_RATIO
 
 
