@@ -5,7 +5,7 @@ the box in thousandths of the image's width and height), never a reject:
 - a patch: the background behind the field differs from the background beside it, or a
   grey field's ink is tinted (a colour picker's near miss);
 - lettering: the time's glyphs are taller, or their strokes thicker or thinner, than the
-  other posts' stamps or the line above (uploads/lettering.py);
+  other posts' stamps, or as tall as the line above (uploads/lettering.py);
 - a different compression history. In a lossless file: the field's text keeps less (or
   more) of the error a JPEG round trip adds than the post's other text (error-level
   analysis). In a JPEG every region carries the file's own quantisation, and the grey time
@@ -25,8 +25,8 @@ from PIL import Image
 
 from uploads.fields import Findings, anchor_index, footer_time
 from uploads.lettering import is_running_text, odd_lettering
-from uploads.requant import UNKNOWN, Coding, compressed_apart
 from uploads.ocr import Line
+from uploads.requant import UNKNOWN, Coding, compressed_apart
 from uploads.rules import TaskRules, time_reasons
 from uploads.timestamps import parse_post_time
 
@@ -96,6 +96,7 @@ def patch_step(px: np.ndarray, box: Box) -> float:
         return 0.0
 
     def ref(x: float) -> np.ndarray:
+        """Return the background expected at column x."""
         if len(sides) == 1:
             return sides[0][0]
         (left, at_left), (right, at_right) = sides
@@ -247,6 +248,7 @@ def edit_signs(img: Image.Image, lines: tuple[Line, ...], found: Findings,
 
     `coding` says how the file was stored: error-level analysis is for lossless files, the
     double-quantisation test for JPEGs (uploads/requant.py).
+
     The nickname is not looked at: beside the avatar its background reads as a patch on
     phone photos (a 1 in 3 false alarm measured), and a repainted name is caught as a copy.
     """
