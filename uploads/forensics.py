@@ -100,7 +100,8 @@ def patch_step(px: np.ndarray, box: Box) -> float:
         if len(sides) == 1:
             return sides[0][0]
         (left, at_left), (right, at_right) = sides
-        return left + (right - left) * (x - at_left) / (at_right - at_left)
+        expected: np.ndarray = left + (right - left) * (x - at_left) / (at_right - at_left)
+        return expected
 
     # behind the text, and just right of it where a patch runs on past the last glyph (the
     # middle rows only: a photo's tilt brings the card above into the box's top corner)

@@ -77,7 +77,8 @@ def coefficients(px: np.ndarray, box: Box) -> np.ndarray:
     blocks = luma.reshape(h // 8, 8, w // 8, 8).transpose(0, 2, 1, 3).reshape(-1, 8, 8)
     edge = np.abs(part - 127.5).max(axis=2).reshape(h // 8, 8, w // 8, 8).max(axis=(1, 3))
     blocks = blocks[edge.ravel() < CLIPPED]
-    return np.einsum("ij,bjk,lk->bil", DCT, blocks, DCT)
+    coeffs: np.ndarray = np.einsum("ij,bjk,lk->bil", DCT, blocks, DCT)
+    return coeffs
 
 
 def impossible(coeffs: np.ndarray, second: np.ndarray, first: np.ndarray) -> tuple[int, int]:
