@@ -14,11 +14,12 @@ from uploads.copies import CopyMatch, post_grid
 from uploads.dupindex import DupIndex, Match, content_key
 from uploads.forensics import edit_signs
 from uploads.ocr import Line, OcrError, OcrResult, read_tier1, read_tier2, reread_line
+from uploads.requant import Coding, coding_of
 from uploads.rules import TaskRules, local_now, order_reasons, time_reasons, verdict_of
 from uploads.storage import sha256_of
 from uploads.validate import DEFAULT_LIMITS, Limits, UploadRefused, validate_image
 
-CHECKER_VERSION = "2026.12-fraud2"  # bump when a rule changes what the checker decides
+CHECKER_VERSION = "2026.12-fraud3"  # bump when a rule changes what the checker decides
 DESIGN_FIELDS = ("file", "task", "verdict", "reasons", "keywords", "timestamp", "nickname",
                  "sha256", "phash")
 
@@ -138,18 +139,19 @@ def check_screenshot(data: bytes, task: str, rules: TaskRules, now: datetime,
         raise ValueError(f"rules are for {rules.task!r}, not {task!r}")
     sha = sha256_of(data)
     try:
-        img = validate_image(data, limits).image
+        checked = validate_image(data, limits)
     except UploadRefused as refusal:
         return _refused(name, task, refusal.code, sha if data else None)
     batch = seen_in_batch if seen_in_batch is not None else BatchState()
     exact = _find_exact(sha, index) or _find_exact(sha, batch.index)
     if exact:
         return _refused(name, task, _dup_reason(exact)[0], sha)
-    return _check_image(img, sha, name, rules, local_now(now, rules), index, batch)
+    return _check_image(checked.image, sha, name, rules, local_now(now, rules), index, batch,
+                        coding_of(data, checked.kind))
 
 
 def _check_image(img: Image.Image, sha: str, name: str, rules: TaskRules, now: datetime,
-                 index: DupIndex | None, batch: BatchState) -> Verdict:
+                 index: DupIndex | None, batch: BatchState, coding: Coding) -> Verdict:
     """Read a decoded image, apply rules and duplicate checks, and remember it."""
     phash = str(imagehash.phash(img))
     try:
@@ -158,19 +160,34 @@ def _check_image(img: Image.Image, sha: str, name: str, rules: TaskRules, now: d
         return Verdict(name, rules.task, "review", ["ocr_failed"], sha256=sha, phash=phash)
     key = content_key(found.content())
     grid = post_grid(img, result.lines, rules.keywords) if rules.task == "wechat_share" else None
-    dup = _dup_reason((index.find(sha, phash, key) if index is not None else None)
-                      or batch.index.find(sha, phash, key))
-    copy = [] if dup else _copy_reason(_find_copy(index, batch, key, grid), found.nickname)
+    dup, copy = _dup_or_copy(index, batch, sha, phash, key, grid, found.nickname)
     repeated = _remember(batch, name, sha, phash, key, grid,
                          None if dup or copy else _person(found, rules))
     reasons = order_reasons(rule_reasons(found, rules, now) + dup + copy
                             + [_repeat_code(rules.task)] * repeated)
     if not reasons:  # forensics are dear: only for what would be accepted
-        reasons = edit_signs(img, result.lines, found, rules, now)
+        reasons = edit_signs(img, result.lines, found, rules, now, coding)
     return Verdict(
         name, rules.task, verdict_of(reasons), reasons, list(found.keywords),
         found.post_time.iso() if found.post_time else None, found.nickname, sha, phash,
         result.text, result.tier, found.phone, key, grid)
+
+
+def _dup_or_copy(index: DupIndex | None, batch: BatchState, sha: str, phash: str, key: str,
+                 grid: str | None, nickname: str | None) -> tuple[list[str], list[str]]:
+    """Return the duplicate reason, else the copy reason, of an upload.
+
+    A possible duplicate gives way to a sure copy: a re-upload whose name OCR cannot read
+    only half matches by content (no person to compare) but its post grid matches whole.
+    """
+    match = (index.find(sha, phash, key) if index is not None else None) \
+        or batch.index.find(sha, phash, key)
+    if match is not None and match.kind != "possible":
+        return _dup_reason(match), []
+    copy = _find_copy(index, batch, key, grid)
+    if copy is not None and (match is None or copy.kind == "copy"):
+        return [], _copy_reason(copy, nickname)
+    return _dup_reason(match), []
 
 
 def _find_copy(index: DupIndex | None, batch: BatchState, key: str,

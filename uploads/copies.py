@@ -5,7 +5,10 @@ status-bar clock, likes and comments, the avatar. The fingerprint is those field
 coarse grey grid of the screen with the nickname's row masked, so a repainted name does
 not change it. Two uploads agree "overwhelmingly" (a copy, rejected) when the grids are
 near-identical and a text field agrees with none contradicting, or when a minute-exact
-post time, the clock and the lines all agree; partial agreement is a possible copy.
+post time and the lines agree with the clock or with a grid of the same layout and avatar
+(one person's post at one minute); partial agreement is a possible copy. A grid of the
+same layout with another avatar is another person's post of a template everyone shares,
+and a grid of the other theme (light or dark) another screen.
 """
 
 import re
@@ -28,6 +31,9 @@ CELL_TOLERANCE = 2  # levels a cell may move under recompression and rescaling
 DIGITS = "0123456789abcdefghijklmnopqrstuv"
 NEAR_GRID = 0.006  # share of cells that may differ in a copy (copies measured 0-0.002, honest pairs >= 0.02)
 TEMPLATE_GRID = 0.03  # a rescaled, cropped copy (0.002-0.04) when the text agrees too
+FAR_GRID = 0.9  # another screen: the other theme (honest pairs 0.96-0.99; copies 0-0.43)
+AVATAR_CELLS = [r * GRID_W + c for r in range(1, 7) for c in range(1, 5)]  # 42 dp at 12 dp
+AVATAR_DIFF = 6  # avatar cells that may differ (copies 0 of 24, other people's posts 14)
 MAX_CANDIDATES = 200  # most recent entries compared per look-up key
 INK_STEP = 60  # grey levels from the background that only a glyph's stroke reaches
 _MINUTE = re.compile(r"\d[:：.]\d\d")
@@ -141,6 +147,13 @@ def grid_difference(a: str, b: str) -> float | None:
     return far / len(both)
 
 
+def same_avatar(a: str, b: str) -> bool:
+    """Tell whether two aligned grids show the same avatar beside the post."""
+    pairs = [(a[i], b[i]) for i in AVATAR_CELLS if i < min(len(a), len(b))]
+    both = [(x, y) for x, y in pairs if x != "-" and y != "-"]
+    return sum(abs(int(x, 32) - int(y, 32)) > CELL_TOLERANCE for x, y in both) <= AVATAR_DIFF
+
+
 def _same(a: str | None, b: str | None) -> bool | None:
     """Tell whether two readings agree (one misread character allowed); None if unknown."""
     if not a or not b:
@@ -155,12 +168,19 @@ def judge_copy(new: dict[str, str], old: dict[str, str]) -> str | None:
         return None
     lines = lines_agree(new.get("lines"), old.get("lines"))
     diff = grid_difference(new.get("grid", ""), old.get("grid", ""))
+    if diff is not None and diff >= FAR_GRID:  # a copy keeps the theme, light or dark
+        return None
     if diff is not None and diff <= NEAR_GRID and (time or clock):
         return "copy"
+    aligned = diff is not None and diff <= TEMPLATE_GRID
+    if aligned and not same_avatar(new["grid"], old["grid"]):
+        return None  # another person's post of the same template
     exact = bool(time and _MINUTE.search(new["time"]))
-    if time and clock and lines and (exact or (diff is not None and diff <= TEMPLATE_GRID)):
+    if time and lines and exact and (clock or aligned):
+        return "copy"  # one person's post at one minute: the same post
+    if time and clock and lines and aligned:
         return "copy"
-    if time and lines and (clock or exact or (diff is not None and diff <= TEMPLATE_GRID)):
+    if time and lines and (clock or exact or aligned):
         return "possible"
     return None
 

@@ -88,13 +88,15 @@ def _is_footer(text: str, found: PostTime) -> bool:
     return len(rest) <= FOOTER_EXTRA and len(_CJK.findall(rest)) <= 2
 
 
+def footer_time(text: str, now: datetime) -> PostTime | None:
+    """Return the time a line shows when the line is a post's footer, else None."""
+    return next((found for found in find_times(text, now) if _is_footer(text, found)), None)
+
+
 def find_post_time(lines: tuple[Line, ...], now: datetime, anchor: int) -> PostTime | None:
     """Return the time of the post: the first time-only line at or below the post."""
-    for line in lines[anchor:]:
-        for found in find_times(line.text, now):
-            if _is_footer(line.text, found):
-                return found
-    return None
+    return next((found for line in lines[anchor:]
+                 if (found := footer_time(line.text, now)) is not None), None)
 
 
 def _is_status_bar(line: Line) -> bool:

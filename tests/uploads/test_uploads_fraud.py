@@ -1,14 +1,15 @@
 """Traded frauds are caught (each failed on the checker before issue 11); honest kinds pass."""
 
 import random
-from datetime import datetime
 from collections import defaultdict
+from datetime import datetime
+from functools import lru_cache
 
 import pytest
 
 from uploads import synth, synth_fraud
 from uploads.checker import BatchState, check_screenshot
-from uploads.copies import judge_copy
+from uploads.copies import AVATAR_CELLS, DIGITS, judge_copy
 from uploads.dupindex import DupIndex
 from uploads.forensics import clock_contradicts, clock_moves_out
 from uploads.fields import Findings
@@ -35,6 +36,13 @@ def run(shots, rules):
     return out
 
 
+@lru_cache(maxsize=4)
+def corpus(seed: int) -> dict[str, synth_fraud.Shot]:
+    """Return the bench's labelled set for a seed (8 of each kind), by name."""
+    start = rules_from_campaign(CAMPAIGN_2016, "wechat_share").window_start
+    return {s.name: s for s in synth_fraud.make_corpus(random.Random(seed), NOW, start, 8)}
+
+
 @pytest.fixture(scope="module")
 def copies(rules):
     return run(synth_fraud._copies(random.Random(3), NOW, 0), rules)
@@ -58,13 +66,50 @@ def test_reupload_with_an_unreadable_name_is_named_a_copy(copies):
 def test_a_rescaled_cropped_reupload_is_a_copy_though_ocr_places_its_lines_differently(rules):
     """Seed 1's re-uploads 1 and 7 got through: the grid was anchored on OCR's line top, which
     lands a few pixels off on a rescaled copy; it is anchored on the ink's own top edge now."""
-    corpus = synth_fraud.make_corpus(random.Random(1), NOW, rules.window_start, 8)
     wanted = ("original-1", "unread_reupload-1", "original-7", "unread_reupload-7")
-    verdicts = run([s for s in corpus if s.name in wanted], rules)
+    verdicts = run([corpus(1)[name] for name in wanted], rules)
     for i in (1, 7):
         v = verdicts[f"unread_reupload-{i}"]
         assert v.verdict == "reject", v.reasons
         assert f"copied_from:original-{i}" in v.reasons or f"duplicate_of:original-{i}" in v.reasons
+
+
+@pytest.mark.slow
+def test_a_possible_duplicate_gives_way_to_a_sure_copy(rules):
+    """Seed 1's re-upload 0 was only a possible duplicate of its original (no name to
+    compare), and that stopped the copy look-up, whose grid matched whole."""
+    names = ("original-0", "nick_swap-0", "unread_reupload-0")
+    v = run([corpus(1)[name] for name in names], rules)["unread_reupload-0"]
+    assert v.verdict == "reject", v.reasons
+
+
+@pytest.mark.slow
+def test_a_reupload_cropped_below_the_clock_is_a_copy_by_its_exact_time_and_grid(rules):
+    """Seed 1's re-upload 2 lost the status bar: its minute-exact time, lines, grid and avatar
+    agree with the original's, which is one person's post at one minute."""
+    v = run([corpus(1)[name] for name in ("original-2", "unread_reupload-2")],
+            rules)["unread_reupload-2"]
+    assert v.verdict == "reject", v.reasons
+    assert "copied_from:original-2" in v.reasons
+
+
+@pytest.mark.slow
+def test_another_persons_post_of_the_same_template_is_not_a_copy(rules):
+    """Seed 1's dark-6 and banner-3 share the text, "2天前" and a grid 0.02 apart (the
+    banner hides the clock); their avatars differ."""
+    verdicts = run([corpus(1)["banner-3"], corpus(1)["dark-6"]], rules)
+    assert verdicts["dark-6"].verdict == "accept", verdicts["dark-6"].reasons
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed, name", [(1, "photo-5"), (13, "photo-1"), (13, "photo-4"),
+                                        (5, "photo-3")])
+def test_honest_photos_show_no_sign_of_editing(rules, seed, name):
+    """Were sent to review: 1/photo-5 by error levels (a JPEG: ELA 6.1), 13/photo-1 and -4 by
+    a patch step of 3.0 (the photo's light falling off), 5/photo-3 by a step of 11 (OCR's box
+    ran on over the comment button to the photo's black edge)."""
+    v = check_screenshot(corpus(seed)[name].data, "wechat_share", rules, NOW)
+    assert v.verdict == "accept", v.reasons
 
 
 @pytest.mark.slow
@@ -96,6 +141,18 @@ def test_a_copy_needs_agreement_and_no_contradiction():
     vague = {**post, "time": "3小时前"}
     assert judge_copy({**vague, "grid": other_grid}, vague) == "possible"
     assert judge_copy({**vague, "grid": other_grid, "clock": None}, vague) is None
+
+
+def test_a_grid_of_the_other_theme_or_another_avatar_is_not_a_copy():
+    grid = "0123456789abcdef" * 48
+    post = {"time": "5月27日02:44", "clock": "20:10", "lines": "a1 b2 c3 d4", "grid": grid}
+    assert judge_copy(post, {**post, "clock": None}) == "copy"
+    inverted = "".join(DIGITS[31 - int(c, 32)] for c in grid)  # light against dark
+    assert judge_copy({**post, "grid": inverted}, post) is None
+    other = list(grid)
+    for i in AVATAR_CELLS[:12]:
+        other[i] = DIGITS[(int(grid[i], 32) + 16) % 32]
+    assert judge_copy({**post, "grid": "".join(other), "clock": None}, post) is None
 
 
 def test_a_post_dated_today_after_the_status_clock_contradicts_it():
