@@ -257,9 +257,9 @@ def late_copy(v: Verdict, late: DupIndex) -> Verdict:
     if v.phash is None or v.sha256 is None or not len(late) or any(
             r.startswith(("duplicate_of", "copied_from")) for r in v.reasons):
         return v
-    found = _dup_reason(late.find(v.sha256, v.phash, v.content_key)) or \
-        _copy_reason(late.find_copy(v.content_key, v.grid), v.nickname)
-    if found:
-        v.reasons = order_reasons(v.reasons + found)
+    dup, copy = _dup_or_copy(late, BatchState(), v.sha256, v.phash, v.content_key or "",
+                             v.grid, v.nickname)
+    if dup or copy:
+        v.reasons = order_reasons(v.reasons + dup + copy)
         v.verdict = verdict_of(v.reasons)
     return v
