@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session, selectinload
 from grader.errors import CodedError, Forbidden
 from grader.models import AuditLog, Candidate, Ranking, RankingEntry, User
 from grader.models.base import utcnow
+from grader.models.candidate import STAGES
 from grader.models.states import (OfferStatus, RankingRound, RankingStatus, Role, Stage,
                                   WithdrawReason)
 from grader.models.withdrawal import ReplacementOffer, Withdrawal
-from grader.services import audit
+from grader.services import audit, bulk
 from grader.services.rounds import WITHOUT_BODIES
 
 OFFER_DAYS = 2  # the default time a candidate has to answer an offer
@@ -141,12 +142,15 @@ def place_state(session: Session, stage: str) -> PlaceState:
     ranking = _source(session, stage)
     pool = _pool(session, stage, ranking)
     ids = [cid for cid, _rank, _adv in pool]
-    cands = {c.id: c for c in session.scalars(select(Candidate).where(Candidate.id.in_(ids)))}
-    out = {w.candidate_id for w in session.scalars(select(Withdrawal).where(
-        Withdrawal.candidate_id.in_(ids)))}
+    where = {cid: (at, ok) for cid, at, ok in session.execute(select(  # not whole registrations
+        Candidate.id, Candidate.stage, Candidate.eligible).where(
+        bulk.among(session, Candidate.id, ids)))}
+    out = set(session.scalars(select(Withdrawal.candidate_id).where(
+        bulk.among(session, Withdrawal.candidate_id, ids))))
     offered = set(session.scalars(select(ReplacementOffer.candidate_id).where(
         ReplacementOffer.stage == stage)))
-    holders = sum(1 for c in cands.values() if c.reached(stage) and c.id not in out)
+    holders = sum(1 for cid, (at, _ok) in where.items()
+                  if STAGES.index(at) >= STAGES.index(stage) and cid not in out)
     state = PlaceState(stage, sum(adv for _c, _r, adv in pool), holders,
                        session.scalar(select(func.count()).select_from(Withdrawal).where(
                            Withdrawal.stage.in_(_holding(stage)))) or 0,
@@ -154,9 +158,9 @@ def place_state(session: Session, stage: str) -> PlaceState:
                        ranking_id=ranking.id if ranking else None)
     waits = PLACES[stage][1]
     for cid, rank, _adv in pool:
-        c = cands[cid]
-        if c.stage == waits and c.eligible and cid not in out and cid not in offered:
-            state.next_rank, state.next_candidate = rank, c
+        at, ok = where[cid]
+        if at == waits and ok and cid not in out and cid not in offered:
+            state.next_rank, state.next_candidate = rank, session.get(Candidate, cid)
             break
     return state
 
