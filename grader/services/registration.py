@@ -15,7 +15,7 @@ from grader.errors import CodedError
 from grader.models import Candidate, Township, User
 from grader.models.base import utcnow
 from grader.models.states import Role
-from grader.services import audit
+from grader.services import audit, bulk
 from surveys import phone_info
 
 
@@ -158,12 +158,23 @@ def register_many(session: Session, campaign: Campaign,
             continue
         known.add(cand.id_number)
         out.append(Registered(cand, None if data.password else password))
-    made = [r.candidate for r in out if isinstance(r, Registered)]
-    session.add_all(made)
-    session.flush()
-    for cand in made:
+    made = [r for r in out if isinstance(r, Registered)]
+    users = bulk.insert_loaded(session, User, [_row(r.candidate.user) for r in made],
+                               ("username", "role"))
+    saved = bulk.insert_loaded(session, Candidate, [
+        _row(r.candidate) | {"user_id": user.id} for r, user in zip(made, users, strict=True)],
+        ("id_number", "channel"))
+    for r, cand in zip(made, saved, strict=True):  # the stored rows stand for what was built
+        r.candidate = cand
         _numbered(session, campaign, cand, None)
+    session.flush()
     return out
+
+
+def _row(obj) -> dict:
+    """Return the columns set on a new object, as a row to insert (the rest: their defaults)."""
+    return {c.name: getattr(obj, c.key) for c in obj.__table__.columns
+            if c.name != "id" and getattr(obj, c.key) is not None}
 
 
 def _numbered(session: Session, campaign: Campaign, cand: Candidate, actor: User | None) -> None:
