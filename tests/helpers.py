@@ -57,14 +57,18 @@ def client_as(app, username: str, password: str = "secret123"):
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
-def pg_engine(schema: str):
-    """Create an engine whose connections live in a schema of their own."""
+def pg_schema_url(schema: str) -> str:
+    """Create a schema and return the URL whose connections live in it."""
     engine = make_engine(PG_URL)
     with engine.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     engine.dispose()
-    url = PG_URL + ("&" if "?" in PG_URL else "?") + f"options=-csearch_path%3D{schema}"
-    return make_engine(url)
+    return PG_URL + ("&" if "?" in PG_URL else "?") + f"options=-csearch_path%3D{schema}"
+
+
+def pg_engine(schema: str):
+    """Create an engine whose connections live in a schema of their own."""
+    return make_engine(pg_schema_url(schema))
 
 
 @contextmanager

@@ -408,13 +408,10 @@ def test_postgresql_stores_the_same_rehearsal_as_sqlite(tmp_path):
 
     from grader.db import make_engine
     from grader.models import EvidenceItem, Review, SurveyForm
-    from helpers import PG_URL
+    from helpers import PG_URL, pg_schema_url
 
     schema = f"sim_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    pg_url = PG_URL + ("&" if "?" in PG_URL else "?") + f"options=-csearch_path%3D{schema}"
+    admin, pg_url = make_engine(PG_URL), pg_schema_url(schema)
     try:
         got = {}
         for name, url in (("sq", None), ("pg", pg_url)):

@@ -65,16 +65,16 @@ def insert_rows(session: Session, model, rows: list[dict]) -> int:
     return len(rows)
 
 
-def insert_loaded(session: Session, model, rows: list[dict], key: tuple[str, str],
+def insert_loaded(session: Session, model, rows: list[dict], key: tuple[str, ...],
                   *where: ColumnElement[bool]) -> list:
     """Insert rows as `insert_rows` does and return them as loaded objects, in the same order.
 
-    `key` names two columns unique together among the rows `where` selects (e.g. candidate
+    `key` names the columns unique together among the rows `where` selects (e.g. candidate
     and day): the rows are read back by the first column's values, one query, instead of an
     INSERT returning every id.
     """
     insert_rows(session, model, rows)
-    loaded = {(getattr(o, key[0]), getattr(o, key[1])): o for o in session.scalars(
+    loaded = {tuple(getattr(o, k) for k in key): o for o in session.scalars(
         select(model).where(among(session, getattr(model, key[0]), {r[key[0]] for r in rows}),
                             *where))}
-    return [loaded[(r[key[0]], r[key[1]])] for r in rows]
+    return [loaded[tuple(r[k] for k in key)] for r in rows]

@@ -145,13 +145,12 @@ def submit_many(session: Session, storage: FileStorage, campaign: Campaign,
         if cand.id in earlier or plan.unread:
             save_plan(session, storage, campaign, cand, plan, now)
             continue
-        stored, enough = storage.put(plan.data), len(plan.text.strip()) >= MIN_TEXT
-        status = Verdict.ACCEPT if enough else Verdict.REVIEW
+        stored, (status, reasons) = storage.put(plan.data), read_verdict(plan.text)
         rows.append({"candidate_id": cand.id, "task": Task.PLAN, "filename": plan.filename[:200],
                      "sha256": stored.sha256, "size": stored.size, "mime": stored.mime,
                      "storage_key": stored.key, "submitted_at": now, "status": status,
                      "machine_verdict": status, "text": plan.text,
-                     "reasons": [] if enough else ["plan_text_too_short"]})
+                     "reasons": reasons})
     items = bulk.insert_loaded(session, EvidenceItem, rows, ("candidate_id", "sha256"),
                                EvidenceItem.task == Task.PLAN)
     townships = {c.id: c.township_id for c, *_ in sent}
@@ -192,15 +191,20 @@ def save_plan(session: Session, storage: FileStorage, campaign: Campaign, cand: 
     return PlanResult(item, len(plan.text))
 
 
+def read_verdict(text: str, problem: str | None = None) -> tuple[str, list[str]]:
+    """Return a read plan's status and reasons: accepted, or to people when short or badly read."""
+    if problem is None and len(text.strip()) >= MIN_TEXT:
+        return Verdict.ACCEPT, []
+    return Verdict.REVIEW, [problem or "plan_text_too_short"]
+
+
 def finish_reading(session: Session, campaign: Campaign, item: EvidenceItem, text: str,
                    problem: str | None = None) -> None:
     """Keep a plan's text and give the plan to reviewers (people check a short or bad read)."""
     if item.decided_by_id is not None or item.status == Verdict.SUPERSEDED:
         return  # a person's decision stands; an old version stays old
-    enough = problem is None and len(text.strip()) >= MIN_TEXT
-    item.text, item.status = text, Verdict.ACCEPT if enough else Verdict.REVIEW
-    item.machine_verdict = item.status
-    item.reasons = [] if enough else [problem or "plan_text_too_short"]
+    item.status, item.reasons = read_verdict(text, problem)
+    item.text, item.machine_verdict = text, item.status
     session.flush()
     cand = item.candidate
     reviews.assign(session, "plan", [reviews.Item(item.id, cand.id, cand.township_id)],

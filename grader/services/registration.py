@@ -160,10 +160,10 @@ def register_many(session: Session, campaign: Campaign,
         out.append(Registered(cand, None if data.password else password))
     made = [r for r in out if isinstance(r, Registered)]
     users = bulk.insert_loaded(session, User, [_row(r.candidate.user) for r in made],
-                               ("username", "role"))
+                               ("username",))
     saved = bulk.insert_loaded(session, Candidate, [
         _row(r.candidate) | {"user_id": user.id} for r, user in zip(made, users, strict=True)],
-        ("id_number", "channel"))
+        ("id_number",))
     for r, cand in zip(made, saved, strict=True):  # the stored rows stand for what was built
         r.candidate = cand
         _numbered(session, campaign, cand, None)
