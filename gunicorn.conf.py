@@ -18,3 +18,24 @@ timeout = 60
 keepalive = 5
 max_requests = 5000  # recycle a worker now and then: bounds any slow leak
 max_requests_jitter = 500
+
+
+# A thread back from PostgreSQL waits for the GIL until the running one yields it: at Python's
+# default (5 ms) a page of six queries could wait 30 ms behind its neighbours' rendering.
+SWITCH_INTERVAL = float(os.environ.get("WEB_SWITCH_INTERVAL", "0.001"))
+
+
+def post_worker_init(worker):
+    """Move the loaded app's objects out of the garbage collector's sight.
+
+    A worker holds some 250,000 objects once the app is loaded (modules, phone-number
+    metadata, templates, the campaign); none of them are ever garbage, yet every full
+    collection walks them all: measured at 150 ms, a pause every request of that process
+    waits out. Frozen, a full collection walks only what requests made since.
+    """
+    import gc
+    import sys
+
+    gc.collect()
+    gc.freeze()
+    sys.setswitchinterval(SWITCH_INTERVAL)

@@ -288,7 +288,9 @@ def run(args, url: str, workdir: str) -> None:
         proc, base = serve(url, threads, workdir)
         try:
             for users in args.users:
-                asyncio.run(drive(base, 2, 3, args.think, False))  # warm both workers
+                # warm up: every page several times in both workers (templates compiled, each
+                # thread's database connection opened), so the runs measure the steady state
+                asyncio.run(drive(base, 10, 6, 0.1, False))
                 _s, login_rate = asyncio.run(drive(base, users, args.duration / 3, args.think,
                                                    True))
                 seen, rate = asyncio.run(drive(base, users, args.duration, args.think, False))

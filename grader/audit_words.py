@@ -6,6 +6,7 @@ candidate's change history. A code not listed here is shown as it is stored.
 """
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from grader.words import lazy as _l
@@ -102,6 +103,7 @@ PATTERNS = [
     (re.compile(r"^withdrawn$"), _l("本人已退出")),
 ]
 KINDS = {"plan": _l("计划书"), "report": _l("日报")}
+FIELDS_AND_VALUES = FIELDS | VALUES
 
 
 def audit_words(code: Any, names: dict | None = None) -> str:
@@ -111,14 +113,26 @@ def audit_words(code: Any, names: dict | None = None) -> str:
     text = str(code)
     if names and text in names:
         return str(names[text])
-    for pattern, words in PATTERNS:
+    found = _pattern_of(text)
+    if found is None:
+        return text
+    words, parts = PATTERNS[found[0]][1], dict(found[1])
+    if "kind" in parts:
+        parts["kind"] = str(KINDS.get(parts["kind"], parts["kind"]))
+    return str(words) % parts
+
+
+@lru_cache(maxsize=4096)
+def _pattern_of(text: str) -> tuple[int, tuple[tuple[str, str], ...]] | None:
+    """Return which pattern says a stored text and its parts (the same in every language).
+
+    A log page says a hundred codes through some sixty patterns; the same codes recur.
+    """
+    for k, (pattern, _words) in enumerate(PATTERNS):
         match = pattern.match(text)
         if match:
-            parts = {k: v or "" for k, v in match.groupdict().items()}
-            if "kind" in parts:
-                parts["kind"] = str(KINDS.get(parts["kind"], parts["kind"]))
-            return str(words) % parts
-    return text
+            return k, tuple((name, v or "") for name, v in match.groupdict().items())
+    return None
 
 
 def audit_value(value: Any, field: str | None = None) -> str:
@@ -134,14 +148,13 @@ def audit_value(value: Any, field: str | None = None) -> str:
             return str(_l("通过") if value else _l("未通过"))
         return str(_l("是") if value else _l("否"))
     if isinstance(value, dict):
-        return punct("；").join(f"{audit_words(k, FIELDS | VALUES)}{punct('：')}{audit_value(v, k)}"
+        return punct("；").join(f"{audit_words(k, FIELDS_AND_VALUES)}{punct('：')}{audit_value(v, k)}"
                                 for k, v in value.items())
     if isinstance(value, list):
         return punct("、").join(audit_value(v, field) for v in value) or "—"
     if isinstance(value, str):
-        names = {"stage": STAGES, "role": ROLES, "education": EDUCATION}.get(field or "", VALUES)
-
-        names = {"stage": STAGES, "offer": STAGES, "role": ROLES}.get(field or "", VALUES)
+        names = {"stage": STAGES, "offer": STAGES, "role": ROLES,
+                 "education": EDUCATION}.get(field or "", VALUES)
         if value in names:
             return str(names[value])
         if value.partition(":")[0] in REASONS:

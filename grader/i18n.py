@@ -2,11 +2,15 @@
 
 import re
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
+
+from babel import support
 
 from flask import Flask, has_app_context, request, session
 from flask_babel import Babel, get_locale, get_translations
 from jinja2 import pass_context
+from wtforms.i18n import messages_path
 
 from markupsafe import Markup, escape
 
@@ -192,14 +196,44 @@ def formula(text: str) -> Markup:
                            for i, p in enumerate(parts))
 
 
+DATA_OPEN, DATA_CLOSE = Markup('<span class="data">'), Markup("</span>")
+
+
 def data(value: Any) -> Markup:
     """Mark a name or other data (shown as entered, in any language) for readers and checks."""
-    return Markup('<span class="data">%s</span>') % escape("" if value is None else value)
+    return DATA_OPEN + escape("" if value is None else value) + DATA_CLOSE  # adds escape
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def _wtforms_catalogue(locale: str) -> support.Translations:
+    """Return WTForms' own messages in a language, read from disk once per process."""
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class _WTFormsWords:
+    """WTForms' messages in the request's language (Flask-WTF reads its file every request)."""
+
+    def ugettext(self, string: str) -> str:
+        """Translate one of WTForms' messages."""
+        return _wtforms_catalogue(str(get_locale())).ugettext(string)
+
+    def ungettext(self, singular: str, plural: str, n: int) -> str:
+        """Translate one of WTForms' messages with a count."""
+        return _wtforms_catalogue(str(get_locale())).ungettext(singular, plural, n)
+
+
+WTFORMS_WORDS = _WTFormsWords()
+
+
+def _lend_wtforms_words() -> None:
+    """Give Flask-WTF the cached catalogue, where it looks for this request's."""
+    request.wtforms_translations = WTFORMS_WORDS  # type: ignore[attr-defined]
 
 
 def init_app(app: Flask) -> None:
     """Install Babel and the template helpers."""
     Babel(app, locale_selector=select_locale)
+    app.before_request(_lend_wtforms_words)
     app.jinja_env.install_gettext_callables(  # a template's _(): remembered for the request
         gettext=translated, newstyle=True,
         ngettext=lambda s, p, n: get_translations().ungettext(s, p, n))

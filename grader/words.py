@@ -21,7 +21,10 @@ def translated(msgid: str) -> str:
     The memo sits on Flask-Babel's own namespace of the request (`g._flask_babel`), keyed by
     the locale it holds there (`force_locale` swaps that locale, and so the words).
     """
-    babel = g.get("_flask_babel") if g else None
+    try:
+        babel = g.get("_flask_babel")  # one look through Flask's proxy: called ~500 times a page
+    except RuntimeError:  # outside an app context
+        babel = None
     locale = getattr(babel, "babel_locale", None)
     if locale is None:  # outside a request, or its first words: Flask-Babel settles the locale
         return gettext(msgid)

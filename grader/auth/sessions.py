@@ -3,12 +3,15 @@
 import time
 from datetime import UTC, datetime, timedelta
 
-from flask import Flask, current_app, redirect, request, session, url_for
+from flask import Flask, current_app, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 
 from grader.db import get_session
-from grader.models import User
+from grader.models import Candidate, User
+from grader.services import records
 from grader.models.states import Role
 
 # Pages a user who must change their password may still open.
@@ -16,15 +19,30 @@ OPEN_WHILE_CHANGING = {"auth.change_password", "auth.logout", "main.set_language
 SLIDE_EVERY = 60  # seconds: how often a live session's last-seen time is written again
 
 
+# the account and its registration, if any, in one query; built once (every request runs it)
+ACCOUNT = (select(User, Candidate).outerjoin(Candidate, Candidate.user_id == User.id)
+           .options(joinedload(Candidate.township)).where(User.id == bindparam("user_id"))
+           .order_by(Candidate.id).limit(1))
+
+
 def load_user(cookie_id: str) -> User | None:
     """Load the account a cookie names, if it is active and the cookie's version is current."""
     user_id, _, version = cookie_id.partition(":")
     if not (user_id.isdigit() and version.isdigit()):
         return None  # a cookie from before session versions, or forged
-    user = get_session().get(User, int(user_id))
-    if user is None or not user.active or user.session_version != int(version):
+    found = get_session().execute(ACCOUNT, {"user_id": int(user_id)}).first()
+    if found is None or not found[0].active or found[0].session_version != int(version):
         return None
-    return user
+    g.own_registration = found
+    return found[0]
+
+
+def registration_of(user: User) -> Candidate | None:
+    """Return a candidate account's registration: the one loaded with it this request."""
+    held = g.get("own_registration")
+    if held is not None and held[0].id == user.id:
+        return held[1]
+    return records.candidate_of(get_session(), user)
 
 
 def start(user: User) -> None:

@@ -24,7 +24,9 @@ class EvidenceItem(Base):
                       # the review queue seeks by status in id order; a candidate's page
                       # lists one task newest first
                       Index("ix_evidence_item_status_id", "status", "id"),
-                      Index("ix_evidence_item_candidate_task_id", "candidate_id", "task", "id"),)
+                      Index("ix_evidence_item_candidate_task_id", "candidate_id", "task", "id"),
+                      Index("ix_evidence_item_candidate_status_id", "candidate_id", "status",
+                            "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), index=True)

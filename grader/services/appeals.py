@@ -11,6 +11,7 @@ from grader.models import Appeal, Candidate, EvidenceItem, User
 from grader.models.base import utcnow
 from grader.models.states import AppealStatus, Verdict
 from grader.services import audit
+from grader.services.own_lists import ITEM_UNSHOWN
 from grader.services.rounds import first_published_at
 
 
@@ -72,8 +73,9 @@ def of_candidate(session: Session, cand: Candidate) -> list[Appeal]:
 
 def rejected_items(session: Session, cand: Candidate) -> list[EvidenceItem]:
     """Return the candidate's rejected items, the ones an appeal may name."""
-    return list(session.scalars(select(EvidenceItem).where(
-        EvidenceItem.candidate_id == cand.id, EvidenceItem.status == Verdict.REJECT)))
+    return list(session.scalars(select(EvidenceItem).options(*ITEM_UNSHOWN).where(
+        EvidenceItem.candidate_id == cand.id, EvidenceItem.status == Verdict.REJECT)
+        .order_by(EvidenceItem.id)))
 
 
 def all_appeals(session: Session) -> list[Appeal]:

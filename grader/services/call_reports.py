@@ -6,7 +6,7 @@ Each is counted in the database, never by loading every call and decoding its JS
 from dataclasses import dataclass, field
 
 from sqlalchemy import Select, String, case, cast, exists, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from grader.campaign import Campaign
 from grader.models import Candidate, SpotCheck, SurveyForm, User
@@ -39,7 +39,8 @@ class Overview:
 
 def _reported(filt: ReportFilter) -> Select:
     """Select the candidates with forms or calls that the filter admits, in id order."""
-    query = select(Candidate).where(or_(
+    query = select(Candidate).options(load_only(Candidate.id, Candidate.reg_no, Candidate.name)
+                                      ).where(or_(
         exists().where(SurveyForm.candidate_id == Candidate.id),
         exists().where(SpotCheck.candidate_id == Candidate.id)))
     if filt.text:
@@ -50,16 +51,57 @@ def _reported(filt: ReportFilter) -> Select:
     return query.order_by(Candidate.id).limit(filt.limit)
 
 
-def _cohort_p0(session: Session) -> float:
-    """Return p0, the cohort's confirmation rate, from one count per outcome."""
-    counts = dict(session.execute(select(SpotCheck.outcome, func.count()).where(
-        SpotCheck.outcome.is_not(None)).group_by(SpotCheck.outcome)).all())
-    return cohort_rate([CallTally(**counts)])
+@dataclass(frozen=True)
+class CallTotals:
+    """The campaign-wide figures of the calls, from one grouped pass over them."""
+
+    p0: float  # the cohort's confirmation rate
+    by_question: list[dict]
+    by_caller: list[dict]
+
+
+def call_totals(session: Session) -> CallTotals:
+    """Count the calls once, per caller and outcome: p0, the question and the caller reports.
+
+    The three were three scans of the calls on every view of the surveys page; a group's
+    question sums count confirmed calls only (the answers a call records, `calls.record`).
+    """
+    confirmed, text = SpotCheck.outcome == CallOutcome.CONFIRMED, cast(SpotCheck.mismatches, String)
+    sums = []
+    for q in ASKED:
+        answered = func.coalesce(SpotCheck.answers[q].as_string(), "") != ""
+        sums += [func.sum(case((confirmed, case((answered, 1), else_=0)), else_=0)),  # CASE:
+                 func.sum(case((confirmed, case((text.like(f'%"{q}"%'), 1), else_=0)),  # reads
+                               else_=0))]  # the JSON of confirmed calls only
+    groups = session.execute(
+        select(User.username, SpotCheck.outcome, func.count(), *sums)
+        .outerjoin(User, User.id == SpotCheck.caller_id)
+        .group_by(User.username, SpotCheck.outcome)).all()
+    outcomes: dict[str, int] = {}
+    asked = [0] * (2 * len(ASKED))
+    callers: dict[str, dict] = {}
+    for caller, outcome, n, *qs in groups:
+        if outcome is not None:
+            outcomes[outcome] = outcomes.get(outcome, 0) + n
+        asked = [a + int(x or 0) for a, x in zip(asked, qs, strict=True)]
+        if caller is not None:
+            callers.setdefault(caller, {"open": 0, "done": 0})["open" if outcome is None
+                                                              else "done"] += n
+    by_question = [{"question": q, "asked": asked[2 * k], "differences": asked[2 * k + 1],
+                    "error_rate": round(asked[2 * k + 1] / asked[2 * k], 3)}
+                   for k, q in enumerate(ASKED) if asked[2 * k]]
+    return CallTotals(cohort_rate([CallTally(**outcomes)]),
+                      sorted(by_question, key=lambda r: r["question"]),
+                      [{"caller": k, **v, "assigned": v["open"] + v["done"]}
+                       for k, v in sorted(callers.items())])
 
 
 def candidate_report(session: Session, campaign: Campaign,
-                     filt: ReportFilter | None = None) -> list[dict]:
-    """Return per candidate: forms, valid, calls by outcome, mismatch rate and S."""
+                     filt: ReportFilter | None = None, p0: float | None = None) -> list[dict]:
+    """Return per candidate: forms, valid, calls by outcome, mismatch rate and S.
+
+    `p0`: the cohort's confirmation rate when the caller counted it already.
+    """
     required = campaign.round1.tasks["survey"].required
     cands = list(session.scalars(_reported(filt or ReportFilter())))
     ids = [c.id for c in cands]
@@ -67,63 +109,47 @@ def candidate_report(session: Session, campaign: Campaign,
         select(SurveyForm.candidate_id, func.count(),
                func.sum(case((SurveyForm.valid, 1), else_=0)))
         .where(SurveyForm.candidate_id.in_(ids)).group_by(SurveyForm.candidate_id))}
-    calls: dict[int, list] = {i: [] for i in ids}
-    for cid, outcome, mismatches in session.execute(select(
-            SpotCheck.candidate_id, SpotCheck.outcome, SpotCheck.mismatches).where(
-            SpotCheck.candidate_id.in_(ids))):
-        calls[cid].append((outcome, mismatches))
-    p0 = _cohort_p0(session)
+    calls: dict[int, dict] = {i: {} for i in ids}  # per outcome: (calls, with a mismatch)
+    for cid, outcome, n, wrong in session.execute(
+            select(SpotCheck.candidate_id, SpotCheck.outcome, func.count(),
+                   func.sum(case((func.json_array_length(SpotCheck.mismatches) > 0, 1),
+                                 else_=0)))
+            .where(SpotCheck.candidate_id.in_(ids))
+            .group_by(SpotCheck.candidate_id, SpotCheck.outcome)):
+        calls[cid][outcome] = (n, int(wrong or 0))
+    if p0 is None:
+        p0 = call_totals(session).p0
     return [_report_row(c, *forms.get(c.id, (0, 0)), calls[c.id], required, p0) for c in cands]
 
 
-def _report_row(cand: Candidate, forms: int, valid: int, calls: list, required: int,
+def _report_row(cand: Candidate, forms: int, valid: int, calls: dict, required: int,
                 p0: float) -> dict:
-    """Build one candidate's report line from its (outcome, mismatches) calls."""
-    tally = CallTally.of(o for o, _m in calls if o)
-    asked = [m for o, m in calls if o == CallOutcome.CONFIRMED]
-    wrong = sum(1 for m in asked if m)
+    """Build one candidate's report line from its calls counted per outcome (None: open)."""
+    tally = CallTally.of(o for o, (n, _w) in calls.items() if o for _k in range(n))
+    asked, wrong = calls.get(CallOutcome.CONFIRMED, (0, 0))
     return {"candidate": cand, "forms": forms, "valid": valid, "tally": tally,
-            "open": sum(1 for o, _m in calls if o is None),
-            "mismatch_rate": round(wrong / len(asked), 3) if asked else None,
+            "open": calls.get(None, (0, 0))[0],
+            "mismatch_rate": round(wrong / asked, 3) if asked else None,
             "survey_quality": round(survey_quality(valid, required, tally, p0), 2)}
 
 
 def question_report(session: Session) -> list[dict]:
     """Return per question how often the villager's answer differed from the survey's."""
-    text = cast(SpotCheck.mismatches, String)
-    columns = []
-    for q in ASKED:  # the answers a call records are these questions' (calls.record, sheets)
-        answered = func.coalesce(SpotCheck.answers[q].as_string(), "") != ""
-        columns += [func.sum(case((answered, 1), else_=0)),
-                    func.sum(case((text.like(f'%"{q}"%'), 1), else_=0))]
-    sums = session.execute(select(*columns).where(
-        SpotCheck.outcome == CallOutcome.CONFIRMED)).one()
-    out = []
-    for k, q in enumerate(ASKED):
-        n, wrong = int(sums[2 * k] or 0), int(sums[2 * k + 1] or 0)
-        if n:
-            out.append({"question": q, "asked": n, "differences": wrong,
-                        "error_rate": round(wrong / n, 3)})
-    return sorted(out, key=lambda r: r["question"])
+    return call_totals(session).by_question
 
 
 def caller_report(session: Session) -> list[dict]:
     """Return per caller the calls assigned, made and still open."""
-    rows = session.execute(select(User.username, SpotCheck.outcome.is_(None), func.count())
-                           .join(User, User.id == SpotCheck.caller_id)
-                           .group_by(User.username, SpotCheck.outcome.is_(None))).all()
-    out: dict[str, dict] = {}
-    for name, is_open, n in rows:
-        out.setdefault(name, {"open": 0, "done": 0})["open" if is_open else "done"] += n
-    return [{"caller": k, **v, "assigned": v["open"] + v["done"]} for k, v in sorted(out.items())]
+    return call_totals(session).by_caller
 
 
 def overview(session: Session, campaign: Campaign, after: int | None, text: str | None
              ) -> Overview:
     """Return one page of the per-candidate report and the whole other reports."""
     filt = ReportFilter(after=after, text=text, limit=PAGE + 1)
-    rows = candidate_report(session, campaign, filt)
+    totals = call_totals(session)
+    rows = candidate_report(session, campaign, filt, totals.p0)
     more = len(rows) > PAGE
     rows = rows[:PAGE]
-    return Overview(rows, question_report(session), caller_report(session),
+    return Overview(rows, totals.by_question, totals.by_caller,
                     rows[-1]["candidate"].id if more else None, filt)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from grader.models import Candidate, EvidenceItem, SurveyForm
 from grader.models.states import Verdict
@@ -18,6 +18,11 @@ from grader.services.records import MAX_ID
 PER_PAGE = 20  # rows a page: a phone scrolls through them, a weak connection loads them fast
 ATTENTION = 5  # the newest rejected items (invalid forms) shown above the list
 T = TypeVar("T")
+# what a list row never shows: OCR text, the fields read and the copy keys (kilobytes an item)
+ITEM_UNSHOWN = tuple(defer(c) for c in (EvidenceItem.text, EvidenceItem.detail,
+                                         EvidenceItem.content_key, EvidenceItem.phash,
+                                         EvidenceItem.sha256, EvidenceItem.storage_key))
+FORM_UNSHOWN = (defer(SurveyForm.answers),)  # the answers: the list shows name, phone, village
 
 
 @dataclass
@@ -41,8 +46,8 @@ def _page(session: Session, query, before: int | None, per_page: int) -> OwnPage
 def item_page(session: Session, cand: Candidate, task: str, before: int | None = None,
               status: str | None = None, per_page: int = PER_PAGE) -> OwnPage[EvidenceItem]:
     """Return a page of a candidate's items of a task, newest first, of one status if given."""
-    query = select(EvidenceItem).where(EvidenceItem.candidate_id == cand.id,
-                                       EvidenceItem.task == task)
+    query = select(EvidenceItem).options(*ITEM_UNSHOWN).where(
+        EvidenceItem.candidate_id == cand.id, EvidenceItem.task == task)
     if status is not None:
         query = query.where(EvidenceItem.status == status)
     return _page(session, query, before, per_page)
@@ -65,7 +70,7 @@ def form_counts(session: Session, cand: Candidate) -> dict[str, int]:
 def form_page(session: Session, cand: Candidate, before: int | None = None,
               invalid_only: bool = False, per_page: int = PER_PAGE) -> OwnPage[SurveyForm]:
     """Return a page of a candidate's forms, newest first (only the invalid ones if asked)."""
-    query = select(SurveyForm).where(SurveyForm.candidate_id == cand.id)
+    query = select(SurveyForm).options(*FORM_UNSHOWN).where(SurveyForm.candidate_id == cand.id)
     if invalid_only:
         query = query.where(SurveyForm.valid.is_(False))
     return _page(session, query, before, per_page)

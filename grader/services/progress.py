@@ -79,18 +79,19 @@ def _decided(session: Session, cand: Candidate, name: str, decided_by: str | Non
         return _exam_step(session, cand, name, decided_by)
     if decided_by is None:
         return Step(name, "current")
-    ranking = session.execute(select(Ranking.id, Ranking.size).where(  # not its 4 MB body
-        Ranking.round == decided_by, Ranking.status == RankingStatus.PUBLISHED)).first()
-    if ranking is None:
+    found = session.execute(  # the candidate's rank and how many advanced (not the 4 MB body)
+        select(Ranking.size, func.max(case((RankingEntry.candidate_id == cand.id,
+                                            RankingEntry.rank))),
+               func.count(RankingEntry.id).filter(RankingEntry.advance))
+        .outerjoin(RankingEntry, RankingEntry.ranking_id == Ranking.id)
+        .where(Ranking.round == decided_by, Ranking.status == RankingStatus.PUBLISHED)
+        .group_by(Ranking.id, Ranking.size).order_by(Ranking.id.desc()).limit(1)).first()
+    if found is None:
         return Step(name, "current")
-    rank, cut = session.execute(select(  # the candidate's rank and how many advanced, at once
-        func.max(case((RankingEntry.candidate_id == cand.id, RankingEntry.rank))),
-        func.count().filter(RankingEntry.advance)).where(
-        RankingEntry.ranking_id == ranking.id)).one()
+    size, rank, cut = found
     if rank is None:
         return Step(name, "failed", "not_ranked")
-    return Step(name, "failed", "below_cut_off", {"rank": rank, "cut": cut,
-                                                   "of": ranking.size})
+    return Step(name, "failed", "below_cut_off", {"rank": rank, "cut": cut, "of": size})
 
 
 def _exam_step(session: Session, cand: Candidate, name: str, kind: str) -> Step:

@@ -22,7 +22,7 @@ def get(session: Session, model: type[M], record_id: int | None) -> M | None:
 def candidate_of(session: Session, user: User) -> Candidate | None:
     """Return the registration of a candidate's account."""
     return session.scalar(select(Candidate).options(joinedload(Candidate.township))
-                          .where(Candidate.user_id == user.id))
+                          .where(Candidate.user_id == user.id).order_by(Candidate.id).limit(1))
 
 
 def small_id(raw: str) -> int | None:

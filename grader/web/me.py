@@ -4,6 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from grader.words import remembered as _
 from flask_login import current_user, login_required
 
+from grader.auth import sessions
 from grader.auth.permissions import roles_required
 from grader.campaign import current_campaign
 from grader import jobs
@@ -26,7 +27,7 @@ def own_candidate() -> Candidate:
     """Return the logged-in candidate's registration."""
     if current_user.role != Role.CANDIDATE:
         abort(403)
-    return found(records.candidate_of(get_session(), current_user))
+    return found(sessions.registration_of(current_user))
 
 
 @bp.route("/plan", methods=["GET", "POST"])
