@@ -382,3 +382,22 @@ def test_a_third_review_lost_for_want_of_a_reviewer_is_topped_up_later(
     assert sorted(session.scalars(select(Review.reviewer_id).where(
         Review.item_id == item.id))) == sorted([first.id, second.id, third.id])
     assert reviews.progress(session, campaign, "plan")["short"] == 0
+
+
+def test_open_items_come_in_id_order_whatever_order_updates_left_the_rows(
+        session, campaign, storage, round1, make_user):
+    _town, people = round1
+    make_user("r1", "reviewer")
+    items = [plans.submit_plan(session, storage, campaign, p, "计划书.txt",
+                               (PLAN + p.name).encode("utf-8")).item for p in people]
+    session.commit()
+    for item in reversed(items):  # PostgreSQL writes each updated row anew at the table's end
+        item.status = "review"
+        session.flush()
+        item.status = "accept"
+        session.commit()
+    for person in reversed(people):
+        person.name = person.name + "·"
+        session.commit()
+    # the share-out gives the least-loaded reviewers to the items met first: a stable order
+    assert [i.item_id for i in reviews.open_items(session, "plan")] == sorted(i.id for i in items)

@@ -56,7 +56,8 @@ def plan_assignments(items: list[Item], reviewers: list[User], per_item: int,
 
 def _reviewers(session: Session) -> list[User]:
     """Return the active reviewers."""
-    return list(session.scalars(select(User).where(User.role == Role.REVIEWER, User.active)))
+    return list(session.scalars(select(User).where(User.role == Role.REVIEWER, User.active)
+                                .order_by(User.id)))
 
 
 def _state(session: Session, kind: str, item_ids: list[int]) -> tuple[Counter, set]:
@@ -218,7 +219,9 @@ def open_items(session: Session, kind: str) -> list[Item]:
     else:
         query = select(DailyReport.id, Candidate.id, Candidate.township_id).join(
             Candidate, Candidate.id == DailyReport.candidate_id).where(Candidate.stage == Stage.ROUND2)
-    return [Item(*row) for row in session.execute(query)]
+    # in id order: the share-out gives the least-loaded reviewers to the items met first, and
+    # PostgreSQL returns an unordered scan in whatever order updates left the rows
+    return [Item(*row) for row in session.execute(query.order_by(query.selected_columns[0]))]
 
 
 def _gap(campaign: Campaign) -> float:
