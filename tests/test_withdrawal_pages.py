@@ -162,3 +162,19 @@ def test_a_candidate_below_the_exam_cut_off_reads_not_passed_on_me(
     session.commit()
     page = client_as(app, second.user.username).get("/me").text
     assert 'id="out">未通过' in page and "排名第 2 名（共 2 人），晋级线为前 1 名" in page
+
+
+def test_results_say_a_withdrawn_candidate_is_out_not_that_results_are_unpublished(
+        app, session, make_township, make_candidate):
+    town = make_township()
+    gone, staying = (make_candidate(town, name=n, phone=p)
+                     for n, p in (("退出者", "13800138001"), ("留下者", "13800138002")))
+    for cand in (gone, staying):
+        cand.stage = Stage.ROUND1
+        cand.user.set_password("secret123")
+    session.commit()
+    me = client_as(app, gone.user.username)
+    me.post("/me/withdraw", data={"csrf_token": csrf_from(me.get("/me")), "note": "外出打工"})
+    page = me.get("/me/results").text
+    assert "您已退出招募" in page and "成绩尚未发布" not in page
+    assert "成绩尚未发布" in client_as(app, staying.user.username).get("/me/results").text

@@ -12,7 +12,7 @@ from grader.db import get_session, without_lock
 from grader.models import Appeal, Candidate
 from grader.models.base import utcnow
 from grader.models.states import Role
-from grader.services import appeals, plans, records
+from grader.services import appeals, plans, records, withdrawals
 from grader.services.rounds import published_entry
 from grader.storage import get_storage
 from grader.web.actions import attempt, flash_invalid, found
@@ -65,8 +65,9 @@ def results():
                 success=_("申诉已提交，工作人员会尽快答复"))
         return redirect(url_for("candidate.results"))
     flash_invalid(form)
-    mine = appeals.of_candidate(db, cand)
-    return render_template("candidate/results.html", cand=cand, entries=published_entry(db, cand),
+    mine, entries = appeals.of_candidate(db, cand), published_entry(db, cand)
+    gone = None if entries else withdrawals.withdrawal_of(db, cand)  # why no rank is shown
+    return render_template("candidate/results.html", cand=cand, entries=entries, withdrawal=gone,
                            rejected=appeals.rejected_items(db, cand), appeals=mine, form=form,
                            can_appeal=appeals.window_open(db, current_campaign()) and not mine,
                            plain=plain_words)
