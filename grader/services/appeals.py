@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from grader.campaign import Campaign
@@ -11,7 +11,7 @@ from grader.models import Appeal, Candidate, EvidenceItem, User
 from grader.models.base import utcnow
 from grader.models.states import AppealStatus, Verdict
 from grader.services import audit
-from grader.services.own_lists import ITEM_UNSHOWN
+from grader.services.own_lists import ITEM_SHOWN
 from grader.services.rounds import first_published_at
 
 
@@ -71,9 +71,9 @@ def of_candidate(session: Session, cand: Candidate) -> list[Appeal]:
     return list(session.scalars(select(Appeal).where(Appeal.candidate_id == cand.id)))
 
 
-def rejected_items(session: Session, cand: Candidate) -> list[EvidenceItem]:
-    """Return the candidate's rejected items, the ones an appeal may name."""
-    return list(session.scalars(select(EvidenceItem).options(*ITEM_UNSHOWN).where(
+def rejected_items(session: Session, cand: Candidate) -> list[Row]:
+    """Return the candidate's rejected items, the ones an appeal may name (as listed rows)."""
+    return list(session.execute(select(*ITEM_SHOWN).where(
         EvidenceItem.candidate_id == cand.id, EvidenceItem.status == Verdict.REJECT)
         .order_by(EvidenceItem.id)))
 
