@@ -7,8 +7,8 @@ from functools import wraps
 from datetime import date, datetime, time, timedelta
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import ColumnElement, case, func, literal, or_, select, union_all
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import ColumnElement, Row, case, func, literal, or_, select, union_all
+from sqlalchemy.orm import Session
 
 from grader.models import AuditLog, User
 from grader.models.base import SHANGHAI
@@ -111,14 +111,22 @@ def _where(filt: AuditFilter) -> list[ColumnElement[bool]]:
     return conds
 
 
+# an entry as the log page shows it: its columns and who made it (None: the system)
+LISTED = (*(c for c in AuditLog.__table__.c), User.username)
+
+
 def latest(session: Session, before: int | None = None, per_page: int = 100,
-           filt: AuditFilter | None = None) -> list[AuditLog]:
-    """Return one page of the log, newest first: the entries before an id (keyset), if given."""
-    query = select(AuditLog).options(selectinload(AuditLog.user)).where(
+           filt: AuditFilter | None = None) -> list[Row]:
+    """Return one page of the log, newest first: the entries before an id (keyset), if given.
+
+    Plain rows with the author's `username` joined in: a page of 100 ORM entries and their
+    authors cost twice the time.
+    """
+    query = select(*LISTED).outerjoin(User, User.id == AuditLog.user_id).where(
         *_where(filt or AuditFilter()))
     if before is not None:
         query = query.where(AuditLog.id < before)
-    return list(session.scalars(query.order_by(AuditLog.id.desc()).limit(per_page)))
+    return list(session.execute(query.order_by(AuditLog.id.desc()).limit(per_page)))
 
 
 def _kth(conds: list, newest_first: bool, k: int):
@@ -171,7 +179,7 @@ def used_actions(session: Session) -> list[str]:
 class AuditPage:
     """One page of the filtered log, where it sits among the pages, and the actions to pick."""
 
-    rows: list[AuditLog]
+    rows: list[Row]
     page: int
     pages: int  # at least one
     starts: dict[int, int]  # the newest id of the pages linked: page k is `before=starts[k] + 1`
