@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, load_only
 from grader.campaign import Campaign
 from grader.models import Candidate, SpotCheck, SurveyForm, User
 from grader.models.states import CallOutcome
+from grader.services import bulk
 from surveys import CallTally, cohort_rate, survey_quality
 
 ASKED = ("household_size", "shops_online", "village")
@@ -108,13 +109,13 @@ def candidate_report(session: Session, campaign: Campaign,
     forms = {cid: (n, int(v or 0)) for cid, n, v in session.execute(
         select(SurveyForm.candidate_id, func.count(),
                func.sum(case((SurveyForm.valid, 1), else_=0)))
-        .where(SurveyForm.candidate_id.in_(ids)).group_by(SurveyForm.candidate_id))}
+        .where(bulk.among(session, SurveyForm.candidate_id, ids)).group_by(SurveyForm.candidate_id))}
     calls: dict[int, dict] = {i: {} for i in ids}  # per outcome: (calls, with a mismatch)
     for cid, outcome, n, wrong in session.execute(
             select(SpotCheck.candidate_id, SpotCheck.outcome, func.count(),
                    func.sum(case((func.json_array_length(SpotCheck.mismatches) > 0, 1),
                                  else_=0)))
-            .where(SpotCheck.candidate_id.in_(ids))
+            .where(bulk.among(session, SpotCheck.candidate_id, ids))
             .group_by(SpotCheck.candidate_id, SpotCheck.outcome)):
         calls[cid][outcome] = (n, int(wrong or 0))
     if p0 is None:
