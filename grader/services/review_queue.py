@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from sqlalchemy import func, literal, select, tuple_
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, defer, selectinload
 
 from grader.models import Candidate, EvidenceItem
 from grader.models.states import Task, Verdict
@@ -108,5 +108,10 @@ def review_queue(session: Session, filt: QueueFilter, page: int = 1, per_page: i
 
 
 def _loaded(query):
-    """Load each item's candidate with the page (one query, not one per item)."""
-    return query.options(selectinload(EvidenceItem.candidate))
+    """Load each item's candidate with the page (one query, not one per item).
+
+    Only the columns the queue shows and judges by, not the whole registration.
+    """
+    return query.options(selectinload(EvidenceItem.candidate).load_only(
+        Candidate.id, Candidate.reg_no, Candidate.township_id),
+        defer(EvidenceItem.content_key), defer(EvidenceItem.phash))
