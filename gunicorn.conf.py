@@ -16,8 +16,11 @@ worker_class = "gthread"
 threads = int(os.environ.get("WEB_THREADS", "4"))
 timeout = 60
 keepalive = 5
-max_requests = 5000  # recycle a worker now and then: bounds any slow leak
-max_requests_jitter = 500
+# recycle a worker now and then: bounds any slow leak. A new worker loads the app (a second
+# of a core) while the others serve: at 50 req/s, every 5,000 requests stalled every page
+# ~300 ms about every 3 minutes (bench_web's slowest requests), so seldom, not often
+max_requests = 50_000
+max_requests_jitter = 5_000
 
 
 # A thread back from PostgreSQL waits for the GIL until the running one yields it: at Python's
