@@ -26,7 +26,7 @@ from PIL import Image
 from uploads.fields import Findings, anchor_index, footer_time
 from uploads.lettering import is_running_text, odd_lettering
 from uploads.ocr import Line
-from uploads.requant import UNKNOWN, Coding, compressed_apart
+from uploads.requant import UNKNOWN, Coding, compressed_apart, twice_apart
 from uploads.rules import TaskRules, time_reasons
 from uploads.timestamps import parse_post_time
 
@@ -37,6 +37,10 @@ TEXT_GAP = 1.5  # line heights of blank that end a line of text (a space is a th
 ELA_QUALITY = 90
 ELA_RATIO = 3.0  # the time's error level against the post's text (honest PNGs 1.6-2.9)
 TINT = 6  # channel spread of a grey field's ink (honest 0-1, a colour picker's miss 7+)
+# On a flat background (a screenshot, not a photo) a smaller spread tells: measured on seeds
+# 1-5 and 200-249, honest screenshots 0 (539), photos 0-1 (90), edited times 2-43.
+FLAT_TINT = 2
+FLAT = 0.5  # mean level spread of the background beside a line: screenshots 0, photos 0.04-7
 Box = tuple[int, int, int, int]
 
 
@@ -133,6 +137,18 @@ def _grown(mask: np.ndarray, by: int) -> np.ndarray:
     return wide
 
 
+def spread_beside(px: np.ndarray, box: Box) -> float:
+    """Return how far the background beside a text box strays from its median colour."""
+    x0, y0, x1, y1 = box
+    h = max(2, y1 - y0)
+    parts = [px[y0:y1, max(0, xa):min(px.shape[1], xb)].reshape(-1, 3)
+             for xa, xb in ((x0 - 3 * h // 2, x0 - h // 2), (x1 + 2 * h, x1 + 3 * h))]
+    beside = np.concatenate(parts)
+    if len(beside) < 10:
+        return float("inf")
+    return float(np.abs(beside - np.median(beside, axis=0)).max(axis=1).mean())
+
+
 def _median_beside(px: np.ndarray, y0: int, y1: int, xa: int, xb: int
                    ) -> tuple[np.ndarray, float] | None:
     """Return the median colour of columns xa..xb of some rows and their middle column."""
@@ -221,7 +237,8 @@ def _signs(img: Image.Image, px: np.ndarray, lines: tuple[Line, ...], index: int
            anchor: int, now: datetime, coding: Coding) -> bool:
     """Tell whether the line at `index` shows a patch, tinted ink, odd glyphs or a JPEG past."""
     box = trim_to_ink(px, pixel_box(img, lines[index]))
-    if patch_step(px, box) >= PATCH_STEP or ink_tint(px, box) >= TINT:
+    tint = FLAT_TINT if spread_beside(px, box) <= FLAT else TINT
+    if patch_step(px, box) >= PATCH_STEP or ink_tint(px, box) >= tint:
         return True
     stamp = footer_time(lines[index].text, now)
     own = trim_to_ink(px, part_box(img, lines[index], stamp.text)) if stamp else box
@@ -229,7 +246,8 @@ def _signs(img: Image.Image, px: np.ndarray, lines: tuple[Line, ...], index: int
         return True
     if coding.luma_table is not None:
         text = [pixel_box(img, line) for line in lines[anchor:index]]
-        return compressed_apart(px, box, text, coding.luma_table)
+        return compressed_apart(px, box, text, coding.luma_table) or twice_apart(
+            px, box, text, coding.luma_table)
     return coding.lossless and ela_ratio(img, lines, index, anchor) >= ELA_RATIO
 
 
