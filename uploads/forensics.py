@@ -3,14 +3,16 @@
 Signs, each cheap and each only a reason for review (`possible_edit:<field>@x,y,w,h`,
 the box in thousandths of the image's width and height), never a reject:
 - a patch: the background behind the field differs from the background beside it, or a
-  grey field's ink is tinted (a colour picker's near miss);
+  grey field's ink is tinted (a colour picker's near miss); on a screenshot, whose fills
+  are exact, by a level or two (uploads/flatfill.py);
 - lettering: the time's glyphs are taller, or their strokes thicker or thinner, than the
   other posts' stamps, or as tall as the line above (uploads/lettering.py);
 - a different compression history. In a lossless file: the field's text keeps less (or
   more) of the error a JPEG round trip adds than the post's other text (error-level
   analysis). In a JPEG every region carries the file's own quantisation, and the grey time
   measured 0-7.1 on honest JPEGs against 1.3-6.4 on patched ones, so there the test is
-  whether the time was compressed once where the post's text was twice (uploads/requant.py);
+  whether the time was compressed once where the post's text was twice (uploads/requant.py:
+  impossible bins, and a calibrated excess that keeps the clipped blocks of a light theme);
 - a post time dated today but later than the status-bar clock;
 - a relative stamp ("9小时前", "昨天 10:15") that is inside the window when read from the upload
   time but outside it when read from the screenshot's own clock: the stamp counts from the
@@ -24,6 +26,7 @@ import numpy as np
 from PIL import Image
 
 from uploads.fields import Findings, anchor_index, footer_time
+from uploads.flatfill import SCREEN_TINT, TRAIL_STEP, is_screenshot, trail_step
 from uploads.lettering import is_running_text, odd_lettering
 from uploads.ocr import Line
 from uploads.requant import UNKNOWN, Coding, compressed_apart, twice_apart
@@ -37,10 +40,6 @@ TEXT_GAP = 1.5  # line heights of blank that end a line of text (a space is a th
 ELA_QUALITY = 90
 ELA_RATIO = 3.0  # the time's error level against the post's text (honest PNGs 1.6-2.9)
 TINT = 6  # channel spread of a grey field's ink (honest 0-1, a colour picker's miss 7+)
-# On a flat background (a screenshot, not a photo) a smaller spread tells: measured on seeds
-# 1-5 and 200-249, honest screenshots 0 (539), photos 0-1 (90), edited times 2-43.
-FLAT_TINT = 2
-FLAT = 0.5  # mean level spread of the background beside a line: screenshots 0, photos 0.04-7
 Box = tuple[int, int, int, int]
 
 
@@ -137,18 +136,6 @@ def _grown(mask: np.ndarray, by: int) -> np.ndarray:
     return wide
 
 
-def spread_beside(px: np.ndarray, box: Box) -> float:
-    """Return how far the background beside a text box strays from its median colour."""
-    x0, y0, x1, y1 = box
-    h = max(2, y1 - y0)
-    parts = [px[y0:y1, max(0, xa):min(px.shape[1], xb)].reshape(-1, 3)
-             for xa, xb in ((x0 - 3 * h // 2, x0 - h // 2), (x1 + 2 * h, x1 + 3 * h))]
-    beside = np.concatenate(parts)
-    if len(beside) < 10:
-        return float("inf")
-    return float(np.abs(beside - np.median(beside, axis=0)).max(axis=1).mean())
-
-
 def _median_beside(px: np.ndarray, y0: int, y1: int, xa: int, xb: int
                    ) -> tuple[np.ndarray, float] | None:
     """Return the median colour of columns xa..xb of some rows and their middle column."""
@@ -237,8 +224,9 @@ def _signs(img: Image.Image, px: np.ndarray, lines: tuple[Line, ...], index: int
            anchor: int, now: datetime, coding: Coding) -> bool:
     """Tell whether the line at `index` shows a patch, tinted ink, odd glyphs or a JPEG past."""
     box = trim_to_ink(px, pixel_box(img, lines[index]))
-    tint = FLAT_TINT if spread_beside(px, box) <= FLAT else TINT
-    if patch_step(px, box) >= PATCH_STEP or ink_tint(px, box) >= tint:
+    if patch_step(px, box) >= PATCH_STEP or ink_tint(px, box) >= TINT or (
+            is_screenshot(px) and (ink_tint(px, box) >= SCREEN_TINT
+                                   or trail_step(px, box) >= TRAIL_STEP)):
         return True
     stamp = footer_time(lines[index].text, now)
     own = trim_to_ink(px, part_box(img, lines[index], stamp.text)) if stamp else box

@@ -10,6 +10,7 @@ from PIL import Image, ImageDraw
 
 from uploads import synth, synth_fraud
 from uploads.checker import check_screenshot
+from uploads.flatfill import TRAIL_STEP, is_screenshot, trail_step
 from uploads.lettering import lettering, odd_lettering
 from uploads.requant import twice_apart
 from uploads.rules import rules_from_campaign
@@ -143,7 +144,7 @@ def _jpeg_edit(seed: int) -> bytes:
 def test_a_retyped_time_in_slightly_coloured_ink_on_a_screenshot_goes_to_review(rules, seed):
     """Seeds 209 and 212 (of 200-299): a PNG share retyped and saved as a JPEG, no patch to
     see, glyphs like the stamps'; the ink's channels spread 4 levels where an honest
-    screenshot's spread 0 (a photo's up to 1, hence only on a flat background)."""
+    screenshot's spread 0 (a photo's up to 1, hence only on a screenshot)."""
     v = check_screenshot(_jpeg_edit(seed), "wechat_share", rules, NOW)
     assert v.verdict == "review", v.reasons
     assert _edit_reasons(v)
@@ -156,3 +157,28 @@ def test_an_edited_time_ocr_skips_does_not_borrow_the_next_posts_stamp(rules, se
     and took the next post's "昨天12:30" / "1分钟前", inside the window, as the share's."""
     v = check_screenshot(_jpeg_edit(seed), "wechat_share", rules, NOW)
     assert v.verdict == "review", v.reasons
+
+
+@pytest.mark.slow
+def test_a_patch_a_level_off_white_running_on_past_a_retyped_time_goes_to_review(rules):
+    """Seed 3's time_edit-2 (of the bench's 8 a kind): a PNG share, its time patched in
+    (254, 254, 254) on white and retyped alike, saved as a JPEG. Beside a photo's light
+    the step of 1-2 levels is nothing; on a screenshot's exact white it is the patch."""
+    start = rules.window_start
+    shots = synth_fraud.make_corpus(random.Random(3), NOW, start, 8)
+    edited = next(s.data for s in shots if s.name == "time_edit-2")
+    v = check_screenshot(edited, "wechat_share", rules, NOW)
+    assert v.verdict == "review", v.reasons
+    assert _edit_reasons(v)
+
+
+def test_only_a_screenshot_has_exact_fills():
+    img = synth.render_share(synth.random_share(random.Random(5), NOW, theme="light"))
+    px = np.asarray(img, dtype=np.float32)
+    assert is_screenshot(px)
+    photo = synth_fraud.photo_of_screen(img, random.Random(5))
+    assert not is_screenshot(np.asarray(photo, dtype=np.float32))
+    patched = px.copy()
+    patched[700:740, 400:520] = 254  # a fill a level off white right of a "time"
+    assert trail_step(px, (200, 700, 380, 740)) == 0
+    assert trail_step(patched, (200, 700, 380, 740)) >= TRAIL_STEP
