@@ -182,3 +182,14 @@ def test_only_a_screenshot_has_exact_fills():
     patched[700:740, 400:520] = 254  # a fill a level off white right of a "time"
     assert trail_step(px, (200, 700, 380, 740)) == 0
     assert trail_step(patched, (200, 700, 380, 740)) >= TRAIL_STEP
+
+
+@pytest.mark.slow
+def test_a_small_screens_stamp_two_rows_taller_than_the_others_is_not_odd(rules):
+    """Seed 6's lowres-0 (540x960): its own stamp, read right at last (it had borrowed the
+    next post's), measures 20 rows against the other stamps' 18, a ratio of 1.11."""
+    start = rules.window_start
+    shots = synth_fraud.make_corpus(random.Random(6), NOW, start, 8)
+    honest = next(s.data for s in shots if s.name == "lowres-0")
+    v = check_screenshot(honest, "wechat_share", rules, NOW)
+    assert v.verdict == "accept", v.reasons
