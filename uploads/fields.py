@@ -15,6 +15,11 @@ from uploads.timestamps import PostTime, find_bare_clock, find_times
 
 STATUS_BAR = 0.05  # lines starting above this share of the height are the status bar
 NICK_REACH = 0.25  # how far above the post text a nickname may sit
+LINK_BLUE = 20  # blue less red of a name's ink (WeChat's link blue; black and grey text 0)
+# A name met between the post's text and its stamp is the next post's (its stamp unread):
+# seeds 1-5 and 200-249, short lines there in black or grey 0-4, such names 15.7-31.6 (a
+# dark theme's name in a JPEG loses its blue to chroma subsampling: 16-22).
+NEXT_NAME_BLUE = 10
 FOOTER_EXTRA = 6  # characters a post-time line may hold besides the time ("删除", icons)
 PHONE = re.compile(r"(?<!\d)(1\d{2})([^\d\n]{2,8})(\d{4})(?!\d)")
 MASK_CHARS = set("*＊xX×※\"'“”‘’`^°")  # tesseract reads asterisks as quotes too
@@ -93,10 +98,19 @@ def footer_time(text: str, now: datetime) -> PostTime | None:
     return next((found for found in find_times(text, now) if _is_footer(text, found)), None)
 
 
-def find_post_time(lines: tuple[Line, ...], now: datetime, anchor: int) -> PostTime | None:
-    """Return the time of the post: the first time-only line at or below the post."""
-    return next((found for line in lines[anchor:]
-                 if (found := footer_time(line.text, now)) is not None), None)
+def find_post_time(lines: tuple[Line, ...], now: datetime, anchor: int,
+                   img: Image.Image | None = None) -> PostTime | None:
+    """Return the time of the post: the first time-only line at or below the post.
+
+    With the image, the search stops at the next poster's name: the stamp below it is the
+    next post's, and an edited stamp in a faint ink that OCR skips must not borrow it.
+    """
+    for i in range(anchor, len(lines)):
+        if img is not None and i > anchor and is_name(img, lines[i], NEXT_NAME_BLUE):
+            return None
+        if (found := footer_time(lines[i].text, now)) is not None:
+            return found
+    return None
 
 
 def _is_status_bar(line: Line) -> bool:
@@ -114,14 +128,19 @@ def _nickname_text(text: str) -> str | None:
     return text
 
 
-def is_link_blue(img: Image.Image, line: Line) -> bool:
+def is_link_blue(img: Image.Image, line: Line, least: float = LINK_BLUE) -> bool:
     """Tell whether a line's text is drawn in WeChat's blue name colour."""
     w, h = img.size
     box = (int(line.x0 * w), int(line.y0 * h), int(line.x1 * w) + 1, int(line.y1 * h) + 1)
     px = np.asarray(img.crop(box).convert("RGB"), dtype=np.int16).reshape(-1, 3)
     lum = px.mean(axis=1)
     ink = px[np.abs(lum - np.median(lum)) > 40]
-    return len(ink) >= 10 and float((ink[:, 2] - ink[:, 0]).mean()) > 20
+    return len(ink) >= 10 and float((ink[:, 2] - ink[:, 0]).mean()) > least
+
+
+def is_name(img: Image.Image, line: Line, least: float = LINK_BLUE) -> bool:
+    """Tell whether a line is a poster's name: short text in WeChat's blue."""
+    return _nickname_text(line.text) is not None and is_link_blue(img, line, least)
 
 
 def nickname_line(lines: tuple[Line, ...], img: Image.Image, anchor: int) -> Line | None:
@@ -131,7 +150,7 @@ def nickname_line(lines: tuple[Line, ...], img: Image.Image, anchor: int) -> Lin
     top = lines[anchor].y0 - NICK_REACH
     above = [line for line in lines[:anchor] if line.y0 >= top and not _is_status_bar(line)]
     for line in reversed(above):
-        if _nickname_text(line.text) and is_link_blue(img, line):
+        if is_name(img, line):
             return line
     nearest = above[-1] if above else None
     if nearest and abs(nearest.x0 - lines[anchor].x0) < 0.03 and len(nearest.text) <= 12:
@@ -157,7 +176,7 @@ def read_share(lines: tuple[Line, ...], img: Image.Image, rules: TaskRules,
     return Findings(
         keywords=tuple(k for k in rules.keywords if k in text),
         missing=tuple(k for k in rules.keywords if k not in text),
-        post_time=find_post_time(lines, now, anchor),
+        post_time=find_post_time(lines, now, anchor, img),
         nickname=find_nickname(lines, img, anchor, reread), clock=find_clock(lines),
         phone=find_phone(text), lines=fingerprint(lines))
 

@@ -3,14 +3,16 @@
 Signs, each cheap and each only a reason for review (`possible_edit:<field>@x,y,w,h`,
 the box in thousandths of the image's width and height), never a reject:
 - a patch: the background behind the field differs from the background beside it, or a
-  grey field's ink is tinted (a colour picker's near miss);
+  grey field's ink is tinted (a colour picker's near miss); on a screenshot, whose fills
+  are exact, by a level or two (uploads/flatfill.py);
 - lettering: the time's glyphs are taller, or their strokes thicker or thinner, than the
   other posts' stamps, or as tall as the line above (uploads/lettering.py);
 - a different compression history. In a lossless file: the field's text keeps less (or
   more) of the error a JPEG round trip adds than the post's other text (error-level
   analysis). In a JPEG every region carries the file's own quantisation, and the grey time
   measured 0-7.1 on honest JPEGs against 1.3-6.4 on patched ones, so there the test is
-  whether the time was compressed once where the post's text was twice (uploads/requant.py);
+  whether the time was compressed once where the post's text was twice (uploads/requant.py:
+  impossible bins, and a calibrated excess that keeps the clipped blocks of a light theme);
 - a post time dated today but later than the status-bar clock;
 - a relative stamp ("9小时前", "昨天 10:15") that is inside the window when read from the upload
   time but outside it when read from the screenshot's own clock: the stamp counts from the
@@ -24,9 +26,10 @@ import numpy as np
 from PIL import Image
 
 from uploads.fields import Findings, anchor_index, footer_time
+from uploads.flatfill import SCREEN_TINT, TRAIL_STEP, is_screenshot, trail_step
 from uploads.lettering import is_running_text, odd_lettering
 from uploads.ocr import Line
-from uploads.requant import UNKNOWN, Coding, compressed_apart
+from uploads.requant import UNKNOWN, Coding, compressed_apart, twice_apart
 from uploads.rules import TaskRules, time_reasons
 from uploads.timestamps import parse_post_time
 
@@ -221,7 +224,9 @@ def _signs(img: Image.Image, px: np.ndarray, lines: tuple[Line, ...], index: int
            anchor: int, now: datetime, coding: Coding) -> bool:
     """Tell whether the line at `index` shows a patch, tinted ink, odd glyphs or a JPEG past."""
     box = trim_to_ink(px, pixel_box(img, lines[index]))
-    if patch_step(px, box) >= PATCH_STEP or ink_tint(px, box) >= TINT:
+    if patch_step(px, box) >= PATCH_STEP or ink_tint(px, box) >= TINT or (
+            is_screenshot(px) and (ink_tint(px, box) >= SCREEN_TINT
+                                   or trail_step(px, box) >= TRAIL_STEP)):
         return True
     stamp = footer_time(lines[index].text, now)
     own = trim_to_ink(px, part_box(img, lines[index], stamp.text)) if stamp else box
@@ -229,7 +234,8 @@ def _signs(img: Image.Image, px: np.ndarray, lines: tuple[Line, ...], index: int
         return True
     if coding.luma_table is not None:
         text = [pixel_box(img, line) for line in lines[anchor:index]]
-        return compressed_apart(px, box, text, coding.luma_table)
+        return compressed_apart(px, box, text, coding.luma_table) or twice_apart(
+            px, box, text, coding.luma_table)
     return coding.lossless and ela_ratio(img, lines, index, anchor) >= ELA_RATIO
 
 

@@ -23,6 +23,9 @@ MIN_HEIGHT = 4  # rows; a shorter run of ink is a rule or noise, not a line of t
 # Measured on 7 generated sets of 8 per kind; on 392 honest shares and 56 edited times.
 # The time against the other posts' stamps (edited times 0.97-1.39 tall, strokes 0.81-1.70).
 ROLE_TALLER = 1.10  # honest 0.90-1.06
+# ... and by whole rows: a 540-wide screen's honest stamp measured 20 rows against 18 (1.11;
+# seeds 6 and 203), taller edits 3 rows and more (seeds 1-5, 200-249).
+ROLE_TALLER_ROWS = 3
 ROLE_STROKE = (0.85, 1.25)  # honest 0.90-1.20; a real screen's two stamps 0.99
 # The time against the line above it (edited times 0.88-1.26 tall).
 ABOVE_TALLER = 1.0  # honest 0.42-0.95 (540 wide up to 0.95); a real detail page 0.86-0.93
@@ -79,7 +82,8 @@ def lettering(px: np.ndarray, box: Box) -> Lettering | None:
 def _unlike_role(own: Lettering, ref: Lettering) -> bool:
     """Tell whether a line is taller, or its strokes thicker or thinner, than its role's."""
     low, high = ROLE_STROKE
-    return own.height >= ROLE_TALLER * ref.height or not low <= own.stroke / ref.stroke <= high
+    taller = own.height >= max(ROLE_TALLER * ref.height, ref.height + ROLE_TALLER_ROWS)
+    return taller or not low <= own.stroke / ref.stroke <= high
 
 
 def odd_lettering(px: np.ndarray, own: Box, same_role: list[Box], above: Box | None) -> bool:

@@ -63,20 +63,23 @@ def ijg_table(quality: int) -> np.ndarray:
     return np.clip(np.floor((IJG_BASE * scale + 50) / 100), 1, 255).reshape(8, 8)
 
 
-def coefficients(px: np.ndarray, box: Box) -> np.ndarray:
-    """Return the DCT coefficients of an RGB box's unclipped 8x8 JPEG blocks, as (n, 8, 8).
+def coefficients(px: np.ndarray, box: Box, shift: int = 0, clipped: bool = False
+                 ) -> np.ndarray:
+    """Return the DCT coefficients of an RGB box's 8x8 JPEG blocks, as (n, 8, 8).
 
     A block with a channel at black or white was clipped when the first JPEG was decoded,
-    which moves its coefficients off the first table's multiples; it is left out.
+    which moves its coefficients off the first table's multiples; it is left out unless
+    `clipped`. `shift` moves the grid that many pixels right and down, off the JPEG's.
     """
-    x0, y0 = box[0] // 8 * 8, box[1] // 8 * 8
-    part = px[y0:box[3], x0:box[2]]
+    x0, y0 = box[0] // 8 * 8 + shift, box[1] // 8 * 8 + shift
+    part = px[y0:box[3] + shift, x0:box[2] + shift]
     h, w = part.shape[0] // 8 * 8, part.shape[1] // 8 * 8
     part = part[:h, :w]
     luma = part @ np.array([0.299, 0.587, 0.114]) - 128.0
     blocks = luma.reshape(h // 8, 8, w // 8, 8).transpose(0, 2, 1, 3).reshape(-1, 8, 8)
-    edge = np.abs(part - 127.5).max(axis=2).reshape(h // 8, 8, w // 8, 8).max(axis=(1, 3))
-    blocks = blocks[edge.ravel() < CLIPPED]
+    if not clipped:
+        edge = np.abs(part - 127.5).max(axis=2).reshape(h // 8, 8, w // 8, 8).max(axis=(1, 3))
+        blocks = blocks[edge.ravel() < CLIPPED]
     coeffs: np.ndarray = np.einsum("ij,bjk,lk->bil", DCT, blocks, DCT)
     return coeffs
 
@@ -110,3 +113,76 @@ def compressed_apart(px: np.ndarray, own: Box, rest: list[Box], table: tuple[int
         if own_hits >= PATCH_MIN and own_hits >= PATCH_RATE * own_used:
             return True
     return False
+
+
+# The second test sees what clipping and a finer first table hide from the first: each
+# coefficient's bin is scored by how much likelier a first table makes it (the number of
+# the first table's multiples that round into it, against the bin's width). A region's
+# score less the score of the same region on a grid shifted off the JPEG's (compressed
+# once by the second table: the content's own bias) is its excess; the post's text shows
+# one under a fitting first table, clipped blocks included, and the time must show it too.
+LIKELY_SLACK = 0.5  # DCT units of the pixels' rounding (its spread is 0.29)
+EMPTY = 0.1  # the count an empty bin is scored with (a stray coefficient, not impossible)
+CALIBRATION_SHIFT = 4  # pixels: halfway across a block, as far off the grid as it gets
+Scored = tuple[np.ndarray, np.ndarray]  # a region's coefficients on the grid and off it
+
+
+def bin_score(coeffs: np.ndarray, second: np.ndarray, first: np.ndarray) -> tuple[float, int]:
+    """Return the mean log likelihood ratio of the coefficients' bins under a first table.
+
+    Scored are the nonzero AC coefficients where the two tables differ.
+    """
+    n = np.round(coeffs / second)
+    used = (n != 0) & (first != second)
+    used[:, 0, 0] = False
+    if not used.any():
+        return 0.0, 0
+    low = (n - 0.5) * second - LIKELY_SLACK
+    high = (n + 0.5) * second + LIKELY_SLACK
+    hits = np.floor(high / first) - np.ceil(low / first) + 1
+    ratio = np.log(np.maximum(hits, EMPTY) * first / (second + 2 * LIKELY_SLACK))
+    return float(ratio[used].mean()), int(used.sum())
+
+
+def scored_region(px: np.ndarray, boxes: list[Box]) -> Scored:
+    """Return a region's coefficients on the JPEG's grid and off it."""
+    on = np.concatenate([coefficients(px, box, clipped=True) for box in boxes])
+    off = np.concatenate([coefficients(px, box, CALIBRATION_SHIFT, True) for box in boxes])
+    return on, off
+
+
+def excess(region: Scored, second: np.ndarray, first: np.ndarray) -> tuple[float, float, int]:
+    """Return a region's bin score above its calibration's, and the coefficients scored.
+
+    Between them: the excess the region would show had `first` compressed it before.
+    """
+    on, used = bin_score(region[0], second, first)
+    once, _ = bin_score(np.round(region[1] / second) * second, second, first)
+    twice = np.round(np.round(region[1] / first) * first / second) * second
+    return on - once, bin_score(twice, second, first)[0] - once, used
+
+
+# Measured on seeds 1-5 (8 a kind) and 200-249 (1 a kind, edits saved as JPEGs): 405
+# honest JPEGs (compressed once) and 629 honest shares compressed again at two qualities.
+# The post's text's best excess: honest once 0-0.085 (no first table), edits 0.11-1.51.
+FIT_EXCESS = 0.2
+# The time's excess over the text's, each as a share of what compression by the fitting
+# table would give it: honest twice-compressed 0.25-1.1, edits 0.14 at most (-0.44-0.14).
+APART_SHARE = 0.2
+EXPECTED_MIN = 0.2  # excess the time would show under the table, so its absence tells
+SCORED_MIN = 1000  # coefficients the post's text needs scored for a fit
+
+
+def twice_apart(px: np.ndarray, own: Box, rest: list[Box], table: tuple[int, ...]) -> bool:
+    """Tell whether a box lacks the first compression that the rest of the text shows."""
+    if not rest:
+        return False
+    second = np.array(table, float).reshape(8, 8)
+    theirs, mine = scored_region(px, rest), scored_region(px, [own])
+    fits = [(excess(theirs, second, ijg_table(q)), q) for q in FIRST_QUALITIES]
+    (found, expected, used), quality = max(fits, key=lambda fit: fit[0][0])
+    if found < FIT_EXCESS or used < SCORED_MIN or expected <= 0:
+        return False
+    own_found, own_expected, _ = excess(mine, second, ijg_table(quality))
+    return own_expected >= EXPECTED_MIN and (
+        own_found / own_expected <= APART_SHARE * found / expected)

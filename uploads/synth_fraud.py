@@ -212,8 +212,12 @@ def _copies(rng: random.Random, now: datetime, i: int) -> list[Shot]:
 
 
 def make_corpus(rng: random.Random, now: datetime, start: datetime,
-                per_kind: int = 4) -> list[Shot]:
-    """Return labelled uploads of every kind, in the order candidates submit them."""
+                per_kind: int = 4, jpeg_edits: bool = False) -> list[Shot]:
+    """Return labelled uploads of every kind, in the order candidates submit them.
+
+    With `jpeg_edits` every edited post time is saved as a JPEG (else half are PNGs), the
+    hardest case for the forensics: no error-level analysis, only the JPEG's past.
+    """
     shots = []
     for kind in HONEST_KINDS:
         for i in range(per_kind):
@@ -222,6 +226,6 @@ def make_corpus(rng: random.Random, now: datetime, start: datetime,
                               f"honest-{i % 3}", kind, "accept"))
     for i in range(per_kind):
         shots += _copies(rng, now, i)
-        shots.append(Shot(f"time_edit-{i}", encode(time_edit(rng, now, start), rng),
-                          f"editor-{i}", "time_edit", "reject"))
+        edited = encode(time_edit(rng, now, start), rng, 0.0 if jpeg_edits else 0.5)
+        shots.append(Shot(f"time_edit-{i}", edited, f"editor-{i}", "time_edit", "reject"))
     return shots

@@ -71,3 +71,25 @@ def test_app_fields():
     content = found.content()
     assert (content["id"], content["clock"], len(content["lines"].split())) == (
         "186****6536", "09:41", 4)
+
+
+def _post_then(middle: str, colour: tuple[int, int, int]) -> tuple[Image.Image, tuple[Line, ...]]:
+    """Draw a post's text, a short line in `colour`, then a stamp; return image and lines."""
+    img = Image.new("RGB", (360, 640), "white")
+    draw = ImageDraw.Draw(img)
+    draw.text((60, 20), "农村淘宝合伙人", fill=(25, 25, 25), font=font(20))
+    draw.text((60, 60), middle, fill=colour, font=font(20))
+    draw.text((60, 100), "1分钟前", fill=(178, 178, 178), font=font(16))
+    return img, (Line("农村淘宝合伙人", 60 / 360, 20 / 640, 200 / 360, 45 / 640),
+                 Line(middle, 60 / 360, 60 / 640, 160 / 360, 85 / 640),
+                 Line("1分钟前", 60 / 360, 100 / 640, 130 / 360, 120 / 640))
+
+
+def test_the_post_time_is_not_taken_from_below_the_next_posters_name():
+    """The share's own stamp unread (a faint retype, a misread): the stamp under the next
+    name is the next post's, so no time is found rather than a wrong one."""
+    img, lines = _post_then("李四", (125, 144, 169))  # the dark theme's faded blue
+    assert find_post_time(lines, DEMO_NOW, anchor=0) is not None  # without the image
+    assert find_post_time(lines, DEMO_NOW, anchor=0, img=img) is None
+    img, lines = _post_then("张三家的狗", (25, 25, 25))  # the post's own short line
+    assert find_post_time(lines, DEMO_NOW, anchor=0, img=img) is not None

@@ -1,5 +1,6 @@
-"""Signs of an edited post time that issue 11 names: lettering and a double quantisation."""
+"""Signs of an edited post time that issue 11 names: lettering, ink and a double quantisation."""
 
+import io
 import random
 from dataclasses import replace
 
@@ -9,7 +10,9 @@ from PIL import Image, ImageDraw
 
 from uploads import synth, synth_fraud
 from uploads.checker import check_screenshot
+from uploads.flatfill import TRAIL_STEP, is_screenshot, trail_step
 from uploads.lettering import lettering, odd_lettering
+from uploads.requant import twice_apart
 from uploads.rules import rules_from_campaign
 from uploads.synth import CAMPAIGN_2016, DEMO_NOW
 
@@ -88,5 +91,105 @@ def test_a_time_pasted_into_a_twice_compressed_jpeg_goes_to_review(rules, pasted
 @pytest.mark.slow
 def test_an_honest_share_compressed_twice_is_accepted(rules, pasted):
     _, honest = pasted
+    v = check_screenshot(honest, "wechat_share", rules, NOW)
+    assert v.verdict == "accept", v.reasons
+
+
+def _paste(theme: str, first: int, second: int) -> tuple[bytes, bytes]:
+    """Return an old share traded at `first` with a perfect paste of an in-window time, saved
+    again at `second`, and the honest share with that time compressed at the same two."""
+    spec = synth.random_share(random.Random(5), NOW, theme=theme, layout="detail",
+                              time_text="5月20日 09:12")
+    fake = replace(spec, time_text="昨天 18:15")
+    old, new = (synth_fraud.element_box(s, "time_text", synth.font) for s in (spec, fake))
+    box = (min(old[0], new[0]) - 4, min(old[1], new[1]) - 4, max(old[2], new[2]) + 4,
+           max(old[3], new[3]) + 4)
+    traded = synth_fraud.decode(synth.to_jpeg(synth.render_share(spec), first))
+    honest = synth_fraud.decode(synth.to_jpeg(synth.render_share(fake), first))
+    traded.paste(synth.render_share(fake).crop(box), box[:2])
+    return synth.to_jpeg(traded, second), synth.to_jpeg(honest, second)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("first, second", [(60, 90), (50, 80)])
+def test_a_time_pasted_into_a_light_twice_compressed_jpeg_goes_to_review(rules, first, second):
+    """On white every text block clipped when the first JPEG was decoded, and the first test
+    leaves clipped blocks out; the calibrated excess keeps them (uploads/requant.py)."""
+    edited, honest = _paste("light", first, second)
+    v = check_screenshot(edited, "wechat_share", rules, NOW)
+    assert v.verdict == "review", v.reasons
+    assert _edit_reasons(v)
+    v = check_screenshot(honest, "wechat_share", rules, NOW)
+    assert v.verdict == "accept", v.reasons
+
+
+def test_twice_apart_needs_a_first_compression_in_the_text():
+    """A share compressed once fits no first table: nothing is apart, whatever the box."""
+    img = synth.render_share(synth.random_share(random.Random(5), NOW, theme="light"))
+    data = synth.to_jpeg(img, 80)
+    px = np.asarray(synth_fraud.decode(data), dtype=np.float32)
+    table = tuple(Image.open(io.BytesIO(data)).quantization[0])
+    assert not twice_apart(px, (190, 690, 500, 730), [(190, 330, 1000, 480)], table)
+
+
+def _jpeg_edit(seed: int) -> bytes:
+    """Return the edited time of the bench's one-a-kind corpus with edits saved as JPEGs."""
+    start = rules_from_campaign(CAMPAIGN_2016, "wechat_share").window_start
+    shots = synth_fraud.make_corpus(random.Random(seed), NOW, start, 1, jpeg_edits=True)
+    return next(s.data for s in shots if s.kind == "time_edit")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [209, 212])
+def test_a_retyped_time_in_slightly_coloured_ink_on_a_screenshot_goes_to_review(rules, seed):
+    """Seeds 209 and 212 (of 200-299): a PNG share retyped and saved as a JPEG, no patch to
+    see, glyphs like the stamps'; the ink's channels spread 4 levels where an honest
+    screenshot's spread 0 (a photo's up to 1, hence only on a screenshot)."""
+    v = check_screenshot(_jpeg_edit(seed), "wechat_share", rules, NOW)
+    assert v.verdict == "review", v.reasons
+    assert _edit_reasons(v)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [208, 247])
+def test_an_edited_time_ocr_skips_does_not_borrow_the_next_posts_stamp(rules, seed):
+    """Seeds 208 and 247: OCR read no stamp under the share (a retype in faint, tinted ink)
+    and took the next post's "昨天12:30" / "1分钟前", inside the window, as the share's."""
+    v = check_screenshot(_jpeg_edit(seed), "wechat_share", rules, NOW)
+    assert v.verdict == "review", v.reasons
+
+
+@pytest.mark.slow
+def test_a_patch_a_level_off_white_running_on_past_a_retyped_time_goes_to_review(rules):
+    """Seed 3's time_edit-2 (of the bench's 8 a kind): a PNG share, its time patched in
+    (254, 254, 254) on white and retyped alike, saved as a JPEG. Beside a photo's light
+    the step of 1-2 levels is nothing; on a screenshot's exact white it is the patch."""
+    start = rules.window_start
+    shots = synth_fraud.make_corpus(random.Random(3), NOW, start, 8)
+    edited = next(s.data for s in shots if s.name == "time_edit-2")
+    v = check_screenshot(edited, "wechat_share", rules, NOW)
+    assert v.verdict == "review", v.reasons
+    assert _edit_reasons(v)
+
+
+def test_only_a_screenshot_has_exact_fills():
+    img = synth.render_share(synth.random_share(random.Random(5), NOW, theme="light"))
+    px = np.asarray(img, dtype=np.float32)
+    assert is_screenshot(px)
+    photo = synth_fraud.photo_of_screen(img, random.Random(5))
+    assert not is_screenshot(np.asarray(photo, dtype=np.float32))
+    patched = px.copy()
+    patched[700:740, 400:520] = 254  # a fill a level off white right of a "time"
+    assert trail_step(px, (200, 700, 380, 740)) == 0
+    assert trail_step(patched, (200, 700, 380, 740)) >= TRAIL_STEP
+
+
+@pytest.mark.slow
+def test_a_small_screens_stamp_two_rows_taller_than_the_others_is_not_odd(rules):
+    """Seed 6's lowres-0 (540x960): its own stamp, read right at last (it had borrowed the
+    next post's), measures 20 rows against the other stamps' 18, a ratio of 1.11."""
+    start = rules.window_start
+    shots = synth_fraud.make_corpus(random.Random(6), NOW, start, 8)
+    honest = next(s.data for s in shots if s.name == "lowres-0")
     v = check_screenshot(honest, "wechat_share", rules, NOW)
     assert v.verdict == "accept", v.reasons
