@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from grader.models import AuditLog
 from grader.services import calls, rankings, shared_phones, survey_forms
-from helpers import csrf_from
+from helpers import client_as, csrf_from
 from survey_helpers import fill, household
 
 
@@ -114,3 +114,16 @@ def test_after_publication_shared_numbers_are_shown_without_a_form(client, sessi
     session.commit()
     page = client.get("/surveys/phones").text
     assert "只能查看" in page and 'name="keeper"' not in page and people[0].reg_no in page
+
+
+def test_each_candidate_reads_the_decision_on_their_own_survey_page(
+        app, client, session, campaign, people, shared):
+    a, b = people
+    resolve(client, str(a.id), "户主王大确认是甲上门调研")
+    for cand in (a, b):
+        cand.user.set_password("secret123")
+    session.commit()
+    pages = {c.name: client_as(app, c.user.username).get("/me/surveys").text for c in (a, b)}
+    assert "县电商办已确认这个号码归您" in pages["甲"]
+    assert "县电商办已确认这个号码归其他报名者" in pages["乙"]
+    assert "县电商办已确认这个号码归" not in pages["乙"].replace("归其他报名者", "")

@@ -11,8 +11,9 @@ from typing import Generic, TypeVar
 from sqlalchemy import Row, case, func, select
 from sqlalchemy.orm import Session
 
-from grader.models import Candidate, EvidenceItem, SurveyForm
+from grader.models import Candidate, EvidenceItem, SharedPhoneDecision, SurveyForm
 from grader.models.states import Verdict
+from grader.services import survey_forms
 from grader.services.records import MAX_ID
 
 PER_PAGE = 20  # rows a page: a phone scrolls through them, a weak connection loads them fast
@@ -25,7 +26,11 @@ ITEM_SHOWN = (EvidenceItem.id, EvidenceItem.candidate_id, EvidenceItem.task,
               EvidenceItem.decided_by_id, EvidenceItem.note, EvidenceItem.submitted_at)
 FORM_SHOWN = (SurveyForm.id, SurveyForm.candidate_id, SurveyForm.name, SurveyForm.phone_raw,
               SurveyForm.phone_e164, SurveyForm.village, SurveyForm.flags, SurveyForm.hints,
-              SurveyForm.valid, SurveyForm.created_at)
+              SurveyForm.valid, SurveyForm.created_at,
+              # staff's decision on the form's number, if any, read with the row
+              SharedPhoneDecision.keeper_id.label("decision_keeper"),
+              SharedPhoneDecision.last_form_id.label("decision_last"),
+              SharedPhoneDecision.id.label("decision_id"))
 
 
 @dataclass
@@ -73,7 +78,22 @@ def form_counts(session: Session, cand: Candidate) -> dict[str, int]:
 def form_page(session: Session, cand: Candidate, before: int | None = None,
               invalid_only: bool = False, per_page: int = PER_PAGE) -> OwnPage[Row]:
     """Return a page of a candidate's forms, newest first (only the invalid ones if asked)."""
-    query = select(*FORM_SHOWN).where(SurveyForm.candidate_id == cand.id)
+    query = select(*FORM_SHOWN).outerjoin(
+        SharedPhoneDecision, SharedPhoneDecision.phone_e164 == SurveyForm.phone_e164).where(
+        SurveyForm.candidate_id == cand.id)
     if invalid_only:
         query = query.where(SurveyForm.valid.is_(False))
     return _page(session, query, before, per_page)
+
+
+def form_decisions(session: Session, rows: list[Row]) -> dict[int, str | None]:
+    """Map listed forms to the staff decision on their shared number, as `decisions_of` does.
+
+    The decision came with each row; only a page holding a decided number reads when each
+    candidate first sent it (most pages: no query at all).
+    """
+    first = survey_forms.first_sent(
+        session, {r.phone_e164 for r in rows if r.decision_id is not None})
+    return {r.id: None if r.decision_id is None else survey_forms.decision_word(
+        r.decision_keeper, r.decision_last, first.get((r.phone_e164, r.candidate_id)),
+        r.candidate_id) for r in rows}

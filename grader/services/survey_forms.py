@@ -249,18 +249,33 @@ def decisions_of(session: Session, forms: list[SurveyForm]) -> dict[int, str | N
     phones = {f.phone_e164 for f in forms if f.phone_e164}
     held = {d.phone_e164: d for d in session.scalars(select(SharedPhoneDecision).where(
         bulk.among(session, SharedPhoneDecision.phone_e164, phones)))} if phones else {}
-    first = {(p, c): i for p, c, i in session.execute(
-        select(SurveyForm.phone_e164, SurveyForm.candidate_id, func.min(SurveyForm.id))
-        .where(bulk.among(session, SurveyForm.phone_e164, held))
-        .group_by(SurveyForm.phone_e164, SurveyForm.candidate_id))} if held else {}
+    first = first_sent(session, held)
     out: dict[int, str | None] = {}
     for form in forms:
         dec = held.get(form.phone_e164 or "")
-        since = first.get((form.phone_e164, form.candidate_id))
-        out[form.id] = None if dec is None or since is None or since > dec.last_form_id else (
-            "shared" if dec.keeper_id is None else
-            "keep" if dec.keeper_id == form.candidate_id else "other")
+        out[form.id] = None if dec is None else decision_word(
+            dec.keeper_id, dec.last_form_id, first.get((form.phone_e164, form.candidate_id)),
+            form.candidate_id)
     return out
+
+
+def first_sent(session: Session, phones) -> dict[tuple[str, int], int]:
+    """Return the first form each candidate sent with each of these numbers."""
+    return {(p, c): i for p, c, i in session.execute(
+        select(SurveyForm.phone_e164, SurveyForm.candidate_id, func.min(SurveyForm.id))
+        .where(bulk.among(session, SurveyForm.phone_e164, phones))
+        .group_by(SurveyForm.phone_e164, SurveyForm.candidate_id))} if phones else {}
+
+
+def decision_word(keeper_id: int | None, last_form_id: int, since: int | None,
+                  candidate_id: int) -> str | None:
+    """Say a decision on a shared number for a candidate who first sent it in form `since`.
+
+    keep, other or shared; None when the decision was made before they sent the number.
+    """
+    if since is None or since > last_form_id:
+        return None
+    return "shared" if keeper_id is None else "keep" if keeper_id == candidate_id else "other"
 
 
 def decision_of(form: SurveyForm) -> str | None:

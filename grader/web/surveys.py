@@ -68,7 +68,7 @@ def mine():
                            form=form, errors=errors,
                            field_errors={e.column: cell_message(e.code) for e in errors}
                            if single else {},
-                           decisions=survey_forms.decisions_of(db, [*invalid, *page.rows]),
+                           decisions=own_lists.form_decisions(db, [*invalid, *page.rows]),
                            key=secrets.token_hex(16), valid=counts["valid"],
                            required=campaign.round1.tasks["survey"].required,
                            questions=survey_forms.questions(campaign))
