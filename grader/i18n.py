@@ -6,7 +6,6 @@ from functools import lru_cache
 from typing import Any
 
 from babel import support
-
 from flask import Flask, has_app_context, request, session
 from flask_babel import Babel, get_locale, get_translations
 from jinja2 import pass_context
@@ -201,7 +200,8 @@ DATA_OPEN, DATA_CLOSE = Markup('<span class="data">'), Markup("</span>")
 
 def data(value: Any) -> Markup:
     """Mark a name or other data (shown as entered, in any language) for readers and checks."""
-    return DATA_OPEN + escape("" if value is None else value) + DATA_CLOSE  # adds escape
+    # Markup + str escapes the str: the value is never read as HTML
+    return DATA_OPEN + ("" if value is None else str(value)) + DATA_CLOSE
 
 
 @lru_cache(maxsize=len(LANGUAGES))
@@ -220,6 +220,8 @@ class _WTFormsWords:
     def ungettext(self, singular: str, plural: str, n: int) -> str:
         """Translate one of WTForms' messages with a count."""
         return _wtforms_catalogue(str(get_locale())).ungettext(singular, plural, n)
+
+    gettext, ngettext = ugettext, ungettext  # whichever names Flask-WTF calls
 
 
 WTFORMS_WORDS = _WTFormsWords()

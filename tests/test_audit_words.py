@@ -13,6 +13,7 @@ def test_rows_are_said_in_chinese(app):
         assert audit_value(None, "eligible") == "—"
         assert audit_value(False, "eligible") == "未通过"
         assert audit_value("round1", "stage") == "任务考核第一轮"
+        assert audit_value("bachelor", "education") == "本科"  # a corrected education, in words
         assert audit_reason("declaration_missing:training") == "未作出承诺：愿意接受阿里巴巴的培训和管理"
         assert audit_reason("ip 127.0.0.1") == "IP地址 127.0.0.1"
         assert audit_reason("家里有事，放宽") == "家里有事，放宽"  # typed by staff: shown as typed

@@ -178,3 +178,26 @@ def test_the_survey_template_is_in_the_readers_language_and_reads_back(client, l
     else:
         assert all(HAN.search(str(h)) for h in rows[0])
     assert import_sheet(io.BytesIO(reply.data)).rows == []  # only the example row: skipped
+
+
+def test_wtforms_own_messages_follow_the_request_language(app):
+    from flask_babel import force_locale
+    from flask_wtf import FlaskForm
+    from wtforms import StringField
+    from wtforms.validators import InputRequired
+
+    class Needs(FlaskForm):
+        class Meta:
+            csrf = False
+
+        name = StringField(validators=[InputRequired()])
+
+    said = {}
+    for locale in ("zh_CN", "en", "zh_CN"):  # the catalogue is cached per language, not shared
+        with app.test_request_context(method="POST", data={}), force_locale(locale):
+            app.preprocess_request()
+            form = Needs()
+            assert not form.validate()
+            said.setdefault(locale, set()).add(form.name.errors[0])
+    assert said["en"] == {"This field is required."}
+    assert said["zh_CN"] == {"该字段是必填字段。"}

@@ -6,23 +6,15 @@ from datetime import UTC, datetime, timedelta
 from flask import Flask, current_app, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import joinedload
 
 from grader.db import get_session
 from grader.models import Candidate, User
-from grader.services import records
 from grader.models.states import Role
+from grader.services import records
 
 # Pages a user who must change their password may still open.
 OPEN_WHILE_CHANGING = {"auth.change_password", "auth.logout", "main.set_language", "static"}
 SLIDE_EVERY = 60  # seconds: how often a live session's last-seen time is written again
-
-
-# the account and its registration, if any, in one query; built once (every request runs it)
-ACCOUNT = (select(User, Candidate).outerjoin(Candidate, Candidate.user_id == User.id)
-           .options(joinedload(Candidate.township)).where(User.id == bindparam("user_id"))
-           .order_by(Candidate.id).limit(1))
 
 
 def load_user(cookie_id: str) -> User | None:
@@ -30,7 +22,7 @@ def load_user(cookie_id: str) -> User | None:
     user_id, _, version = cookie_id.partition(":")
     if not (user_id.isdigit() and version.isdigit()):
         return None  # a cookie from before session versions, or forged
-    found = get_session().execute(ACCOUNT, {"user_id": int(user_id)}).first()
+    found = records.account(get_session(), int(user_id))
     if found is None or not found[0].active or found[0].session_version != int(version):
         return None
     g.own_registration = found

@@ -69,11 +69,11 @@ def call_totals(session: Session) -> CallTotals:
     """
     confirmed, text = SpotCheck.outcome == CallOutcome.CONFIRMED, cast(SpotCheck.mismatches, String)
     sums = []
-    for q in ASKED:
+    for q in ASKED:  # a CASE within a CASE: only confirmed calls' JSON is read (AND may not)
         answered = func.coalesce(SpotCheck.answers[q].as_string(), "") != ""
-        sums += [func.sum(case((confirmed, case((answered, 1), else_=0)), else_=0)),  # CASE:
-                 func.sum(case((confirmed, case((text.like(f'%"{q}"%'), 1), else_=0)),  # reads
-                               else_=0))]  # the JSON of confirmed calls only
+        sums += [func.sum(case((confirmed, case((answered, 1), else_=0)), else_=0)),
+                 func.sum(case((confirmed, case((text.like(f'%"{q}"%'), 1), else_=0)),
+                               else_=0))]
     groups = session.execute(
         select(User.username, SpotCheck.outcome, func.count(), *sums)
         .outerjoin(User, User.id == SpotCheck.caller_id)

@@ -42,9 +42,11 @@ class OwnPage(Generic[T]):
     first: bool  # the newest page (no `before`)
 
 
-def _page(session: Session, query, before: int | None, per_page: int) -> OwnPage:
-    """Run a newest-first query for one page (one row more tells whether older ones exist)."""
-    key = query.selected_columns[0]  # the id
+def _page(session: Session, query, key, before: int | None, per_page: int) -> OwnPage:
+    """Run a newest-first query for one page, keyed by its id column `key`.
+
+    One row more than the page tells whether older ones exist.
+    """
     rows = list(session.execute(query.where(key < (before or MAX_ID))
                                 .order_by(key.desc()).limit(per_page + 1)))
     older = rows[per_page - 1].id if len(rows) > per_page else None
@@ -58,7 +60,7 @@ def item_page(session: Session, cand: Candidate, task: str, before: int | None =
                                       EvidenceItem.task == task)
     if status is not None:
         query = query.where(EvidenceItem.status == status)
-    return _page(session, query, before, per_page)
+    return _page(session, query, EvidenceItem.id, before, per_page)
 
 
 def rejected_items(session: Session, cand: Candidate, task: str, limit: int = ATTENTION
@@ -83,7 +85,7 @@ def form_page(session: Session, cand: Candidate, before: int | None = None,
         SurveyForm.candidate_id == cand.id)
     if invalid_only:
         query = query.where(SurveyForm.valid.is_(False))
-    return _page(session, query, before, per_page)
+    return _page(session, query, SurveyForm.id, before, per_page)
 
 
 def form_decisions(session: Session, rows: list[Row]) -> dict[int, str | None]:

@@ -2,7 +2,7 @@
 
 from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from grader.db import Base
@@ -19,10 +19,23 @@ def get(session: Session, model: type[M], record_id: int | None) -> M | None:
     return session.get(model, record_id)
 
 
+# an account with its registration (None for staff) and the registration's township, in one
+# query: the logged-in user is loaded this way on every request (`auth.sessions.load_user`)
+ACCOUNT = (select(User, Candidate).outerjoin(Candidate, Candidate.user_id == User.id)
+           .options(joinedload(Candidate.township)).where(User.id == bindparam("user_id"))
+           .order_by(Candidate.id).limit(1))
+
+
+def account(session: Session, user_id: int) -> tuple[User, Candidate | None] | None:
+    """Return an account and its registration (the first, if ever more), or None."""
+    found = session.execute(ACCOUNT, {"user_id": user_id}).first()
+    return (found[0], found[1]) if found is not None else None
+
+
 def candidate_of(session: Session, user: User) -> Candidate | None:
-    """Return the registration of a candidate's account."""
-    return session.scalar(select(Candidate).options(joinedload(Candidate.township))
-                          .where(Candidate.user_id == user.id).order_by(Candidate.id).limit(1))
+    """Return the registration of a candidate's account (as `account` reads it)."""
+    found = account(session, user.id)
+    return found[1] if found is not None else None
 
 
 def small_id(raw: str) -> int | None:

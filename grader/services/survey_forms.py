@@ -1,6 +1,7 @@
 """Survey forms in the app: entry, import, checks across everyone, and the call sample."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from types import SimpleNamespace
@@ -259,7 +260,7 @@ def decisions_of(session: Session, forms: list[SurveyForm]) -> dict[int, str | N
     return out
 
 
-def first_sent(session: Session, phones) -> dict[tuple[str, int], int]:
+def first_sent(session: Session, phones: Iterable[str]) -> dict[tuple[str, int], int]:
     """Return the first form each candidate sent with each of these numbers."""
     return {(p, c): i for p, c, i in session.execute(
         select(SurveyForm.phone_e164, SurveyForm.candidate_id, func.min(SurveyForm.id))

@@ -3,6 +3,7 @@
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
 from grader.words import remembered as _
 from flask_login import current_user
+from sqlalchemy import Row
 
 from grader import jobs
 from grader.auth.permissions import judged_elsewhere, may_judge_item, may_see_item, roles_required
@@ -39,14 +40,14 @@ def _task(task: str) -> str:
     return task
 
 
-def human_verdict(item: EvidenceItem) -> str | None:
+def human_verdict(item: EvidenceItem | Row) -> str | None:
     """Say what a person decided on the item (人工复核：通过), or None if nobody did."""
     if item.decided_by_id is None:
         return None
     return _("人工复核：通过") if item.status == Verdict.ACCEPT else _("人工复核：不通过")
 
 
-def _item_json(item: EvidenceItem) -> dict:
+def _item_json(item: EvidenceItem | Row) -> dict:
     """Describe an item for the upload page: a person's decision and note, else the reasons."""
     decided = human_verdict(item)
     if decided is not None:
