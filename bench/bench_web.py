@@ -5,7 +5,8 @@ published ranking in a PostgreSQL schema of its own (COPY, not the simulation), 
 gunicorn (gthread workers) on 127.0.0.1, and drives logged-in candidates and staff with aiohttp.
 Prints p50/p95 per page and throughput, each as a ratio against /login, then drops the schema.
 
-Run as ``python bench/bench_web.py [--users 10,50] [--threads 1,4] [--duration 30]``.
+Run as ``python bench/bench_web.py [--users 10,50] [--workers 4] [--threads 2] [--duration 30]``
+(the defaults: the production layout of gunicorn.conf.py on this 2-core machine).
 """
 
 from __future__ import annotations
@@ -247,12 +248,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(url: str, threads: int, workdir: str) -> tuple[subprocess.Popen, str]:
-    """Start gunicorn with the project's config (2 gthread workers) and wait until it answers."""
+def serve(url: str, threads: int, workdir: str, workers: int = 4
+          ) -> tuple[subprocess.Popen, str]:
+    """Start gunicorn with the project's config (gthread workers) and wait until it answers."""
     port = free_port()
     env = {**os.environ, "GRADER_ENV": "production", "SECRET_KEY": uuid.uuid4().hex * 2,
            "DATABASE_URL": url, "STORAGE_DIR": f"{workdir}/storage", "SESSION_COOKIE_SECURE": "0",
-           "QUEUE_URL": f"sqlite:///{workdir}/queue.db", "WEB_WORKERS": "2",
+           "QUEUE_URL": f"sqlite:///{workdir}/queue.db", "WEB_WORKERS": str(workers),
            "WEB_THREADS": str(threads), "GRADER_BIND": f"127.0.0.1:{port}"}
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py")],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
@@ -277,7 +279,7 @@ def pct(values: list[float], q: float) -> float:
 def report(threads: int, users: int, seen: dict, rate: float, login_rate: float) -> None:
     """Print p50/p95 per page as ratios against /login, and throughput against /login-only."""
     b50, b95 = pct(seen["/login"], 0.5), pct(seen["/login"], 0.95)
-    print(f"\n## threads {threads}, {users} users: {rate:.1f} req/s "
+    print(f"\n## threads {threads} a worker, {users} users: {rate:.1f} req/s "
           f"(/login alone: {login_rate:.1f} req/s, ratio {rate / login_rate:.2f})")
     print(f"{'page':30} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'p50 ×':>6} "
           f"{'p95 ×':>6}")
@@ -292,7 +294,7 @@ def report(threads: int, users: int, seen: dict, rate: float, login_rate: float)
 def run(args, url: str, workdir: str) -> None:
     """For each thread count, start the server and drive each number of users."""
     for threads in args.threads:
-        proc, base = serve(url, threads, workdir)
+        proc, base = serve(url, threads, workdir, args.workers)
         try:
             for users in args.users:
                 # warm up: every page several times in both workers (templates compiled, each
@@ -312,7 +314,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ints = lambda s: [int(x) for x in s.split(",")]  # noqa: E731
     parser.add_argument("--users", type=ints, default=[10, 50])
-    parser.add_argument("--threads", type=ints, default=[1, 4])
+    parser.add_argument("--threads", type=ints, default=[2], help="threads a worker")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn processes")
     parser.add_argument("--duration", type=float, default=30.0, help="seconds per mixed run")
     parser.add_argument("--think", type=float, default=1.0, help="mean pause between requests")
     args = parser.parse_args()

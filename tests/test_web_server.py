@@ -18,6 +18,15 @@ def _settings(monkeypatch, **env):
     return module
 
 
+def test_two_processes_a_core_of_two_threads_unless_told(monkeypatch):
+    import multiprocessing
+
+    monkeypatch.delenv("WEB_WORKERS", raising=False)
+    monkeypatch.delenv("WEB_THREADS", raising=False)
+    conf = _settings(monkeypatch)
+    assert (conf.workers, conf.threads) == (2 * multiprocessing.cpu_count(), 2)
+
+
 def test_threaded_workers_from_the_environment(monkeypatch):
     conf = _settings(monkeypatch, WEB_WORKERS="3", WEB_THREADS="6")
     assert (conf.worker_class, conf.workers, conf.threads) == ("gthread", 3, 6)
