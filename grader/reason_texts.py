@@ -89,6 +89,7 @@ REASONS = {
     "not_rejected": _l("只能对未通过的材料申诉"),
     "window_closed": _l("申诉期已过"),
     "already_appealed": _l("每人只能申诉一次"),
+    "withdrawn": _l("您已退出招募，不能再申诉"),
     "already_answered": _l("该申诉已答复"),
     "not_in_round2": _l("进入任务考核第二轮后才能提交日报"),
     "bad_day": _l("请选择试运营的第几天"),

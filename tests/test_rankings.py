@@ -401,3 +401,27 @@ def test_open_items_come_in_id_order_whatever_order_updates_left_the_rows(
         session.commit()
     # the share-out gives the least-loaded reviewers to the items met first: a stable order
     assert [i.item_id for i in reviews.open_items(session, "plan")] == sorted(i.id for i in items)
+
+
+def test_a_withdrawn_candidate_may_not_appeal_and_sees_no_appeal_form(
+        session, campaign, round1, make_user, app):
+    from grader.services import withdrawals
+    from helpers import client_as
+
+    _town, (a, _b, _c) = round1
+    county = make_user("county", "county_staff")
+    item = EvidenceItem(candidate_id=a.id, task="wechat_share", filename="x.png", sha256="e" * 64,
+                        size=1, mime="image/png", storage_key="k", status="reject",
+                        reasons=["missing_keyword:农村淘宝"])
+    session.add(item)
+    rankings.publish(session, rankings.preview(session, campaign, "1", county), county)
+    a.user.set_password("secret123")
+    session.commit()
+    page = client_as(app, a.user.username).get("/me/results").text
+    assert "提出申诉" in page  # the window is open
+    withdrawals.withdraw(session, a, a.user, "own_request", "外出打工")
+    session.commit()
+    with pytest.raises(appeals.AppealError, match="withdrawn"):
+        appeals.file_appeal(session, campaign, a, item.id, "截图里有关键词")
+    page = client_as(app, a.user.username).get("/me/results").text
+    assert "提出申诉" not in page and "未通过的材料" in page

@@ -10,6 +10,7 @@ from grader.errors import CodedError
 from grader.models import Appeal, Candidate, EvidenceItem, User
 from grader.models.base import utcnow
 from grader.models.states import AppealStatus, Verdict
+from grader.models.withdrawal import Withdrawal
 from grader.services import audit
 from grader.services.own_lists import ITEM_SHOWN
 from grader.services.rounds import first_published_at
@@ -35,6 +36,8 @@ def file_appeal(session: Session, campaign: Campaign, cand: Candidate, item_id: 
         raise AppealError("not_rejected")
     if not window_open(session, campaign):
         raise AppealError("window_closed")
+    if session.scalar(select(Withdrawal.id).where(Withdrawal.candidate_id == cand.id)):
+        raise AppealError("withdrawn")  # out of the recruitment: nothing an appeal could change
     if session.scalar(select(Appeal.id).where(Appeal.candidate_id == cand.id)):
         raise AppealError("already_appealed")
     if not text.strip():

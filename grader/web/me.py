@@ -66,11 +66,12 @@ def results():
         return redirect(url_for("candidate.results"))
     flash_invalid(form)
     mine, entries = appeals.of_candidate(db, cand), published_entry(db, cand)
-    gone = None if entries else withdrawals.withdrawal_of(db, cand)  # why no rank is shown
+    window = appeals.window_open(db, current_campaign()) and not mine
+    # read when it matters: why no rank is shown, or whether an appeal may still be filed
+    gone = withdrawals.withdrawal_of(db, cand) if window or not entries else None
     return render_template("candidate/results.html", cand=cand, entries=entries, withdrawal=gone,
                            rejected=appeals.rejected_items(db, cand), appeals=mine, form=form,
-                           can_appeal=appeals.window_open(db, current_campaign()) and not mine,
-                           plain=plain_words)
+                           can_appeal=window and gone is None, plain=plain_words)
 
 
 @bp.route("/appeals", methods=["GET", "POST"], endpoint="staff_appeals")
