@@ -203,6 +203,7 @@ async def user(base: str, username: str, pages: tuple, until: float, think: floa
     jar = aiohttp.CookieJar(unsafe=True)  # keep cookies for 127.0.0.1
     async with aiohttp.ClientSession(cookie_jar=jar) as me, \
             aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as anon:
+        await asyncio.sleep(rng.uniform(0, 2 * think))  # users arrive over a pause, not at once
         await log_in(me, base, username)
         cycle = [(anon, "/login"), *((me, p) for p in pages)]
         k = rng.randrange(len(cycle))
