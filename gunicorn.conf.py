@@ -18,9 +18,9 @@ worker_class = "gthread"
 threads = int(os.environ.get("WEB_THREADS", "2"))
 timeout = 60
 keepalive = 5
-# recycle a worker now and then: bounds any slow leak. A new worker loads the app (a second
-# of a core) while the others serve: at 50 req/s, every 5,000 requests stalled every page
-# ~300 ms about every 3 minutes (bench_web's slowest requests), so seldom, not often
+# recycle a worker now and then: bounds any slow leak. A new worker loads the app (about a
+# second of a core, its templates compiled again on first use) while the others serve, so
+# seldom: at 50 req/s on 4 workers, 5,000 requests was a reload every 7 minutes
 max_requests = 50_000
 max_requests_jitter = 5_000
 
