@@ -200,8 +200,7 @@ DATA_OPEN, DATA_CLOSE = Markup('<span class="data">'), Markup("</span>")
 
 def data(value: Any) -> Markup:
     """Mark a name or other data (shown as entered, in any language) for readers and checks."""
-    # Markup + str escapes the str: the value is never read as HTML
-    return DATA_OPEN + ("" if value is None else str(value)) + DATA_CLOSE
+    return DATA_OPEN + escape("" if value is None else value) + DATA_CLOSE  # Markup kept as is
 
 
 @lru_cache(maxsize=len(LANGUAGES))

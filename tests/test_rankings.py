@@ -122,13 +122,19 @@ def test_round1_facts_rank_and_publish(session, campaign, set_campaign, round1, 
         rankings.publish(session, ranking, county)
 
 
+def _rejected_share(session, cand, digit: str) -> EvidenceItem:
+    """Add a rejected share of the candidate's (its hash all `digit`), the kind one appeals."""
+    item = EvidenceItem(candidate_id=cand.id, task="wechat_share", filename="x.png",
+                        sha256=digit * 64, size=1, mime="image/png", storage_key="k",
+                        status="reject", reasons=["missing_keyword:农村淘宝"])
+    session.add(item)
+    return item
+
+
 def test_appeal_within_the_window(session, campaign, round1, make_user):
     _town, (a, _b, _c) = round1
     county = make_user("county", "county_staff")
-    item = EvidenceItem(candidate_id=a.id, task="wechat_share", filename="x.png", sha256="f" * 64,
-                        size=1, mime="image/png", storage_key="k", status="reject",
-                        reasons=["missing_keyword:农村淘宝"])
-    session.add(item)
+    item = _rejected_share(session, a, "f")
     session.commit()
     with pytest.raises(appeals.AppealError, match="window_closed"):
         appeals.file_appeal(session, campaign, a, item.id, "截图里有关键词")
@@ -410,10 +416,7 @@ def test_a_withdrawn_candidate_may_not_appeal_and_sees_no_appeal_form(
 
     _town, (a, _b, _c) = round1
     county = make_user("county", "county_staff")
-    item = EvidenceItem(candidate_id=a.id, task="wechat_share", filename="x.png", sha256="e" * 64,
-                        size=1, mime="image/png", storage_key="k", status="reject",
-                        reasons=["missing_keyword:农村淘宝"])
-    session.add(item)
+    item = _rejected_share(session, a, "e")
     rankings.publish(session, rankings.preview(session, campaign, "1", county), county)
     a.user.set_password("secret123")
     session.commit()

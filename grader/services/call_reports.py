@@ -126,7 +126,7 @@ def candidate_report(session: Session, campaign: Campaign,
 def _report_row(cand: Candidate, forms: int, valid: int, calls: dict, required: int,
                 p0: float) -> dict:
     """Build one candidate's report line from its calls counted per outcome (None: open)."""
-    tally = CallTally.of(o for o, (n, _w) in calls.items() if o for _k in range(n))
+    tally = CallTally(**{o: n for o, (n, _w) in calls.items() if o})
     asked, wrong = calls.get(CallOutcome.CONFIRMED, (0, 0))
     return {"candidate": cand, "forms": forms, "valid": valid, "tally": tally,
             "open": calls.get(None, (0, 0))[0],
@@ -137,11 +137,6 @@ def _report_row(cand: Candidate, forms: int, valid: int, calls: dict, required: 
 def question_report(session: Session) -> list[dict]:
     """Return per question how often the villager's answer differed from the survey's."""
     return call_totals(session).by_question
-
-
-def caller_report(session: Session) -> list[dict]:
-    """Return per caller the calls assigned, made and still open."""
-    return call_totals(session).by_caller
 
 
 def overview(session: Session, campaign: Campaign, after: int | None, text: str | None

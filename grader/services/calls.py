@@ -12,7 +12,7 @@ from grader.models.base import utcnow
 from grader.models.states import CallOutcome, Role
 from grader.services import audit, bulk
 from grader.services.call_reports import (  # noqa: F401  (the reports' old home)
-    ASKED, caller_report, candidate_report, question_report)
+    ASKED, candidate_report, question_report)
 from grader.services.survey_forms import SurveyError, _values, candidates_by_reg, recheck
 from surveys import (OUTCOMES, RowResult, Tolerance, compare_answers, extra_calls_needed,
                      next_replacement, sample_spot_checks)
