@@ -319,6 +319,14 @@ def _app_of(env):
                        "LOGIN_LIMIT_ENABLED": False})
 
 
+def test_the_plan_appeal_is_filed_before_anyone_leaves_a_later_stage(tmp_path):
+    # at 300 candidates, seed 1, the appealing candidate withdraws at a later stage: filed at
+    # the end, the appeal was refused (a withdrawn candidate may not appeal) and the run failed
+    out = run(_sim_env(tmp_path, "w"), "simulate", "--candidates", "300", "--seed", "1")
+    assert "rejected, appealed and upheld: 2 reviews" in out and "signed the selected" in out
+    assert out.index("appealed and upheld") < out.index("withdrawals round2")
+
+
 def test_an_upheld_plan_appeal_leaves_a_plan_to_both_demo_reviewers(tmp_path):
     from sqlalchemy import select
 

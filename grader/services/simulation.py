@@ -15,7 +15,7 @@ from grader.models import (Candidate, EvidenceItem, InterviewPanel, InterviewPan
 from grader.models.states import ReviewKind, Role, Stage, Task, Verdict
 from grader.models.user import cheap_hashing
 from grader.services import (activity, appeals, calls, evidence, exams, interview, plans,
-                             rankings, reviews, survey_forms, trial)
+                             rankings, reviews, survey_forms, trial, withdrawals)
 from grader.services.accounts import create_user
 from grader.services.demo import DEMO_PASSWORDS, TOWNSHIPS, _accounts, _registration
 from grader.services.registration import RegistrationError, register_many
@@ -283,16 +283,19 @@ APPEAL_TEXT = "计划书是我自己写的，村里的情况我都走访过，�
 def _reject_a_plan(r: Rehearsal) -> EvidenceItem | None:
     """Let the county reject one plan as copied, one the two demo reviewers both review.
 
-    Its candidate appeals at the end (appeal_the_plan) and the county upholds the appeal, so
-    the plan goes back to reviewer and reviewer2 with the round published.
+    Its candidate (one still in the recruitment) appeals once round 1 is published
+    (appeal_the_plan) and the county upholds the appeal, so the plan goes back to reviewer and
+    reviewer2 with the round published.
     """
     demo = [u.id for u in r.staff["reviewer"] if u.username in DEMO_PASSWORDS]
     if not demo:
         return None
     best = r.session.execute(select(Review.item_id, func.count()).join(
-        EvidenceItem, EvidenceItem.id == Review.item_id).where(
+        EvidenceItem, EvidenceItem.id == Review.item_id).join(
+        Candidate, Candidate.id == EvidenceItem.candidate_id).where(
         Review.kind == ReviewKind.PLAN, Review.reviewer_id.in_(demo),
-        EvidenceItem.status == Verdict.ACCEPT).group_by(Review.item_id)
+        EvidenceItem.status == Verdict.ACCEPT, withdrawals.not_withdrawn())
+        .group_by(Review.item_id)
         .order_by(func.count().desc(), Review.item_id).limit(1)).first()
     if best is None:
         return None
@@ -328,6 +331,7 @@ def round1(r: Rehearsal, ocr: int) -> None:
     r.step(f"plan reviews: {score_all(r, 'plan')} scored")
     _calls(r)
     publish(r, "1")
+    appeal_the_plan(r)  # within the appeal window, before anyone leaves at a later stage
 
 
 def round2(r: Rehearsal) -> None:
@@ -407,7 +411,6 @@ def leftovers(r: Rehearsal) -> int:
             f"{task}-review-{i}.png", _digest(cand.id, task, "review", i), "review", reason,
             when, pool.pick(task, False, i))])
     r.step(f"left {len(cands)} screenshots in the review queue")
-    appeal_the_plan(r)
     return len(cands)
 
 
