@@ -2,8 +2,9 @@
 
 Signs, each cheap and each only a reason for review (`possible_edit:<field>@x,y,w,h`,
 the box in thousandths of the image's width and height), never a reject:
-- a patch: the background behind the field differs from the background beside it, or a
-  grey field's ink is tinted (a colour picker's near miss); on a screenshot, whose fills
+- a patch: the background behind the field (over OCR's whole box, or over only the rows
+  the text's ink spans, where OCR's box stood twice as tall as a patch) differs from the
+  background beside it, or a grey field's ink is tinted (a colour picker's near miss); on a screenshot, whose fills
   are exact, by a level or two (uploads/flatfill.py);
 - lettering: the time's glyphs are taller, or their strokes thicker or thinner, than the
   other posts' stamps, or as tall as the line above (uploads/lettering.py);
@@ -27,7 +28,7 @@ from PIL import Image
 
 from uploads.fields import Findings, anchor_index, footer_time
 from uploads.flatfill import SCREEN_TINT, TRAIL_STEP, is_screenshot, trail_step
-from uploads.lettering import is_running_text, odd_lettering
+from uploads.lettering import is_running_text, odd_lettering, tallest_run
 from uploads.ocr import Line
 from uploads.requant import UNKNOWN, Coding, compressed_apart, twice_apart
 from uploads.rules import TaskRules, time_reasons
@@ -39,6 +40,7 @@ FRINGE = 2  # pixels around text whose blur (a photo's, a JPEG's ringing) is not
 TEXT_GAP = 1.5  # line heights of blank that end a line of text (a space is a third of one)
 ELA_QUALITY = 90
 ELA_RATIO = 3.0  # the time's error level against the post's text (honest PNGs 1.6-2.9)
+MIN_ROWS = 4  # rows of ink a text line needs before its box is cut to them
 TINT = 6  # channel spread of a grey field's ink (honest 0-1, a colour picker's miss 7+)
 Box = tuple[int, int, int, int]
 
@@ -66,6 +68,21 @@ def trim_to_ink(px: np.ndarray, box: Box) -> Box:
     gaps = np.nonzero(np.diff(inked) > TEXT_GAP * (y1 - y0))[0]
     end = inked[gaps[0]] if len(gaps) else inked[-1]
     return x0 + int(inked[0]), y0, x0 + int(end) + 1, y1
+
+
+def ink_rows(px: np.ndarray, box: Box) -> Box:
+    """Return a text box cut to the rows its ink spans (the tallest unbroken run of them).
+
+    OCR's box can stand twice as tall as the text; a patch behind the text then covers
+    less than half of the box's background and its median is the page's (seed 227).
+    """
+    x0, y0, x1, y1 = box
+    part = px[y0:y1, x0:x1]
+    if part.size == 0:
+        return box
+    ref = np.median(part.reshape(-1, 3), axis=0)
+    start, end = tallest_run((np.abs(part - ref).max(axis=2) >= INK).any(axis=1))
+    return (x0, y0 + start, x1, y0 + end) if end - start >= MIN_ROWS else box
 
 
 def part_box(img: Image.Image, line: Line, text: str) -> Box:
@@ -224,7 +241,8 @@ def _signs(img: Image.Image, px: np.ndarray, lines: tuple[Line, ...], index: int
            anchor: int, now: datetime, coding: Coding) -> bool:
     """Tell whether the line at `index` shows a patch, tinted ink, odd glyphs or a JPEG past."""
     box = trim_to_ink(px, pixel_box(img, lines[index]))
-    if patch_step(px, box) >= PATCH_STEP or ink_tint(px, box) >= TINT or (
+    step = max(patch_step(px, box), patch_step(px, ink_rows(px, box)))
+    if step >= PATCH_STEP or ink_tint(px, box) >= TINT or (
             is_screenshot(px) and (ink_tint(px, box) >= SCREEN_TINT
                                    or trail_step(px, box) >= TRAIL_STEP)):
         return True

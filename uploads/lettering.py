@@ -41,7 +41,7 @@ class Lettering:
     stroke: float  # twice the ink's area over its outline, in pixels
 
 
-def _tallest_run(rows: np.ndarray) -> tuple[int, int]:
+def tallest_run(rows: np.ndarray) -> tuple[int, int]:
     """Return the start and end of the longest run of True in a row mask."""
     best, start = (0, 0), None
     for i, inked in enumerate([*rows.tolist(), False]):
@@ -69,7 +69,7 @@ def lettering(px: np.ndarray, box: Box) -> Lettering | None:
     if strongest < MIN_CONTRAST:
         return None
     ink = dev > strongest * INK_SHARE
-    start, end = _tallest_run(ink.sum(axis=1) >= 2)
+    start, end = tallest_run(ink.sum(axis=1) >= 2)
     if end - start < MIN_HEIGHT:
         return None
     run = ink[start:end].astype(np.int8)

@@ -11,6 +11,7 @@ from PIL import Image, ImageDraw
 from uploads import synth, synth_fraud
 from uploads.checker import check_screenshot
 from uploads.flatfill import TRAIL_STEP, is_screenshot, trail_step
+from uploads.forensics import PATCH_STEP, ink_rows, patch_step
 from uploads.lettering import lettering, odd_lettering
 from uploads.requant import twice_apart
 from uploads.rules import rules_from_campaign
@@ -193,3 +194,29 @@ def test_a_small_screens_stamp_two_rows_taller_than_the_others_is_not_odd(rules)
     honest = next(s.data for s in shots if s.name == "lowres-0")
     v = check_screenshot(honest, "wechat_share", rules, NOW)
     assert v.verdict == "accept", v.reasons
+
+
+def test_a_patch_behind_the_text_counts_though_ocrs_box_stands_twice_as_tall():
+    """A dark page (25) patched in 22 behind a line of text; OCR's box runs on 30 rows below
+    it, over the page, so the box's background is mostly the page's own."""
+    img = Image.new("RGB", (600, 200), (25, 25, 25))
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((95, 40, 330, 82), fill=(22, 22, 22))
+    draw.text((100, 44), "昨天 18:40", fill=(110, 110, 110), font=synth.font(36))
+    px = np.asarray(img, dtype=np.float32)
+    box = (100, 46, 320, 120)  # the text's ink and 30 rows of page below it
+    assert patch_step(px, box) < PATCH_STEP
+    rows = ink_rows(px, box)
+    assert 46 <= rows[1] and rows[3] - rows[1] < 40  # the glyphs' rows, not the page's
+    assert patch_step(px, rows) >= PATCH_STEP
+    assert patch_step(np.where(px == 22, 25, px), rows) < 1  # the same text, no patch
+
+
+@pytest.mark.slow
+def test_a_dark_patch_shorter_than_ocrs_box_goes_to_review(rules):
+    """Seed 227 (of 200-249): a dark detail page traded as a PNG, its time
+    patched three levels off the page and retyped in the same face and grey, saved as a
+    JPEG; OCR's box reached 30 rows below the patch and the median behind it was the page."""
+    v = check_screenshot(_jpeg_edit(227), "wechat_share", rules, NOW)
+    assert v.verdict == "review", v.reasons
+    assert _edit_reasons(v)
