@@ -4,8 +4,8 @@ Signs, each cheap and each only a reason for review (`possible_edit:<field>@x,y,
 the box in thousandths of the image's width and height), never a reject:
 - a patch: the background behind the field (over OCR's whole box, or over only the rows
   the text's ink spans, where OCR's box stood twice as tall as a patch) differs from the
-  background beside it, or a grey field's ink is tinted (a colour picker's near miss); on a screenshot, whose fills
-  are exact, by a level or two (uploads/flatfill.py);
+  background beside it, or a grey field's ink is tinted (a colour picker's near miss); on
+  a screenshot, whose fills are exact, by a level or two (uploads/flatfill.py);
 - lettering: the time's glyphs are taller, or their strokes thicker or thinner, than the
   other posts' stamps, or as tall as the line above (uploads/lettering.py);
 - a different compression history. In a lossless file: the field's text keeps less (or
@@ -52,17 +52,23 @@ def pixel_box(img: Image.Image, line: Line) -> Box:
             int(np.ceil(line.y1 * h)))
 
 
+def _ink(px: np.ndarray, box: Box) -> np.ndarray:
+    """Return a box's ink: its pixels INK levels or more from the box's median colour."""
+    x0, y0, x1, y1 = box
+    part = px[y0:y1, x0:x1]
+    if part.size == 0:
+        return np.zeros(part.shape[:2], bool)
+    mask: np.ndarray = np.abs(part - np.median(part.reshape(-1, 3), axis=0)).max(axis=2) >= INK
+    return mask
+
+
 def trim_to_ink(px: np.ndarray, box: Box) -> Box:
     """Return a text box cut to its ink, up to the first blank of TEXT_GAP line heights.
 
     OCR's box can run on past the text, over the comment button to a photo's black edge.
     """
     x0, y0, x1, y1 = box
-    part = px[y0:y1, x0:x1]
-    if part.size == 0:
-        return box
-    ref = np.median(part.reshape(-1, 3), axis=0)
-    inked = np.nonzero((np.abs(part - ref).max(axis=2) >= INK).any(axis=0))[0]
+    inked = np.nonzero(_ink(px, box).any(axis=0))[0]
     if not len(inked):
         return box
     gaps = np.nonzero(np.diff(inked) > TEXT_GAP * (y1 - y0))[0]
@@ -77,11 +83,7 @@ def ink_rows(px: np.ndarray, box: Box) -> Box:
     less than half of the box's background and its median is the page's (seed 227).
     """
     x0, y0, x1, y1 = box
-    part = px[y0:y1, x0:x1]
-    if part.size == 0:
-        return box
-    ref = np.median(part.reshape(-1, 3), axis=0)
-    start, end = tallest_run((np.abs(part - ref).max(axis=2) >= INK).any(axis=1))
+    start, end = tallest_run(_ink(px, box).sum(axis=1) > 0)
     return (x0, y0 + start, x1, y0 + end) if end - start >= MIN_ROWS else box
 
 
@@ -242,9 +244,9 @@ def _signs(img: Image.Image, px: np.ndarray, lines: tuple[Line, ...], index: int
     """Tell whether the line at `index` shows a patch, tinted ink, odd glyphs or a JPEG past."""
     box = trim_to_ink(px, pixel_box(img, lines[index]))
     step = max(patch_step(px, box), patch_step(px, ink_rows(px, box)))
-    if step >= PATCH_STEP or ink_tint(px, box) >= TINT or (
-            is_screenshot(px) and (ink_tint(px, box) >= SCREEN_TINT
-                                   or trail_step(px, box) >= TRAIL_STEP)):
+    tint = ink_tint(px, box)
+    if step >= PATCH_STEP or tint >= TINT or (
+            is_screenshot(px) and (tint >= SCREEN_TINT or trail_step(px, box) >= TRAIL_STEP)):
         return True
     stamp = footer_time(lines[index].text, now)
     own = trim_to_ink(px, part_box(img, lines[index], stamp.text)) if stamp else box
