@@ -19,7 +19,7 @@ from uploads.rules import TaskRules, local_now, order_reasons, time_reasons, ver
 from uploads.storage import sha256_of
 from uploads.validate import DEFAULT_LIMITS, Limits, UploadRefused, validate_image
 
-CHECKER_VERSION = "2026.12-fraud5"  # bump when a rule changes what the checker decides
+CHECKER_VERSION = "2026.12-fraud6"  # bump when a rule changes what the checker decides
 DESIGN_FIELDS = ("file", "task", "verdict", "reasons", "keywords", "timestamp", "nickname",
                  "sha256", "phash")
 

@@ -9,7 +9,7 @@ import pytest
 
 from uploads import synth, synth_fraud
 from uploads.checker import BatchState, check_screenshot
-from uploads.copies import AVATAR_CELLS, DIGITS, judge_copy
+from uploads.copies import AVATAR_CELLS, DIGITS, judge_copy, same_avatar
 from uploads.dupindex import DupIndex
 from uploads.forensics import clock_contradicts, clock_moves_out
 from uploads.fields import Findings
@@ -41,6 +41,12 @@ def corpus(seed: int) -> dict[str, synth_fraud.Shot]:
     """Return the bench's labelled set for a seed (8 of each kind), by name."""
     start = rules_from_campaign(CAMPAIGN_2016, "wechat_share").window_start
     return {s.name: s for s in synth_fraud.make_corpus(random.Random(seed), NOW, start, 8)}
+
+
+def _one_a_kind(seed: int) -> dict[str, synth_fraud.Shot]:
+    """Return the bench's set of one a kind (edited times as JPEGs) for a seed, by name."""
+    start = rules_from_campaign(CAMPAIGN_2016, "wechat_share").window_start
+    return {s.name: s for s in synth_fraud.make_corpus(random.Random(seed), NOW, start, 1, True)}
 
 
 @pytest.fixture(scope="module")
@@ -94,6 +100,50 @@ def test_a_reupload_cropped_below_the_clock_is_a_copy_by_its_exact_time_and_grid
 
 
 @pytest.mark.slow
+def test_a_reupload_keyed_only_by_lines_past_the_first_three_is_found(rules):
+    """Seed 7's re-upload 6 lost the clock to the crop and one line to OCR: its first three
+    line hashes (the stamp's look-up keys with a line) matched none of the original's first
+    three, though three lines agree and the grids are 0.002 apart. Accepted on fraud5."""
+    wanted = ("original-6", "unread_reupload-6")
+    v = run([corpus(7)[name] for name in wanted], rules)["unread_reupload-6"]
+    assert v.verdict == "reject", v.reasons
+    assert "copied_from:original-6" in v.reasons or "duplicate_of:original-6" in v.reasons
+
+
+@pytest.mark.slow
+def test_a_shrunken_reupload_whose_clock_ocr_misread_goes_to_review(rules):
+    """Seed 346's re-upload (of the bench's one a kind, edits as JPEGs), shrunk to 0.6: OCR
+    read its clock 19:49 as 13:43, and a clock that disagrees ruled a copy out, though the
+    grids are identical. Accepted on fraud5."""
+    shots = _one_a_kind(346)
+    v = run([shots["original-0"], shots["unread_reupload-0"]], rules)["unread_reupload-0"]
+    assert v.verdict == "review", v.reasons
+    assert "possible_copy_of:original-0" in v.reasons
+
+
+@pytest.mark.slow
+def test_a_swap_whose_first_line_took_in_the_avatar_is_a_copy(rules):
+    """Seed 367's nickname swap (first generated on 2026-11-30): OCR's box of the post's first
+    line took in the avatar, whose ink ran up past the box, so the grid was anchored on the
+    box's edge, 5 pixels apart on the two; grids 0.15 apart, the swap accepted on fraud5."""
+    shots = _one_a_kind(367)
+    v = run([shots["original-0"], shots["nick_swap-0"]], rules)["nick_swap-0"]
+    assert v.verdict == "reject", v.reasons
+    assert "copied_from:original-0" in v.reasons
+
+
+@pytest.mark.slow
+def test_a_reupload_whose_grid_sits_a_few_levels_off_shows_the_same_avatar(rules):
+    """Seed 358's re-upload: its smeared name unmasked moved the grid's levels 2-3 up, so 9
+    of the avatar's 24 cells differed and it passed for another person's post of the same
+    template. Accepted on fraud5."""
+    shots = _one_a_kind(358)
+    v = run([shots["original-0"], shots["unread_reupload-0"]], rules)["unread_reupload-0"]
+    assert v.verdict != "accept", v.reasons
+    assert any(r.endswith(":original-0") for r in v.reasons)
+
+
+@pytest.mark.slow
 def test_another_persons_post_of_the_same_template_is_not_a_copy(rules):
     """Seed 1's dark-6 and banner-3 share the text, "2天前" and a grid 0.02 apart (the
     banner hides the clock); their avatars differ."""
@@ -141,6 +191,11 @@ def test_a_copy_needs_agreement_and_no_contradiction():
     vague = {**post, "time": "3小时前"}
     assert judge_copy({**vague, "grid": other_grid}, vague) == "possible"
     assert judge_copy({**vague, "grid": other_grid, "clock": None}, vague) is None
+    misread = {**vague, "clock": "13:43"}  # the grid whole: another moment, or a misread
+    assert judge_copy(misread, {**vague, "clock": "19:49"}) == "possible"
+    assert judge_copy({**misread, "grid": other_grid}, {**vague, "clock": "19:49"}) is None
+    near_clock = {**vague, "clock": "20:19"}  # a digit apart, another screen: no evidence
+    assert judge_copy({**near_clock, "grid": other_grid}, vague) is None
 
 
 def test_a_grid_of_the_other_theme_or_another_avatar_is_not_a_copy():
@@ -153,6 +208,11 @@ def test_a_grid_of_the_other_theme_or_another_avatar_is_not_a_copy():
     for i in AVATAR_CELLS[:12]:
         other[i] = DIGITS[(int(grid[i], 32) + 16) % 32]
     assert judge_copy({**post, "grid": "".join(other), "clock": None}, post) is None
+    lifted = list(grid)
+    for i in AVATAR_CELLS:  # the same avatar, its levels 3 up (what is masked moved them)
+        lifted[i] = DIGITS[int(grid[i], 32) + 3]
+    assert same_avatar("".join(lifted), grid)
+    assert not same_avatar("".join(other), grid)
 
 
 def test_a_post_dated_today_after_the_status_clock_contradicts_it():
