@@ -7,7 +7,10 @@ the box in thousandths of the image's width and height), never a reject:
   background beside it, or a grey field's ink is tinted (a colour picker's near miss); on
   a screenshot, whose fills are exact, by a level or two (uploads/flatfill.py);
 - lettering: the time's glyphs are taller, or their strokes thicker or thinner, than the
-  other posts' stamps, or as tall as the line above (uploads/lettering.py);
+  other posts' stamps, or as tall as the line above, or on a screenshot a fifth thinner
+  (uploads/lettering.py);
+- placement, on a screenshot: the time's ink is not centred on the comment button at the
+  right of its row, or stands too tall for it (uploads/rowalign.py);
 - a different compression history. In a lossless file: the field's text keeps less (or
   more) of the error a JPEG round trip adds than the post's other text (error-level
   analysis). In a JPEG every region carries the file's own quantisation, and the grey time
@@ -31,6 +34,7 @@ from uploads.flatfill import SCREEN_TINT, TRAIL_STEP, is_screenshot, trail_step
 from uploads.lettering import is_running_text, odd_lettering, tallest_run
 from uploads.ocr import Line
 from uploads.requant import UNKNOWN, Coding, compressed_apart, twice_apart
+from uploads.rowalign import off_row
 from uploads.rules import TaskRules, time_reasons
 from uploads.timestamps import parse_post_time
 
@@ -244,13 +248,15 @@ def _signs(img: Image.Image, px: np.ndarray, lines: tuple[Line, ...], index: int
     """Tell whether the line at `index` shows a patch, tinted ink, odd glyphs or a JPEG past."""
     box = trim_to_ink(px, pixel_box(img, lines[index]))
     step = max(patch_step(px, box), patch_step(px, ink_rows(px, box)))
-    tint = ink_tint(px, box)
+    tint, screen = ink_tint(px, box), is_screenshot(px)
     if step >= PATCH_STEP or tint >= TINT or (
-            is_screenshot(px) and (tint >= SCREEN_TINT or trail_step(px, box) >= TRAIL_STEP)):
+            screen and (tint >= SCREEN_TINT or trail_step(px, box) >= TRAIL_STEP)):
         return True
     stamp = footer_time(lines[index].text, now)
     own = trim_to_ink(px, part_box(img, lines[index], stamp.text)) if stamp else box
-    if odd_lettering(px, own, *_lettering_refs(img, lines, index, anchor, now)):
+    if screen and off_row(px, ink_rows(px, own)):
+        return True
+    if odd_lettering(px, own, *_lettering_refs(img, lines, index, anchor, now), screen):
         return True
     if coding.luma_table is not None:
         text = [pixel_box(img, line) for line in lines[anchor:index]]

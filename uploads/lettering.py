@@ -4,9 +4,10 @@ A time typed over a patch is set in whatever face and size the editor had at han
 glyphs then stand taller, or their strokes are thicker or thinner, than the grey stamps of
 the other posts on the screen (text of the same role, drawn alike). Nor may it stand as
 tall as the line just above, the link card's title or the post's text, which WeChat sets
-larger than the stamp. Strokes are not compared with that line: it is black, the stamp
-grey, and a real detail page's stamp measured 1.34-1.52 times its text's stroke. Heights and
-strokes are compared as ratios, so the screen's size does not matter.
+larger than the stamp. Strokes are compared with that line only for being thinner: it is
+black, the stamp grey, and a real detail page's stamp measured 1.34-1.52 times its text's
+stroke, but a stamp a fifth thinner than its text is a lighter face than the page's.
+Heights and strokes are compared as ratios, so the screen's size does not matter.
 """
 
 import re
@@ -30,6 +31,13 @@ ROLE_STROKE = (0.85, 1.25)  # honest 0.90-1.20; a real screen's two stamps 0.99
 # The time against the line above it (edited times 0.88-1.26 tall).
 ABOVE_TALLER = 1.0  # honest 0.42-0.95 (540 wide up to 0.95); a real detail page 0.86-0.93
 ABOVE_CJK = 4  # Chinese characters a line above needs to be the card's title or post text
+# On a screenshot, strokes thinner than the line above's: a retype in a lighter face (a serif
+# over a sans page). Seeds 1-3 and 200-299: honest 0.82-1.26 of the line above's stroke (744),
+# a real detail page 1.34-1.52; edited times down to 0.72. A 540-wide screen's strokes of
+# about a pixel measure too coarsely (0.74 once), so only where the line above's reach
+# ABOVE_MIN_STROKE pixels.
+ABOVE_THINNER = 0.80
+ABOVE_MIN_STROKE = 1.5
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -86,8 +94,12 @@ def _unlike_role(own: Lettering, ref: Lettering) -> bool:
     return taller or not low <= own.stroke / ref.stroke <= high
 
 
-def odd_lettering(px: np.ndarray, own: Box, same_role: list[Box], above: Box | None) -> bool:
-    """Tell whether a line's glyphs differ from its role's other text or the line above."""
+def odd_lettering(px: np.ndarray, own: Box, same_role: list[Box], above: Box | None,
+                  screenshot: bool = False) -> bool:
+    """Tell whether a line's glyphs differ from its role's other text or the line above.
+
+    Strokes are compared with the line above's only on a screenshot (`screenshot`).
+    """
     mine = lettering(px, own)
     if mine is None:
         return False
@@ -97,7 +109,11 @@ def odd_lettering(px: np.ndarray, own: Box, same_role: list[Box], above: Box | N
         if _unlike_role(mine, ref):
             return True
     upper = lettering(px, above) if above is not None else None
-    return upper is not None and mine.height >= ABOVE_TALLER * upper.height
+    if upper is None:
+        return False
+    thinner = screenshot and upper.stroke >= ABOVE_MIN_STROKE and (
+        mine.stroke < ABOVE_THINNER * upper.stroke)
+    return thinner or mine.height >= ABOVE_TALLER * upper.height
 
 
 def is_running_text(text: str) -> bool:

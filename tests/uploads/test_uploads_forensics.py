@@ -14,6 +14,7 @@ from uploads.flatfill import TRAIL_STEP, is_screenshot, trail_step
 from uploads.forensics import PATCH_STEP, ink_rows, patch_step
 from uploads.lettering import lettering, odd_lettering
 from uploads.requant import twice_apart
+from uploads.rowalign import button_rows, off_row
 from uploads.rules import rules_from_campaign
 from uploads.synth import CAMPAIGN_2016, DEMO_NOW
 
@@ -218,5 +219,95 @@ def test_a_dark_patch_shorter_than_ocrs_box_goes_to_review(rules):
     patched three levels off the page and retyped in the same face and grey, saved as a
     JPEG; OCR's box reached 30 rows below the patch and the median behind it was the page."""
     v = check_screenshot(_jpeg_edit(227), "wechat_share", rules, NOW)
+    assert v.verdict == "review", v.reasons
+    assert _edit_reasons(v)
+
+
+def _row(shift: int = 0, size: int = 39, button: bool = True
+         ) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    """Draw a time and a comment button on one row of a 1080-wide page, the time's ink
+    centred on the button and moved down by `shift` rows; return pixels and the ink's box."""
+    img = Image.new("RGB", (1080, 500), (255, 255, 255))
+    draw, fnt = ImageDraw.Draw(img), synth.font(size)
+    if button:
+        draw.rounded_rectangle((966, 226, 1038, 274), radius=9, fill=(247, 247, 247))
+    x0, y0, x1, y1 = draw.textbbox((192, 0), "昨天 18:40", font=fnt)
+    draw.text((192, 250 - (y0 + y1) // 2 + shift), "昨天 18:40", fill=(178, 178, 178), font=fnt)
+    px = np.asarray(img, dtype=np.float32)
+    return px, ink_rows(px, (x0, 200, x1, 300))
+
+
+def test_a_time_off_the_middle_of_its_comment_buttons_row_is_off_row():
+    px, ink = _row()
+    assert button_rows(px, ink) == (226, 275)
+    assert not off_row(px, ink)
+    assert not off_row(*_row(shift=-6))  # an eighth of the button: within an honest spread
+    assert off_row(*_row(shift=12))  # a quarter of the button lower, as edits were placed
+    assert off_row(*_row(shift=-12))
+
+
+def test_a_time_too_tall_for_its_button_or_with_no_button_beside_it():
+    assert off_row(*_row(size=47))  # the editor's factor 1.2: ink 0.85 of the button
+    px, ink = _row(button=False)
+    assert button_rows(px, ink) is None
+    assert not off_row(px, ink)
+
+
+@pytest.mark.slow
+def test_a_retyped_time_placed_off_the_buttons_row_goes_to_review(rules):
+    """Seed 4's time_edit-4 (of the bench's 8 a kind): a PNG of a feed retyped in the
+    page's face, fill and grey; its ink's middle lies 0.19 of the comment button's height
+    below the button's (honest -0.02 to +0.17). Accepted on fraud5."""
+    shots = synth_fraud.make_corpus(random.Random(4), NOW, rules.window_start, 8)
+    edited = next(s.data for s in shots if s.name == "time_edit-4")
+    v = check_screenshot(edited, "wechat_share", rules, NOW)
+    assert v.verdict == "review", v.reasons
+    assert _edit_reasons(v)
+
+
+@pytest.mark.slow
+def test_a_retyped_time_too_tall_for_its_button_goes_to_review(rules):
+    """Seed 287 (edits saved as JPEGs): a dark detail page retyped 15% larger in the same
+    face, no other stamp to compare with; the ink stands 0.86 of the button's height (honest
+    0.63-0.80). Accepted on fraud5."""
+    v = check_screenshot(_jpeg_edit(287), "wechat_share", rules, NOW)
+    assert v.verdict == "review", v.reasons
+    assert _edit_reasons(v)
+
+
+def _stamp_under_text(stamp_face: int, page_face: int = 0, scale: float = 1.0
+                      ) -> tuple[np.ndarray, tuple[int, int, int, int], tuple[int, int, int, int]]:
+    """Draw a black line of post text and a grey stamp under it; return pixels and boxes."""
+    img = Image.new("RGB", (round(800 * scale), round(200 * scale)), (255, 255, 255))
+    draw = ImageDraw.Draw(img)
+    text, stamp = "城关镇农村淘宝合伙人招募", "昨天 18:40"
+    big, small = (synth_fraud._font(page_face, round(48 * scale)),
+                  synth_fraud._font(stamp_face, round(39 * scale)))
+    above, own = (round(20 * scale), round(20 * scale)), (round(20 * scale), round(110 * scale))
+    draw.text(above, text, fill=(25, 25, 25), font=big)
+    draw.text(own, stamp, fill=(178, 178, 178), font=small)
+    return (np.asarray(img, dtype=np.float32), draw.textbbox(own, stamp, font=small),
+            draw.textbbox(above, text, font=big))
+
+
+def test_a_stamp_in_a_lighter_face_than_the_text_above_is_odd_on_a_screenshot():
+    px, own, above = _stamp_under_text(0)  # the page's own face: 0.93 of the text's stroke
+    assert not odd_lettering(px, own, [], above, screenshot=True)
+    px, own, above = _stamp_under_text(1)  # a serif retyped on a sans page: 0.64
+    assert odd_lettering(px, own, [], above, screenshot=True)
+    assert not odd_lettering(px, own, [], above)  # a photo's blur: not compared
+    px, own, above = _stamp_under_text(1, scale=0.4)  # strokes of a pixel: too coarse
+    assert not odd_lettering(px, own, [], above, screenshot=True)
+
+
+@pytest.mark.slow
+def test_a_retyped_time_in_a_lighter_face_than_the_page_goes_to_review(rules):
+    """Seed 14's time_edit-3 (of the bench's 8 a kind, first generated on 2026-11-30): a
+    wqy-zenhei detail page retyped at the same size in Noto Serif, placed within an honest
+    spread of the comment button; its strokes are 0.76 of the post text's (honest 0.82
+    and up on screenshots). Accepted on fraud5 and on the placement test alone."""
+    shots = synth_fraud.make_corpus(random.Random(14), NOW, rules.window_start, 8)
+    edited = next(s.data for s in shots if s.name == "time_edit-3")
+    v = check_screenshot(edited, "wechat_share", rules, NOW)
     assert v.verdict == "review", v.reasons
     assert _edit_reasons(v)
