@@ -86,6 +86,18 @@ def test_the_post_grid_survives_the_round_trip():
     assert found is not None and found.item_id == "i1" and found.kind == "copy"
 
 
+def test_a_copy_is_found_by_its_stamps_day_and_a_line_past_the_first_three():
+    """The clock cropped away, OCR read the stamp short of its clock on one of the two and
+    only the fourth and fifth lines (by hash) alike: keyed by the stamp's day and each line."""
+    grid = "".join("0123456789abcdefghijklmnopqrstuv"[(i * 7) % 32] for i in range(24 * 32))
+    index = DupIndex()
+    index.add("i1", "a" * 64, H0, key(id="张三", clock="20:15", time="5月27日",
+                                     lines="a1 a2 a3 d4 e5"), grid)
+    found = index.find_copy(key(id="李四", time="5月27日 01:19", lines="b1 b2 b3 d4 e5 f6"),
+                            grid)
+    assert found is not None and found.item_id == "i1"
+
+
 def test_helpers():
     assert hamming("ff", "0f") == 4 and hamming(0, 7) == 3
     assert edit_distance("kitten", "sitting") == 3

@@ -9,7 +9,8 @@ import pytest
 
 from uploads import synth, synth_fraud
 from uploads.checker import BatchState, check_screenshot
-from uploads.copies import AVATAR_CELLS, DIGITS, judge_copy, same_avatar
+from uploads.copies import AVATAR_CELLS, DIGITS, avatar_top, judge_copy, same_avatar
+from uploads.ocr import Line
 from uploads.dupindex import DupIndex
 from uploads.forensics import clock_contradicts, clock_moves_out
 from uploads.fields import Findings
@@ -133,11 +134,58 @@ def test_a_swap_whose_first_line_took_in_the_avatar_is_a_copy(rules):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("seed, per_kind, i", [(414, 1, 0), (21, 8, 2)])
+def test_a_swap_whose_name_ran_into_the_post_is_anchored_on_the_avatar(rules, seed, per_kind, i):
+    """Seed 414's swap: the name repainted larger ran into the post's first line, whose ink
+    then started at the name's top, 64 pixels higher; seed 21's: OCR misread that line and
+    the card's title anchored the grid. Both grids were far from their original's (0.53,
+    0.40) and the swaps accepted; the avatar's top edge is where both are anchored now."""
+    start = rules.window_start
+    shots = {s.name: s for s in synth_fraud.make_corpus(random.Random(seed), NOW, start,
+                                                         per_kind, per_kind == 1)}
+    v = run([shots[f"original-{i}"], shots[f"nick_swap-{i}"]], rules)[f"nick_swap-{i}"]
+    assert v.verdict == "reject", v.reasons
+    assert f"copied_from:original-{i}" in v.reasons
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed, per_kind, i", [(18, 8, 2), (249, 1, 0), (257, 1, 0)])
+def test_a_reupload_at_one_minute_with_the_avatar_and_layout_is_a_copy(rules, seed, per_kind, i):
+    """Re-uploads whose lines OCR read too differently (2 of 4-6 alike) but whose minute-exact
+    stamp, avatar and grid (0.007-0.014 apart) agree: one person's post at one minute."""
+    start = rules.window_start
+    shots = {s.name: s for s in synth_fraud.make_corpus(random.Random(seed), NOW, start,
+                                                         per_kind, per_kind == 1)}
+    v = run([shots[f"original-{i}"], shots[f"unread_reupload-{i}"]], rules)
+    assert v[f"unread_reupload-{i}"].verdict == "reject", v[f"unread_reupload-{i}"].reasons
+
+
+def test_no_avatar_beside_a_line_anchors_nothing():
+    img = synth.render_share(synth.random_share(random.Random(5), NOW, theme="light"))
+    assert avatar_top(img, Line("帮朋友转发：农村淘宝招募合伙人", 0.2, 0.21, 0.9, 0.23)) < 0.21
+    empty = Line("帮朋友转发：农村淘宝招募合伙人", 0.2, 0.8, 0.9, 0.82)
+    assert avatar_top(img, empty) is None  # the page's empty lower part: no avatar beside it
+
+
+@pytest.mark.slow
 def test_a_reupload_whose_grid_sits_a_few_levels_off_shows_the_same_avatar(rules):
     """Seed 358's re-upload: its smeared name unmasked moved the grid's levels 2-3 up, so 9
     of the avatar's 24 cells differed and it passed for another person's post of the same
     template. Accepted on fraud5."""
     shots = _one_a_kind(358)
+    v = run([shots["original-0"], shots["unread_reupload-0"]], rules)["unread_reupload-0"]
+    assert v.verdict != "accept", v.reasons
+    assert any(r.endswith(":original-0") for r in v.reasons)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [485, 486])
+def test_a_reupload_read_short_of_its_time_or_a_little_off_the_grid_is_found(rules, seed):
+    """Seeds 485 and 486 (first generated on 2026-11-30), re-uploads with the clock cropped
+    away: OCR read the original's stamp as "5月27日" and the copy's as "5月27日01:19" (the
+    stamp's look-up keys and the rule both wanted the same text); a rescaled copy's grid
+    0.036 from its original, over the 0.03 allowed though copies measured up to 0.04."""
+    shots = _one_a_kind(seed)
     v = run([shots["original-0"], shots["unread_reupload-0"]], rules)["unread_reupload-0"]
     assert v.verdict != "accept", v.reasons
     assert any(r.endswith(":original-0") for r in v.reasons)
@@ -194,6 +242,16 @@ def test_a_copy_needs_agreement_and_no_contradiction():
     misread = {**vague, "clock": "13:43"}  # the grid whole: another moment, or a misread
     assert judge_copy(misread, {**vague, "clock": "19:49"}) == "possible"
     assert judge_copy({**misread, "grid": other_grid}, {**vague, "clock": "19:49"}) is None
+    short = {**post, "time": "昨天", "clock": None}  # OCR stopped short of the stamp's clock
+    assert judge_copy(short, post) == "copy"
+    assert judge_copy({**short, "time": "前天"}, post) is None
+    template = list(grid)  # 1.7% of the cells off: the same avatar, a rescaled copy's grid
+    for i in range(len(grid) - 10, len(grid)):
+        template[i] = DIGITS[(int(grid[i], 32) + 8) % 32]
+    unread = {**post, "clock": None, "lines": "x1 y2 c3 d4", "grid": "".join(template)}
+    assert judge_copy(unread, post) == "copy"  # one minute, avatar and layout: lines misread
+    other_minute = {**post, "time": "昨天18:10", "clock": None, "grid": other_grid}
+    assert judge_copy(other_minute, post) is None  # a digit apart: another minute as often
     near_clock = {**vague, "clock": "20:19"}  # a digit apart, another screen: no evidence
     assert judge_copy({**near_clock, "grid": other_grid}, vague) is None
 
