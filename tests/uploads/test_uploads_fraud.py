@@ -250,6 +250,7 @@ def test_a_copy_needs_agreement_and_no_contradiction():
         template[i] = DIGITS[(int(grid[i], 32) + 8) % 32]
     unread = {**post, "clock": None, "lines": "x1 y2 c3 d4", "grid": "".join(template)}
     assert judge_copy(unread, post) == "copy"  # one minute, avatar and layout: lines misread
+    assert judge_copy({**unread, "time": "2天前"}, {**post, "time": "2天前"}) == "possible"
     other_minute = {**post, "time": "昨天18:10", "clock": None, "grid": other_grid}
     assert judge_copy(other_minute, post) is None  # a digit apart: another minute as often
     near_clock = {**vague, "clock": "20:19"}  # a digit apart, another screen: no evidence
