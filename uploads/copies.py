@@ -2,15 +2,17 @@
 
 A traded copy keeps everything but who posted it: post time, card and body text, the
 status-bar clock, likes and comments, the avatar. The fingerprint is those fields plus a
-coarse grey grid of the screen with the nickname's row masked, so a repainted name does
-not change it. Two uploads agree "overwhelmingly" (a copy, rejected) when the grids are
-near-identical and a text field agrees with none contradicting, or when a minute-exact
-post time and the lines agree with the clock or with a grid of the same layout and avatar
-(one person's post at one minute); partial agreement is a possible copy. A grid of the
-same layout with another avatar is another person's post of a template everyone shares,
-and a grid of the other theme (light or dark) another screen. Clocks that disagree leave
-a possible copy at most, when the grids are near-identical: OCR misreads a shrunken
-copy's clock (seed 346: 19:49 as 13:43), and one post screenshotted twice is still one.
+coarse grey grid of the screen from just above the avatar's top edge, the nickname's row
+masked, so a repainted name does not change it. Two uploads agree "overwhelmingly" (a copy,
+rejected) when the grids are near-identical and a text field agrees with none contradicting,
+or when a minute-exact post time shown alike agrees with a grid of the same layout and
+avatar, or with the lines and the clock (one person's post at one minute); partial agreement
+(the same layout and avatar at the same stamp, or the stamp and the lines with the clock) is
+a possible copy. A grid of the same layout with another avatar is another person's post of a
+template everyone shares, and a grid of the other theme (light or dark) another screen.
+Clocks that disagree leave a possible copy at most, when the grids are near-identical: OCR
+misreads a shrunken copy's clock (seed 346: 19:49 as 13:43), and one post screenshotted
+twice is still one.
 """
 
 import re
