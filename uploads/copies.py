@@ -129,11 +129,11 @@ def avatar_top(img: Image.Image, line: Line) -> float | None:
     is mostly unlike the margin, and as tall as an avatar (6-14% of the width).
     """
     w, h = img.size
-    grey = np.asarray(img.convert("L"), dtype=np.float32)
     mid = int((line.y0 + line.y1) / 2 * h)
     lo = max(0, mid - int(AVATAR_REACH * w))
-    column = grey[lo:mid + 1, int(0.04 * w):int(0.14 * w)]
-    margin = grey[lo:mid + 1, :max(2, int(0.02 * w))]
+    left = np.asarray(img.crop((0, lo, int(0.14 * w), min(h, mid + 1))).convert("L"),
+                      dtype=np.float32)  # only the strip looked at, not the whole screen
+    column, margin = left[:, int(0.04 * w):], left[:, :max(2, int(0.02 * w))]
     if column.size == 0:
         return None
     rows = (np.abs(column - np.median(margin)) > INK_STEP / 2).mean(axis=1) > 0.3

@@ -16,9 +16,7 @@ generator) measured +0.05 and 0.70.
 
 import numpy as np
 
-from uploads.lettering import tallest_run
-
-Box = tuple[int, int, int, int]
+from uploads.lettering import Box, tallest_run
 
 OFF_CENTRE = 0.18  # of the button's height between the two middles (honest -0.02 to +0.17)
 TOO_TALL = 0.82  # the ink's height over the button's (honest 0.63-0.80)

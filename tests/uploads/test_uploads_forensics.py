@@ -134,11 +134,17 @@ def test_twice_apart_needs_a_first_compression_in_the_text():
     assert not twice_apart(px, (190, 690, 500, 730), [(190, 330, 1000, 480)], table)
 
 
-def _jpeg_edit(seed: int) -> bytes:
-    """Return the edited time of the bench's one-a-kind corpus with edits saved as JPEGs."""
+def _bench_shot(seed: int, name: str, per_kind: int = 8) -> bytes:
+    """Return one upload of the bench's set for a seed: 8 of each kind, or one of each with
+    every edited time saved as a JPEG (the bench's `--per-kind 1 --jpeg-edits`)."""
     start = rules_from_campaign(CAMPAIGN_2016, "wechat_share").window_start
-    shots = synth_fraud.make_corpus(random.Random(seed), NOW, start, 1, jpeg_edits=True)
-    return next(s.data for s in shots if s.kind == "time_edit")
+    shots = synth_fraud.make_corpus(random.Random(seed), NOW, start, per_kind, per_kind == 1)
+    return next(s.data for s in shots if s.name == name)
+
+
+def _jpeg_edit(seed: int) -> bytes:
+    """Return the edited time of the bench's one-a-kind set with edits saved as JPEGs."""
+    return _bench_shot(seed, "time_edit-0", 1)
 
 
 @pytest.mark.slow
@@ -166,9 +172,7 @@ def test_a_patch_a_level_off_white_running_on_past_a_retyped_time_goes_to_review
     """Seed 3's time_edit-2 (of the bench's 8 a kind): a PNG share, its time patched in
     (254, 254, 254) on white and retyped alike, saved as a JPEG. Beside a photo's light
     the step of 1-2 levels is nothing; on a screenshot's exact white it is the patch."""
-    start = rules.window_start
-    shots = synth_fraud.make_corpus(random.Random(3), NOW, start, 8)
-    edited = next(s.data for s in shots if s.name == "time_edit-2")
+    edited = _bench_shot(3, "time_edit-2")
     v = check_screenshot(edited, "wechat_share", rules, NOW)
     assert v.verdict == "review", v.reasons
     assert _edit_reasons(v)
@@ -190,9 +194,7 @@ def test_only_a_screenshot_has_exact_fills():
 def test_a_small_screens_stamp_two_rows_taller_than_the_others_is_not_odd(rules):
     """Seed 6's lowres-0 (540x960): its own stamp, read right at last (it had borrowed the
     next post's), measures 20 rows against the other stamps' 18, a ratio of 1.11."""
-    start = rules.window_start
-    shots = synth_fraud.make_corpus(random.Random(6), NOW, start, 8)
-    honest = next(s.data for s in shots if s.name == "lowres-0")
+    honest = _bench_shot(6, "lowres-0")
     v = check_screenshot(honest, "wechat_share", rules, NOW)
     assert v.verdict == "accept", v.reasons
 
@@ -258,8 +260,7 @@ def test_a_retyped_time_placed_off_the_buttons_row_goes_to_review(rules):
     """Seed 4's time_edit-4 (of the bench's 8 a kind): a PNG of a feed retyped in the
     page's face, fill and grey; its ink's middle lies 0.19 of the comment button's height
     below the button's (honest -0.02 to +0.17). Accepted on fraud5."""
-    shots = synth_fraud.make_corpus(random.Random(4), NOW, rules.window_start, 8)
-    edited = next(s.data for s in shots if s.name == "time_edit-4")
+    edited = _bench_shot(4, "time_edit-4")
     v = check_screenshot(edited, "wechat_share", rules, NOW)
     assert v.verdict == "review", v.reasons
     assert _edit_reasons(v)
@@ -306,8 +307,7 @@ def test_a_retyped_time_in_a_lighter_face_than_the_page_goes_to_review(rules):
     wqy-zenhei detail page retyped at the same size in Noto Serif, placed within an honest
     spread of the comment button; its strokes are 0.76 of the post text's (honest 0.82
     and up on screenshots). Accepted on fraud5 and on the placement test alone."""
-    shots = synth_fraud.make_corpus(random.Random(14), NOW, rules.window_start, 8)
-    edited = next(s.data for s in shots if s.name == "time_edit-3")
+    edited = _bench_shot(14, "time_edit-3")
     v = check_screenshot(edited, "wechat_share", rules, NOW)
     assert v.verdict == "review", v.reasons
     assert _edit_reasons(v)

@@ -38,16 +38,12 @@ def run(shots, rules):
 
 
 @lru_cache(maxsize=4)
-def corpus(seed: int) -> dict[str, synth_fraud.Shot]:
-    """Return the bench's labelled set for a seed (8 of each kind), by name."""
+def corpus(seed: int, per_kind: int = 8) -> dict[str, synth_fraud.Shot]:
+    """Return the bench's labelled set for a seed, by name: 8 of each kind, or one of each
+    with every edited time saved as a JPEG (the bench's `--per-kind 1 --jpeg-edits`)."""
     start = rules_from_campaign(CAMPAIGN_2016, "wechat_share").window_start
-    return {s.name: s for s in synth_fraud.make_corpus(random.Random(seed), NOW, start, 8)}
-
-
-def _one_a_kind(seed: int) -> dict[str, synth_fraud.Shot]:
-    """Return the bench's set of one a kind (edited times as JPEGs) for a seed, by name."""
-    start = rules_from_campaign(CAMPAIGN_2016, "wechat_share").window_start
-    return {s.name: s for s in synth_fraud.make_corpus(random.Random(seed), NOW, start, 1, True)}
+    shots = synth_fraud.make_corpus(random.Random(seed), NOW, start, per_kind, per_kind == 1)
+    return {s.name: s for s in shots}
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +112,7 @@ def test_a_shrunken_reupload_whose_clock_ocr_misread_goes_to_review(rules):
     """Seed 346's re-upload (of the bench's one a kind, edits as JPEGs), shrunk to 0.6: OCR
     read its clock 19:49 as 13:43, and a clock that disagrees ruled a copy out, though the
     grids are identical. Accepted on fraud5."""
-    shots = _one_a_kind(346)
+    shots = corpus(346, 1)
     v = run([shots["original-0"], shots["unread_reupload-0"]], rules)["unread_reupload-0"]
     assert v.verdict == "review", v.reasons
     assert "possible_copy_of:original-0" in v.reasons
@@ -127,7 +123,7 @@ def test_a_swap_whose_first_line_took_in_the_avatar_is_a_copy(rules):
     """Seed 367's nickname swap (first generated on 2026-11-30): OCR's box of the post's first
     line took in the avatar, whose ink ran up past the box, so the grid was anchored on the
     box's edge, 5 pixels apart on the two; grids 0.15 apart, the swap accepted on fraud5."""
-    shots = _one_a_kind(367)
+    shots = corpus(367, 1)
     v = run([shots["original-0"], shots["nick_swap-0"]], rules)["nick_swap-0"]
     assert v.verdict == "reject", v.reasons
     assert "copied_from:original-0" in v.reasons
@@ -140,9 +136,7 @@ def test_a_swap_whose_name_ran_into_the_post_is_anchored_on_the_avatar(rules, se
     then started at the name's top, 64 pixels higher; seed 21's: OCR misread that line and
     the card's title anchored the grid. Both grids were far from their original's (0.53,
     0.40) and the swaps accepted; the avatar's top edge is where both are anchored now."""
-    start = rules.window_start
-    shots = {s.name: s for s in synth_fraud.make_corpus(random.Random(seed), NOW, start,
-                                                         per_kind, per_kind == 1)}
+    shots = corpus(seed, per_kind)
     v = run([shots[f"original-{i}"], shots[f"nick_swap-{i}"]], rules)[f"nick_swap-{i}"]
     assert v.verdict == "reject", v.reasons
     assert f"copied_from:original-{i}" in v.reasons
@@ -153,9 +147,7 @@ def test_a_swap_whose_name_ran_into_the_post_is_anchored_on_the_avatar(rules, se
 def test_a_reupload_at_one_minute_with_the_avatar_and_layout_is_a_copy(rules, seed, per_kind, i):
     """Re-uploads whose lines OCR read too differently (2 of 4-6 alike) but whose minute-exact
     stamp, avatar and grid (0.007-0.014 apart) agree: one person's post at one minute."""
-    start = rules.window_start
-    shots = {s.name: s for s in synth_fraud.make_corpus(random.Random(seed), NOW, start,
-                                                         per_kind, per_kind == 1)}
+    shots = corpus(seed, per_kind)
     v = run([shots[f"original-{i}"], shots[f"unread_reupload-{i}"]], rules)
     assert v[f"unread_reupload-{i}"].verdict == "reject", v[f"unread_reupload-{i}"].reasons
 
@@ -172,7 +164,7 @@ def test_a_reupload_whose_grid_sits_a_few_levels_off_shows_the_same_avatar(rules
     """Seed 358's re-upload: its smeared name unmasked moved the grid's levels 2-3 up, so 9
     of the avatar's 24 cells differed and it passed for another person's post of the same
     template. Accepted on fraud5."""
-    shots = _one_a_kind(358)
+    shots = corpus(358, 1)
     v = run([shots["original-0"], shots["unread_reupload-0"]], rules)["unread_reupload-0"]
     assert v.verdict != "accept", v.reasons
     assert any(r.endswith(":original-0") for r in v.reasons)
@@ -185,7 +177,7 @@ def test_a_reupload_read_short_of_its_time_or_a_little_off_the_grid_is_found(rul
     away: OCR read the original's stamp as "5月27日" and the copy's as "5月27日01:19" (the
     stamp's look-up keys and the rule both wanted the same text); a rescaled copy's grid
     0.036 from its original, over the 0.03 allowed though copies measured up to 0.04."""
-    shots = _one_a_kind(seed)
+    shots = corpus(seed, 1)
     v = run([shots["original-0"], shots["unread_reupload-0"]], rules)["unread_reupload-0"]
     assert v.verdict != "accept", v.reasons
     assert any(r.endswith(":original-0") for r in v.reasons)
